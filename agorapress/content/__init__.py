@@ -1,0 +1,1 @@
+"""Content: the kinds of files a portal holds, their schemas, and how they are read."""

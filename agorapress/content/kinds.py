@@ -1,0 +1,43 @@
+"""The registry of content kinds: which folder each lives in, its schema, its URL and template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .models import ArticleMeta, ContributorMeta, EventMeta, InterviewMeta, PageMeta
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of Markdown file; adding a kind is one entry here plus its template."""
+
+    name: str  # singular, used for the template and in messages
+    folder: str  # first folder under content/
+    schema: type[BaseModel]
+    url: str  # output URL pattern, relative to the site root
+    section: bool  # a published family with its own list page and feeds
+
+    def url_for(self, slug: str) -> str:
+        return self.url.format(folder=self.folder, slug=slug)
+
+
+KINDS: dict[str, Kind] = {
+    kind.folder: kind
+    for kind in (
+        Kind("article", "articles", ArticleMeta, "{folder}/{slug}/", True),
+        Kind("interview", "interviews", InterviewMeta, "{folder}/{slug}/", True),
+        Kind("event", "events", EventMeta, "{folder}/{slug}/", True),
+        Kind("page", "pages", PageMeta, "{slug}/", False),
+        Kind("contributor", "contributors", ContributorMeta, "{folder}/{slug}/", False),
+    )
+}
+
+SECTIONS = [kind.folder for kind in KINDS.values() if kind.section]
+
+BOARD_FILE = "board.yaml"
+MEDIA_FOLDER = "media"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif"}
+AVATAR_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
+STATIC_SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".txt", ".csv", ".mp3", ".ogg", ".mp4", ".webm"}

@@ -1,0 +1,273 @@
+"""Loading content/: every file claimed by a kind, parsed once (cached by content hash, in parallel)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import posixpath
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .. import __version__, yamlstrict
+from ..problems import Problem
+from ..schema import validate
+from .kinds import AVATAR_SUFFIXES, BOARD_FILE, KINDS, MEDIA_FOLDER, STATIC_SUFFIXES, Kind
+from .markdown import LocalLink, render
+from .models import Board
+from .source import decode, split_front_matter
+
+CONTENT_DIR = "content"
+PARALLEL_THRESHOLD = 300  # below this, starting worker processes costs more than it saves
+_IGNORED_NAMES = {".gitkeep", ".DS_Store"}
+
+
+@dataclass
+class Item:
+    """One Markdown file, checked and rendered; plain data, so it can be cached and sent between processes."""
+
+    kind: str  # the folder of its kind: articles, interviews, events, pages, contributors
+    relpath: str  # under content/, posix
+    slug: str
+    meta: BaseModel
+    html: str
+    words: int
+    first_paragraph: str
+    lines: dict
+    body_line: int
+    local_links: list[LocalLink] = field(default_factory=list)
+    external_links: list[str] = field(default_factory=list)
+    images_without_alt: list[int] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        """The path a contributor sees: relative to the repository root."""
+        return f"{CONTENT_DIR}/{self.relpath}"
+
+    @property
+    def url(self) -> str:
+        return KINDS[self.kind].url_for(self.slug)
+
+    def line_of(self, *field_path: str | int) -> int:
+        key = tuple(field_path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
+
+
+@dataclass
+class Loaded:
+    """Everything read from content/."""
+
+    items: list[Item] = field(default_factory=list)
+    board: Board | None = None
+    board_lines: dict = field(default_factory=dict)
+    static: list[str] = field(default_factory=list)  # relpaths under content/
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int) -> tuple[Item | None, list[Problem]]:
+    """Read, check and render one Markdown file. Pure: the same bytes give the same result."""
+    display = f"{CONTENT_DIR}/{relpath}"
+    problems: list[Problem] = []
+    full = os.path.join(content_root, relpath)
+    size = os.path.getsize(full)
+    if size > max_bytes:
+        # Checked before reading, so a huge file costs nothing.
+        return None, [Problem(display, 0, "file-too-large", "", f"{size // 1024} KiB is over the limit of {max_bytes // 1024} KiB",
+                              "split the text or raise moderation.max_file_kb")]
+    with open(full, "rb") as handle:
+        text = decode(handle.read(), display, problems)
+    if text is None:
+        return None, problems
+    source = split_front_matter(text, relpath, display, problems)
+    if source is None or source.doc.data is None:
+        return None, problems
+    kind = KINDS[relpath.split("/", 1)[0]]
+    meta, schema_problems = validate(kind.schema, source.doc, display, "schema")
+    # A field YAML already complained about would only be reported twice.
+    yaml_fields = {issue.field for issue in source.doc.issues}
+    problems += [p for p in schema_problems if p.field not in yaml_fields]
+    if meta is None:
+        return None, problems
+    rendered = render(source.body, relpath, source.body_line, allow_html=allow_html, interview=kind.name == "interview")
+    stem = posixpath.splitext(posixpath.basename(relpath))[0]
+    item = Item(
+        kind=kind.folder,
+        relpath=relpath,
+        slug=getattr(meta, "slug", None) or stem,
+        meta=meta,
+        html=rendered.html,
+        words=rendered.words,
+        first_paragraph=rendered.first_paragraph,
+        lines=source.doc.lines,
+        body_line=source.body_line,
+        local_links=rendered.local_links,
+        external_links=rendered.external_links,
+        images_without_alt=rendered.images_without_alt,
+        questions=rendered.questions,
+    )
+    return item, problems
+
+
+def _parse_task(args: tuple[str, str, bool, int]) -> tuple[Item | None, list[Problem]]:
+    return parse_file(*args)
+
+
+class ParseCache:
+    """Parsed files keyed by path and content hash, kept between builds in the portal's cache folder."""
+
+    def __init__(self, path: Path | None, settings_key: str):
+        self.path = path
+        self.key = f"{__version__}:{_code_digest()}:{settings_key}"
+        self.entries: dict[str, tuple[str, tuple[Item | None, list[Problem]]]] = {}
+        self.hits = 0
+        if path and path.is_file():
+            try:
+                with open(path, "rb") as handle:
+                    stored_key, entries = pickle.load(handle)
+                if stored_key == self.key:
+                    self.entries = entries
+            except Exception:  # a corrupt or old cache is only a slower build
+                self.entries = {}
+
+    def get(self, relpath: str, digest: str):
+        entry = self.entries.get(relpath)
+        if entry and entry[0] == digest:
+            self.hits += 1
+            return entry[1]
+        return None
+
+    def put(self, relpath: str, digest: str, result) -> None:
+        self.entries[relpath] = (digest, result)
+
+    def save(self, keep: set[str]) -> None:
+        if not self.path:
+            return
+        self.entries = {k: v for k, v in self.entries.items() if k in keep}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((self.key, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def _code_digest() -> str:
+    """A digest of the code that parses files: changing it invalidates every cached parse."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), *(package / "content").glob("*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def discover(content_root: Path) -> tuple[list[str], list[str], list[Problem]]:
+    """Walk content/: Markdown files of a kind, static files, and problems for everything else."""
+    markdown: list[str] = []
+    static: list[str] = []
+    problems: list[Problem] = []
+    root = str(content_root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir
+        for name in sorted(dirnames):
+            if os.path.islink(os.path.join(dirpath, name)):
+                problems.append(Problem(f"{CONTENT_DIR}/{posixpath.join(rel_dir, name)}", 0, "symlink", "",
+                                        "symbolic links are not allowed under content/", "commit the real files instead"))
+                dirnames.remove(name)
+        dirnames.sort()
+        for name in sorted(filenames):
+            rel = posixpath.join(rel_dir, name)
+            display = f"{CONTENT_DIR}/{rel}"
+            if name in _IGNORED_NAMES:
+                continue
+            if os.path.islink(os.path.join(dirpath, name)):
+                problems.append(Problem(display, 0, "symlink", "", "symbolic links are not allowed under content/", "commit the real file instead"))
+                continue
+            claim = _claim(rel)
+            if claim == "markdown":
+                markdown.append(rel)
+            elif claim == "static":
+                static.append(rel)
+            elif claim != "board":
+                problems.append(Problem(display, 0, "unclaimed-file", "", claim, "move it to the right folder or remove it"))
+    return markdown, static, problems
+
+
+def _claim(rel: str) -> str:
+    """'markdown', 'static', 'board', or the reason no kind claims the file."""
+    if rel == BOARD_FILE:
+        return "board"
+    top, _, rest = rel.partition("/")
+    suffix = posixpath.splitext(rel)[1].lower()
+    if top == MEDIA_FOLDER and rest:
+        return "static" if suffix in STATIC_SUFFIXES else f"'{suffix or rest}' files are not accepted in media/"
+    if top in KINDS and rest:
+        if suffix == ".md":
+            return "markdown"
+        if top == "contributors" and suffix in AVATAR_SUFFIXES and "/" not in rest:
+            return "static"
+        return f"no content kind reads '{suffix or rest}' files in {top}/"
+    known = ", ".join(sorted([*KINDS, MEDIA_FOLDER]))
+    return f"files under content/ belong in one of: {known}, or board.yaml"
+
+
+def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCache | None = None, workers: int | None = None) -> Loaded:
+    """Read every file of content/; problems are collected, never raised."""
+    loaded = Loaded()
+    markdown, loaded.static, loaded.problems = discover(content_root)
+    digests = {rel: _digest(content_root / rel) for rel in markdown}
+    results: dict[str, tuple[Item | None, list[Problem]]] = {}
+    todo = []
+    for rel in markdown:
+        cached = cache.get(rel, digests[rel]) if cache else None
+        if cached is not None:
+            results[rel] = cached
+        else:
+            todo.append(rel)
+    args = [(str(content_root), rel, allow_html, max_bytes) for rel in todo]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # map keeps input order, so the result never depends on scheduling.
+            for rel, result in zip(todo, pool.map(_parse_task, args, chunksize=32)):
+                results[rel] = result
+    else:
+        for rel, arg in zip(todo, args):
+            results[rel] = _parse_task(arg)
+    for rel in markdown:
+        item, problems = results[rel]
+        if cache and rel in todo:
+            cache.put(rel, digests[rel], results[rel])
+        loaded.problems += problems
+        if item is not None:
+            loaded.items.append(item)
+    if cache:
+        cache.save(set(markdown))
+    board_path = content_root / BOARD_FILE
+    if board_path.is_file():
+        loaded.board, loaded.board_lines = _load_board(board_path, loaded.problems)
+    return loaded
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _load_board(path: Path, problems: list[Problem]) -> tuple[Board | None, dict]:
+    display = f"{CONTENT_DIR}/{BOARD_FILE}"
+    text = decode(path.read_bytes(), display, problems)
+    if text is None:
+        return None, {}
+    doc = yamlstrict.load(text)
+    problems += [Problem(display, i.line, i.rule, i.field, i.message, i.hint) for i in doc.issues]
+    board, schema_problems = validate(Board, doc, display, "schema")
+    problems += schema_problems
+    return board, doc.lines

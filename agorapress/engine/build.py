@@ -1,0 +1,122 @@
+"""The build, top to bottom: load and check, render with Pelican into a staging folder, then swap it in."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.log import console
+
+from ..problems import AgoraError, BuildFailed, Problems
+from ..site import CACHE_DIR, Portal, load_portal
+from .settings import pelican_settings
+
+BUILD_INFO = "build.json"
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the CLI and the deploy workflow."""
+
+    output: Path
+    portal: Portal
+    timings: dict[str, float] = field(default_factory=dict)
+    files: int = 0
+
+
+class _EngineErrors(logging.Handler):
+    """Pelican logs and skips on errors; a moderated site must fail instead."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False) -> BuildResult:
+    """Build the portal at `root` into `output`; on any problem the previous output is left untouched."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    portal = load_portal(root, now=now, drafts=drafts)
+    timings["load+check"] = time.perf_counter() - started
+    if portal.problems.errors:
+        raise BuildFailed(portal.problems)
+    output = (output or portal.root / "output").resolve()
+    _refuse_dangerous_output(portal.root, output)
+    staging = output.parent / f".{output.name}.staging"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        mark = time.perf_counter()
+        _render(portal, staging)
+        timings["render"] = time.perf_counter() - mark
+        _write_build_info(portal)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = sum(len(f) for _, _, f in os.walk(output))
+    timings["total"] = time.perf_counter() - started
+    return BuildResult(output, portal, timings, files)
+
+
+def _refuse_dangerous_output(root: Path, output: Path) -> None:
+    # The output folder is replaced whole: it must never be the portal or hold its sources.
+    if output == root or output in root.parents or (root / "content") in [output, *output.parents]:
+        raise AgoraError(f"refusing to build into {output}: it would replace the portal's own files")
+
+
+def _render(portal: Portal, staging: Path) -> None:
+    settings = pelican_settings(portal, staging)
+    handler = _EngineErrors()
+    engine_log = logging.getLogger("pelican")
+    engine_log.addHandler(handler)
+    previous = engine_log.propagate
+    engine_log.propagate = False
+    # Pelican prints its own summary on its console; Agora reports the build itself.
+    quiet = console.quiet
+    console.quiet = True
+    try:
+        Pelican(settings).run()
+    finally:
+        console.quiet = quiet
+        engine_log.removeHandler(handler)
+        engine_log.propagate = previous
+    if handler.records:
+        problems = Problems()
+        for record in handler.records:
+            problems.add("(build)", 0, "engine", "", record.getMessage(), "this is a bug in a template or plugin")
+        raise BuildFailed(problems)
+
+
+def _write_build_info(portal: Portal) -> None:
+    """The next moment the site changes by itself, for the scheduled deploy workflow."""
+    nxt = portal.graph.next_change()
+    info = {"next_change": nxt.isoformat() if nxt else None}
+    path = portal.root / CACHE_DIR / BUILD_INFO
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Replace the output by the staging folder: two renames, never a half-written site."""
+    old = output.parent / f".{output.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if output.exists():
+        os.replace(output, old)
+    os.replace(staging, output)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,223 @@
+"""The site graph: published items, contributors, tags and URLs, with the checks that span files."""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from .config import Config
+from .content.kinds import KINDS, MEDIA_FOLDER, SECTIONS
+from .content.loader import CONTENT_DIR, Item, Loaded
+from .content.models import Board
+from .problems import Problem, did_you_mean
+from .schema import _HANDLE
+
+#: URLs the portal itself produces; a page or item may not take them.
+RESERVED_URLS = {
+    "",
+    "tags/",
+    "archives/",
+    "contributors/",
+    "committee/",
+    "search/",
+    "feeds/",
+    "board/",
+    "events/past/",
+    "badges/",
+    "stats/",
+    "theme/",
+    "media/",
+    *(f"{section}/" for section in SECTIONS),
+}
+
+
+def as_datetime(moment: date | datetime, tz: ZoneInfo) -> datetime:
+    """A date or naive date-time from front matter, as an aware date-time in `tz`."""
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    return datetime.combine(moment, time(0, 0), tzinfo=tz)
+
+
+@dataclass
+class SiteGraph:
+    """What the site is made of, independent of the engine that renders it."""
+
+    config: Config
+    now: datetime
+    drafts: bool
+    items: list[Item]
+    board: Board | None = None
+    static: list[str] = field(default_factory=list)
+    contributors: dict[str, Item] = field(default_factory=dict)
+    by_path: dict[str, Item] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_path = {item.relpath: item for item in self.items}
+        self.contributors = {item.slug: item for item in self.items if item.kind == "contributors"}
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.config.site.tz
+
+    def date_of(self, item: Item) -> datetime | None:
+        moment = getattr(item.meta, "date", None)
+        return as_datetime(moment, self.tz) if moment is not None else None
+
+    def is_scheduled(self, item: Item) -> bool:
+        when = self.date_of(item)
+        return when is not None and when > self.now
+
+    def is_published(self, item: Item) -> bool:
+        """Public in this build: not a draft (unless --drafts) and not scheduled for later."""
+        if item.kind == "contributors":
+            return True
+        if getattr(item.meta, "is_draft", False) and not self.drafts:
+            return False
+        return not self.is_scheduled(item)
+
+    def published(self, kind: str | None = None) -> list[Item]:
+        """Published items, newest first, ties broken by path so the order never depends on the disk."""
+        chosen = [i for i in self.items if (kind is None or i.kind == kind) and i.kind != "contributors" and self.is_published(i)]
+        return sorted(chosen, key=lambda i: (-(self.date_of(i) or self.now).timestamp(), i.relpath))
+
+    def tags(self) -> dict[str, list[Item]]:
+        index: dict[str, list[Item]] = defaultdict(list)
+        for item in self.published():
+            for tag in getattr(item.meta, "tags", []):
+                index[tag].append(item)
+        return dict(sorted(index.items()))
+
+    def next_change(self) -> datetime | None:
+        """The next moment the site changes by itself: a scheduled item falls due."""
+        moments = [self.date_of(i) for i in self.items if i.kind != "contributors" and self.is_scheduled(i)]
+        return min((m for m in moments if m is not None), default=None)
+
+
+def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = False) -> tuple[SiteGraph, list[Problem]]:
+    """Assemble the graph and check what spans files: references, URLs, paths."""
+    graph = SiteGraph(config, now, drafts, loaded.items, loaded.board, loaded.static)
+    problems: list[Problem] = []
+    problems += _check_contributor_files(graph)
+    problems += _check_references(graph)
+    problems += _check_urls(graph)
+    problems += _check_local_links(graph)
+    problems += _check_board(graph, loaded.board_lines)
+    return graph, problems
+
+
+def _check_contributor_files(graph: SiteGraph) -> list[Problem]:
+    problems = []
+    for item in graph.contributors.values():
+        if not _HANDLE.match(item.slug):
+            problems.append(Problem(item.path, 1, "handle", "", f"'{item.slug}' is not a valid handle (the file name is the handle)",
+                                    "rename the file with lowercase ASCII letters, digits and hyphens"))
+    return problems
+
+
+def _handle_fields(item: Item) -> list[tuple[tuple, str]]:
+    """Every (field path, handle) an item refers to."""
+    meta = item.meta
+    refs: list[tuple[tuple, str]] = []
+    for name in ("authors", "organizers", "interviewers"):
+        for index, handle in enumerate(getattr(meta, name, None) or []):
+            refs.append(((name, index), handle))
+    interviewee = getattr(meta, "interviewee", None)
+    if interviewee is not None and interviewee.handle:
+        refs.append((("interviewee", "handle"), interviewee.handle))
+    return refs
+
+
+def _check_references(graph: SiteGraph) -> list[Problem]:
+    problems = []
+    known = set(graph.contributors)
+    for item in graph.items:
+        for path, handle in _handle_fields(item):
+            if handle not in known:
+                hint = did_you_mean(handle, known) or f"add a profile: content/contributors/{handle}.md"
+                field_name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+                problems.append(Problem(item.path, item.line_of(*path), "unknown-contributor", field_name,
+                                        f"'{handle}' has no profile", hint))
+    return problems
+
+
+def _url_key(url: str) -> str:
+    # Two URLs that differ only by case or Unicode form are one file on many systems.
+    return unicodedata.normalize("NFKC", url).casefold()
+
+
+def _check_urls(graph: SiteGraph) -> list[Problem]:
+    problems = []
+    seen: dict[str, Item] = {}
+    reserved = {_url_key(u) for u in RESERVED_URLS}
+    for item in sorted(graph.items, key=lambda i: i.relpath):
+        key = _url_key(item.url)
+        if key in reserved or (item.kind == "pages" and _url_key(item.slug + "/") in reserved):
+            problems.append(Problem(item.path, item.line_of("slug"), "url-collision", "slug",
+                                    f"/{item.url} is used by the portal itself", "choose another slug"))
+        elif key in seen:
+            other = seen[key]
+            for this, that in ((item, other), (other, item)):
+                problems.append(Problem(this.path, this.line_of("slug"), "url-collision", "slug",
+                                        f"/{this.url} is also the URL of {that.path}", "give one of them another slug or file name"))
+        else:
+            seen[key] = item
+    return problems
+
+
+def _check_local_links(graph: SiteGraph) -> list[Problem]:
+    problems = []
+    existing = set(graph.by_path) | set(graph.static)
+    for item in graph.items:
+        for link in item.local_links:
+            what = "image" if link.is_image else "link"
+            if link.target.startswith(("..", "/")):
+                problems.append(Problem(item.path, link.line, "path-escape", "", f"{what} to '{link.target}' points outside content/",
+                                        f"link to files under {CONTENT_DIR}/ with a relative path, e.g. ../{MEDIA_FOLDER}/photo.jpg"))
+            elif link.target not in existing:
+                hint = did_you_mean(link.target, existing) or "check the path, relative to this file"
+                problems.append(Problem(item.path, link.line, "broken-link", "", f"{what} to '{link.target}': no such file", hint))
+        for name in ("image",):
+            value = getattr(item.meta, name, None)
+            if value and _media_path(value) not in existing:
+                problems.append(Problem(item.path, item.line_of(name), "missing-file", name, f"'{value}' does not exist",
+                                        f"put the file in {CONTENT_DIR}/{MEDIA_FOLDER}/ and give its path, e.g. media/photo.jpg"))
+        avatar = getattr(item.meta, "avatar", None) if item.kind == "contributors" else None
+        if avatar and ("/" in avatar or "\\" in avatar or f"contributors/{avatar}" not in existing):
+            problems.append(Problem(item.path, item.line_of("avatar"), "missing-file", "avatar",
+                                    f"'{avatar}' is not an image beside this profile",
+                                    f"put the image in {CONTENT_DIR}/contributors/ and give its file name, e.g. {item.slug}.png"))
+    return problems
+
+
+def _media_path(value: str) -> str:
+    return posixpath.normpath(value.removeprefix("/").removeprefix(f"{CONTENT_DIR}/"))
+
+
+def _check_board(graph: SiteGraph, lines: dict) -> list[Problem]:
+    if graph.board is None:
+        return []
+    problems = []
+    path = f"{CONTENT_DIR}/board.yaml"
+    seen: set[str] = set()
+    for index, topic in enumerate(graph.board.topics):
+        base = ("topics", index)
+        for name in ("proposed_by", "claimed_by"):
+            handle = getattr(topic, name)
+            if handle and handle not in graph.contributors:
+                problems.append(Problem(path, lines.get(base + (name,), 0), "unknown-contributor", f"topics[{index}].{name}",
+                                        f"'{handle}' has no profile", did_you_mean(handle, graph.contributors) or "add their profile first"))
+        if topic.section not in KINDS or not KINDS[topic.section].section:
+            problems.append(Problem(path, lines.get(base + ("section",), 0), "schema-type", f"topics[{index}].section",
+                                    f"unknown section '{topic.section}'", f"one of: {', '.join(SECTIONS)}"))
+        if topic.item and _media_path(topic.item) not in graph.by_path:
+            problems.append(Problem(path, lines.get(base + ("item",), 0), "missing-file", f"topics[{index}].item",
+                                    f"'{topic.item}' does not exist", "give the path under content/, e.g. articles/my-text.md"))
+        if topic.id in seen:
+            problems.append(Problem(path, lines.get(base + ("id",), 0), "duplicate-id", f"topics[{index}].id",
+                                    f"topic id '{topic.id}' is used twice", "give each topic its own id"))
+        seen.add(topic.id)
+    return problems

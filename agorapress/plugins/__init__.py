@@ -1,0 +1,1 @@
+"""Agora's Pelican plugins, one package each; `register()` is wiring only."""

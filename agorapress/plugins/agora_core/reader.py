@@ -1,0 +1,57 @@
+"""A Pelican reader that hands Pelican the items Agora already parsed, checked and rendered."""
+
+from __future__ import annotations
+
+import html
+import os
+
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Author, Category, Tag
+
+from ...graph import as_datetime
+from ...text import shorten
+
+
+class AgoraReader(BaseReader):
+    """Reads nothing from disk: the site graph of this build already holds every item."""
+
+    enabled = True
+    file_extensions = ["md"]
+
+    def read(self, source_path: str):
+        portal = self.settings["AGORA_PORTAL"]
+        graph = portal.graph
+        relpath = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/")
+        item = graph.by_path.get(relpath)
+        if item is None:  # not a kind Agora reads (e.g. a contributor profile): skip it
+            return "", {"status": "skip", "title": relpath}
+        meta = item.meta
+        metadata = {
+            "title": meta.title,
+            "slug": item.slug,
+            "status": "published" if graph.is_published(item) else "skip",
+            "item": item,
+            "lang": meta.lang or portal.config.site.language,
+            "summary": html.escape(meta.summary or shorten(item.first_paragraph)),
+        }
+        when = graph.date_of(item)
+        if when is not None:
+            metadata["date"] = when
+        if getattr(meta, "updated", None) is not None:
+            metadata["modified"] = as_datetime(meta.updated, graph.tz)
+        if item.kind != "pages":
+            metadata["template"] = {"articles": "article", "interviews": "interview", "events": "event"}[item.kind]
+            category = Category(portal.config.section_title(item.kind), self.settings)
+            category.slug = item.kind
+            metadata["category"] = category
+            metadata["tags"] = [Tag(tag, self.settings) for tag in meta.tags]
+        authors = []
+        for handle in getattr(meta, "authors", []) or []:
+            profile = graph.contributors.get(handle)
+            author = Author(profile.meta.name if profile else handle, self.settings)
+            author.slug = handle
+            authors.append(author)
+        if authors:
+            metadata["authors"] = authors
+            metadata["author"] = authors[0]
+        return item.html, metadata

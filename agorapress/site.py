@@ -1,0 +1,57 @@
+"""Loading a portal: config, content and site graph, with every problem of the run collected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .config import Config, load_config
+from .content.loader import CONTENT_DIR, ParseCache, load
+from .graph import SiteGraph, build_graph
+from .problems import AgoraError, Problems
+
+CACHE_DIR = ".agora-cache"
+
+
+@dataclass
+class Portal:
+    """A loaded portal: what `agora check` validates and `agora build` renders."""
+
+    root: Path
+    config: Config
+    graph: SiteGraph
+    problems: Problems = field(default_factory=Problems)
+    config_digest: str = ""
+
+
+def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False, use_cache: bool = True) -> Portal:
+    """config -> read (each file checked) -> site graph (checks across files). Raises only for config errors."""
+    root = root.resolve()
+    config, config_problems, digest = load_config(root)
+    problems = Problems()
+    problems.extend(config_problems)
+    if config is None or problems.errors:
+        raise ConfigInvalid(problems)
+    content_root = root / CONTENT_DIR
+    if not content_root.is_dir():
+        problems.add(CONTENT_DIR, 0, "content-missing", "", "no content/ folder", "create content/ with articles/, pages/, contributors/")
+        raise ConfigInvalid(problems)
+    moderation = config.moderation
+    cache = ParseCache(root / CACHE_DIR / "parsed.pickle" if use_cache else None, f"html={moderation.allow_html}")
+    loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache)
+    problems.extend(loaded.problems)
+    now = (now or datetime.now(timezone.utc)).astimezone(config.site.tz)
+    graph, graph_problems = build_graph(config, loaded, now, drafts)
+    problems.extend(graph_problems)
+    return Portal(root, config, graph, problems, digest)
+
+
+class ConfigInvalid(AgoraError):
+    """site_config.yaml (or the portal layout) is wrong: nothing else can be checked."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Problems):
+        super().__init__(problems.render("text"))
+        self.problems = problems

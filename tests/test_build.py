@@ -1,0 +1,121 @@
+"""Building tiny portals with the real Pelican engine: URLs, scheduling, safety of the swap, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from agorapress.engine.build import build
+from agorapress.problems import BuildFailed
+
+NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
+ARTICLE = "---\ntitle: {title}\ndate: {date}\nauthors: [ana]\ntags: [velo]\n{extra}---\n{body}\n"
+
+
+def article(title="Hello", date="2026-01-02", extra="", body="Some *text*."):
+    return ARTICLE.format(title=title, date=date, extra=extra, body=body)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def parse(path: Path):
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def test_pretty_urls_relative_links(portal) -> None:
+    root = portal({
+        "content/articles/hello.md": article(body="See [about](../pages/about.md)."),
+        "content/pages/about.md": "---\ntitle: About\n---\nUs.\n",
+    })
+    out = build(root, now=NOW).output
+    for rel in ["index.html", "articles/index.html", "articles/hello/index.html", "about/index.html",
+                "tags/velo/index.html", "tags/index.html", "contributors/index.html", "contributors/ana/index.html",
+                "archives/index.html", "404.html", "theme/css/agora.css"]:
+        assert (out / rel).is_file(), rel
+    doc = parse(out / "articles/hello/index.html")
+    hrefs = [a.get("href") for a in doc.iter("a")]
+    assert "../../about/" in hrefs  # the Markdown link to a source file became the page URL
+    assert "../../contributors/ana/" in hrefs
+    assert all(not (h or "").startswith("/") for h in hrefs)  # relative: works under /<repo>/
+    assert doc.find(".//h1").text == "Hello"
+
+
+def test_scheduled_and_draft_items_are_not_published(portal) -> None:
+    root = portal({
+        "content/articles/now.md": article(title="Now"),
+        "content/articles/later.md": article(title="Later", date="2026-07-01"),
+        "content/articles/draft.md": article(title="Draft", extra="status: draft\n"),
+    })
+    out = build(root, now=NOW).output
+    assert (out / "articles/now/index.html").exists()
+    assert not (out / "articles/later").exists()
+    assert not (out / "articles/draft").exists()
+    listing = (out / "articles/index.html").read_text()
+    assert "Later" not in listing and "Draft" not in listing
+    drafts = build(root, root / "preview", now=datetime.fromisoformat("2026-07-02T00:00:00+02:00"), drafts=True).output
+    assert (drafts / "articles/later/index.html").exists()
+    assert (drafts / "articles/draft/index.html").exists()
+
+
+def test_failed_build_leaves_previous_output_untouched(portal) -> None:
+    root = portal({"content/articles/hello.md": article()})
+    out = build(root, now=NOW).output
+    before = tree_digest(out)
+    (root / "content/articles/broken.md").write_text(article(extra="colour: red\n"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build(root, now=NOW)
+    assert [p.rule for p in failure.value.problems] == ["schema-unknown"]
+    assert tree_digest(out) == before
+    assert not any(p.name.startswith(".output") for p in root.iterdir())  # no staging left behind
+
+
+def test_template_error_fails_and_keeps_output(portal) -> None:
+    root = portal({"content/articles/hello.md": article()})
+    out = build(root, now=NOW).output
+    before = tree_digest(out)
+    override = root / "themes/agora/templates/article.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("{% extends 'base.html' %}{% block content %}{{ article.nope.deeper }}{% endblock %}")
+    with pytest.raises(Exception):
+        build(root, now=NOW)
+    assert tree_digest(out) == before
+
+
+def test_portal_template_override_wins(portal) -> None:
+    root = portal({"content/articles/hello.md": article(),
+                   "themes/agora/templates/404.html": "{% extends 'base.html' %}{% block content %}Lost here{% endblock %}"})
+    out = build(root, now=NOW).output
+    assert "Lost here" in (out / "404.html").read_text()
+    assert "Hello" in (out / "index.html").read_text()  # the other templates still come from the shipped theme
+
+
+def test_output_cannot_replace_the_portal(portal) -> None:
+    root = portal({"content/articles/hello.md": article()})
+    with pytest.raises(Exception, match="refusing"):
+        build(root, root, now=NOW)
+
+
+def test_same_commit_same_bytes_whatever_the_machine_clock_zone(portal, tmp_path: Path) -> None:
+    root = portal({"content/articles/hello.md": article(), "content/articles/two.md": article(title="Two", date="2026-02-02")})
+    digests = []
+    for zone in ("UTC", "Pacific/Kiritimati"):
+        out = tmp_path / f"out-{zone.replace('/', '-')}"
+        env = {**os.environ, "TZ": zone}
+        subprocess.run([sys.executable, "-m", "agorapress.cli", "--root", str(root), "build", "--output", str(out),
+                        "--now", NOW.isoformat()], check=True, env=env, capture_output=True)
+        digests.append(tree_digest(out))
+    assert digests[0] == digests[1]
+    assert len(digests[0]) > 10

@@ -6,6 +6,7 @@ import posixpath
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,7 @@ class SiteGraph:
     now: datetime
     drafts: bool
     items: list[Item]
+    root: Path | None = None  # the portal repository, for rules that look at files
     board: Board | None = None
     static: list[str] = field(default_factory=list)
     contributors: dict[str, Item] = field(default_factory=dict)
@@ -97,9 +99,10 @@ class SiteGraph:
         return min((m for m in moments if m is not None), default=None)
 
 
-def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = False) -> tuple[SiteGraph, list[Problem]]:
+def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = False,
+                root: Path | None = None) -> tuple[SiteGraph, list[Problem]]:
     """Assemble the graph and check what spans files: references, URLs, paths."""
-    graph = SiteGraph(config, now, drafts, loaded.items, loaded.board, loaded.static)
+    graph = SiteGraph(config, now, drafts, loaded.items, root, loaded.board, loaded.static)
     problems: list[Problem] = []
     problems += _check_contributor_files(graph)
     problems += _check_references(graph)

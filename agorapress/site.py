@@ -42,8 +42,12 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache)
     problems.extend(loaded.problems)
     now = (now or datetime.now(timezone.utc)).astimezone(config.site.tz)
-    graph, graph_problems = build_graph(config, loaded, now, drafts)
+    graph, graph_problems = build_graph(config, loaded, now, drafts, root)
     problems.extend(graph_problems)
+    # Imported here: rules may import the graph, never the other way round.
+    from .rules import run_rules
+
+    problems.extend(run_rules(graph))
     return Portal(root, config, graph, problems, digest)
 
 

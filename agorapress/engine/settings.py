@@ -13,7 +13,10 @@ from ..site import Portal
 from .view import TemplateView
 
 PACKAGED_THEMES = Path(__file__).resolve().parent.parent / "themes"
-CORE_PLUGIN = "agorapress.plugins.agora_core"
+#: Agora's own Pelican plugins, in run order; adding a capability is one package plus one line here.
+AGORA_PLUGINS = [
+    "agorapress.plugins.agora_core",
+]
 _PAGE = "{base_name}/page/{number}/"
 
 
@@ -105,7 +108,7 @@ def pelican_settings(portal: Portal, output: Path) -> dict[str, Any]:
         "PATH_METADATA": "",
         "PLUGIN_PATHS": [str(portal.root / "plugins")] if (portal.root / "plugins").is_dir() else [],
         # Order is run order: Agora's core first, the portal's own plugins after it.
-        "PLUGINS": [CORE_PLUGIN, *config.plugins],
+        "PLUGINS": [*AGORA_PLUGINS, *config.plugins],
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True},
         "JINJA_GLOBALS": {"agora": TemplateView(portal)},
         "AGORA_PORTAL": portal,

@@ -1,0 +1,1 @@
+"""The subcommands of `agora`, one module each; cli.py lists them."""

@@ -1,0 +1,28 @@
+"""`agora build`: check, then render with Pelican into a staging folder swapped in on success."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..problems import Problems
+from .common import FORMATS, emit, parse_now, run
+
+
+@click.command()
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/).")
+@click.option("--drafts", is_flag=True, help="Include drafts and scheduled items (previews only, never the public site).")
+@click.option("--now", help="Pin the clock: what is scheduled and what is upcoming (ISO date-time with offset).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="How problems are printed.")
+@click.pass_context
+def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str) -> None:
+    """Check, then render the portal; the previous output stays untouched unless the build succeeds."""
+    from ..engine.build import build as run_build
+
+    result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts), fmt)
+    warnings = result.portal.problems.warnings
+    if warnings:
+        emit(Problems(warnings), fmt)
+    items = len(result.portal.graph.published())
+    click.echo(f"Built {items} items, {result.files} files into {result.output} in {result.timings['total']:.2f}s", err=True)

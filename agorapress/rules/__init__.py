@@ -1,0 +1,21 @@
+"""Moderation rules run across the site graph; adding a rule is one module plus one line in RULES."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..graph import SiteGraph
+from ..problems import Problem
+
+#: Each rule reads the graph (and the portal root through it) and returns the problems it finds.
+Rule = Callable[[SiteGraph], list[Problem]]
+
+RULES: list[Rule] = []
+
+
+def run_rules(graph: SiteGraph) -> list[Problem]:
+    """Every registered rule, in registry order."""
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems += rule(graph)
+    return problems

@@ -57,6 +57,8 @@ class SiteGraph:
     contributors: dict[str, Item] = field(default_factory=dict)
     by_path: dict[str, Item] = field(default_factory=dict)
 
+    _published: dict[str | None, list[Item]] = field(default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
         self.by_path = {item.relpath: item for item in self.items}
         self.contributors = {item.slug: item for item in self.items if item.kind == "contributors"}
@@ -83,8 +85,11 @@ class SiteGraph:
 
     def published(self, kind: str | None = None) -> list[Item]:
         """Published items, newest first, ties broken by path so the order never depends on the disk."""
-        chosen = [i for i in self.items if (kind is None or i.kind == kind) and i.kind != "contributors" and self.is_published(i)]
-        return sorted(chosen, key=lambda i: (-(self.date_of(i) or self.now).timestamp(), i.relpath))
+        # The graph does not change once built, so the sorted lists are computed once per build.
+        if kind not in self._published:
+            chosen = [i for i in self.items if (kind is None or i.kind == kind) and i.kind != "contributors" and self.is_published(i)]
+            self._published[kind] = sorted(chosen, key=lambda i: (-(self.date_of(i) or self.now).timestamp(), i.relpath))
+        return list(self._published[kind])
 
     def tags(self) -> dict[str, list[Item]]:
         index: dict[str, list[Item]] = defaultdict(list)

@@ -109,7 +109,9 @@ def pelican_settings(portal: Portal, output: Path) -> dict[str, Any]:
         "PLUGIN_PATHS": [str(portal.root / "plugins")] if (portal.root / "plugins").is_dir() else [],
         # Order is run order: Agora's core first, the portal's own plugins after it.
         "PLUGINS": [*AGORA_PLUGINS, *config.plugins],
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True},
+        # auto_reload off: templates do not change during a build, so Jinja need not stat them on every include.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True,
+                              "auto_reload": False},
         "JINJA_GLOBALS": {"agora": TemplateView(portal)},
         "AGORA_PORTAL": portal,
     }

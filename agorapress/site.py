@@ -23,6 +23,7 @@ class Portal:
     graph: SiteGraph
     problems: Problems = field(default_factory=Problems)
     config_digest: str = ""
+    digests: dict[str, str] = field(default_factory=dict)  # every content file read, by path under content/
 
 
 def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False, use_cache: bool = True) -> Portal:
@@ -48,7 +49,7 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     from .rules import run_rules
 
     problems.extend(run_rules(graph))
-    return Portal(root, config, graph, problems, digest)
+    return Portal(root, config, graph, problems, digest, loaded.digests)
 
 
 class ConfigInvalid(AgoraError):

@@ -15,14 +15,20 @@ from .common import FORMATS, emit, parse_now, run
 @click.option("--drafts", is_flag=True, help="Include drafts and scheduled items (previews only, never the public site).")
 @click.option("--now", help="Pin the clock: what is scheduled and what is upcoming (ISO date-time with offset).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="How problems are printed.")
+@click.option("--force", is_flag=True, help="Render even when nothing changed since the last build.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Processes for parsing and rendering (default: one per core).")
 @click.pass_context
-def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str) -> None:
+def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str, force: bool,
+          jobs: int | None) -> None:
     """Check, then render the portal; the previous output stays untouched unless the build succeeds."""
     from ..engine.build import build as run_build
 
-    result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts), fmt)
+    result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts, workers=jobs, force=force), fmt)
     warnings = result.portal.problems.warnings
     if warnings:
         emit(Problems(warnings), fmt)
     items = len(result.portal.graph.published())
+    if result.unchanged:
+        click.echo(f"Nothing changed since the last build: {result.output} is up to date ({result.timings['total']:.2f}s)", err=True)
+        return
     click.echo(f"Built {items} items, {result.files} files into {result.output} in {result.timings['total']:.2f}s", err=True)

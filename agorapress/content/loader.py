@@ -70,6 +70,8 @@ class Loaded:
     board_lines: dict = field(default_factory=dict)
     static: list[str] = field(default_factory=list)  # relpaths under content/
     problems: list[Problem] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # relpath -> sha256 of every file read
+
 
 
 def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int) -> tuple[Item | None, list[Problem]]:
@@ -224,6 +226,7 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
     loaded = Loaded()
     markdown, loaded.static, loaded.problems = discover(content_root)
     digests = {rel: _digest(content_root / rel) for rel in markdown}
+    loaded.digests = dict(digests)
     results: dict[str, tuple[Item | None, list[Problem]]] = {}
     todo = []
     for rel in markdown:
@@ -253,6 +256,7 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
         cache.save(set(markdown))
     board_path = content_root / BOARD_FILE
     if board_path.is_file():
+        loaded.digests[BOARD_FILE] = _digest(board_path)
         loaded.board, loaded.board_lines = _load_board(board_path, loaded.problems)
     return loaded
 

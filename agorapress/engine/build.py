@@ -13,6 +13,7 @@ from pathlib import Path
 from ..problems import AgoraError, BuildFailed, Problems
 from ..site import CACHE_DIR, Portal, load_portal
 from . import parallel
+from .fingerprint import fingerprint, output_summary
 from .settings import pelican_settings
 
 BUILD_INFO = "build.json"
@@ -26,11 +27,15 @@ class BuildResult:
     portal: Portal
     timings: dict[str, float] = field(default_factory=dict)
     files: int = 0
+    unchanged: bool = False  # nothing the output depends on changed: nothing was rendered
 
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
-          workers: int | None = None) -> BuildResult:
-    """Build the portal at `root` into `output`; on any problem the previous output is left untouched."""
+          workers: int | None = None, force: bool = False) -> BuildResult:
+    """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
+
+    When nothing the output depends on has changed since the last build into the same folder (see
+    fingerprint.py), nothing is rendered; `force` renders anyway."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     portal = load_portal(root, now=now, drafts=drafts)
@@ -39,20 +44,27 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         raise BuildFailed(portal.problems)
     output = (output or portal.root / "output").resolve()
     _refuse_dangerous_output(portal.root, output)
+    digest = fingerprint(portal, drafts)
+    previous = _read_build_info(portal)
+    if not force and output.is_dir() and previous.get("fingerprint") == digest and previous.get("output") == str(output) \
+            and previous.get("output_summary") == output_summary(output):
+        timings["total"] = time.perf_counter() - started
+        return BuildResult(output, portal, timings, previous.get("files", 0), unchanged=True)
     staging = output.parent / f".{output.name}.staging"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
         mark = time.perf_counter()
-        _render(portal, staging, workers)
+        _render(portal, staging, output, workers)
         timings["render"] = time.perf_counter() - mark
-        _write_build_info(portal)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = sum(len(f) for _, _, f in os.walk(output))
+    _write_build_info(portal, {"fingerprint": digest, "output": str(output), "output_summary": output_summary(output),
+                               "files": files})
     timings["total"] = time.perf_counter() - started
     return BuildResult(output, portal, timings, files)
 
@@ -63,8 +75,8 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
         raise AgoraError(f"refusing to build into {output}: it would replace the portal's own files")
 
 
-def _render(portal: Portal, staging: Path, workers: int | None) -> None:
-    settings = pelican_settings(portal, staging)
+def _render(portal: Portal, staging: Path, previous: Path, workers: int | None) -> None:
+    settings = pelican_settings(portal, staging, previous)
     complaints = parallel.render(settings, len(portal.graph.published()), workers)
     if complaints:
         problems = Problems()
@@ -73,10 +85,18 @@ def _render(portal: Portal, staging: Path, workers: int | None) -> None:
         raise BuildFailed(problems)
 
 
-def _write_build_info(portal: Portal) -> None:
-    """The next moment the site changes by itself, for the scheduled deploy workflow."""
+def _read_build_info(portal: Portal) -> dict:
+    try:
+        return json.loads((portal.root / CACHE_DIR / BUILD_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_build_info(portal: Portal, facts: dict) -> None:
+    """What the last build was made from, and the next moment the site changes by itself (read by
+    the scheduled deploy workflow)."""
     nxt = portal.graph.next_change()
-    info = {"next_change": nxt.isoformat() if nxt else None}
+    info = {"next_change": nxt.isoformat() if nxt else None, **facts}
     path = portal.root / CACHE_DIR / BUILD_INFO
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -8,6 +8,7 @@ twice) and run only Pelican's article and page generators, whose writes are shar
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing
 import os
@@ -38,10 +39,57 @@ class ShardWriter(Writer):
         self.shards = shards
         self.sharding = True  # off while a generator that runs in shard 0 only is writing
 
+    def _open_w(self, filename, encoding, override=False):
+        if override or filename in self._written_files or filename in self._overridden_files:
+            # Pelican's own overwrite rules apply; never truncate a file shared with the previous build.
+            if os.path.isfile(filename) and os.stat(filename).st_nlink > 1:
+                os.unlink(filename)
+            return super()._open_w(filename, encoding, override)
+        self._written_files.add(filename)
+        return _ReusingFile(filename, self.output_path, self.settings.get("AGORA_PREVIOUS_OUTPUT"))
+
     def write_file(self, name, template, context, *args, **kwargs):
         if self.sharding and name and not owns(str(name), self.shard, self.shards):
             return None
         return super().write_file(name, template, context, *args, **kwargs)
+
+
+class _ReusingFile(io.StringIO):
+    """A text file written on close: hard-linked to the previous build's file when the bytes are equal.
+
+    Unchanged pages keep their inode and modification time, so deploys and caches see no change;
+    a changed page is written to a temporary file and renamed, never written through a link.
+    """
+
+    def __init__(self, filename: str, output_path: str, previous: str | None):
+        super().__init__()
+        self.filename = filename
+        self.previous = os.path.join(previous, os.path.relpath(filename, output_path)) if previous else None
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        data = self.getvalue().encode("utf-8")
+        super().close()
+        if self.previous and _same_bytes(self.previous, data):
+            tmp = self.filename + ".agora-link"
+            os.link(self.previous, tmp)
+            os.replace(tmp, self.filename)
+            return
+        tmp = self.filename + ".agora-tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, self.filename)
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(path) != len(data) or os.path.islink(path):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
 
 
 class ShardedPelican(Pelican):

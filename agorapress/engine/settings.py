@@ -31,7 +31,7 @@ def theme_paths(portal: Portal) -> tuple[Path, list[str]]:
     return own, []
 
 
-def pelican_settings(portal: Portal, output: Path) -> dict[str, Any]:
+def pelican_settings(portal: Portal, output: Path, previous: Path | None = None) -> dict[str, Any]:
     """Everything Pelican needs, derived from the config; per-build state travels in the settings."""
     config = portal.config
     site = config.site
@@ -114,5 +114,7 @@ def pelican_settings(portal: Portal, output: Path) -> dict[str, Any]:
                               "auto_reload": False},
         "JINJA_GLOBALS": {"agora": TemplateView(portal)},
         "AGORA_PORTAL": portal,
+        # The last successful output: unchanged pages are hard-linked from it instead of rewritten.
+        "AGORA_PREVIOUS_OUTPUT": str(previous) if previous and previous.is_dir() else None,
     }
     return read_settings(override=override)

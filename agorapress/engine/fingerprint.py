@@ -1,0 +1,56 @@
+"""What a build's output depends on, as one digest: equal digests mean there is nothing to rebuild."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..content.loader import CONTENT_DIR
+from ..site import Portal
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _tree(digest, root: Path) -> None:
+    """Names and bytes of every file under `root` (code, templates, theme assets), in a fixed order."""
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+
+
+def fingerprint(portal: Portal, drafts: bool) -> str:
+    """Code, theme, plugins, config, every content file, and the clock-dependent state of the graph."""
+    digest = hashlib.sha256()
+    _tree(digest, _PACKAGE)
+    for folder in ("themes", "plugins"):
+        _tree(digest, portal.root / folder)
+    digest.update(portal.config_digest.encode())
+    for rel, value in sorted(portal.digests.items()):
+        digest.update(f"{rel}\0{value}\n".encode())
+    for rel in sorted(portal.graph.static):
+        stat = (portal.root / CONTENT_DIR / rel).stat()
+        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    # The clock only matters through what it publishes and when that next changes.
+    graph = portal.graph
+    digest.update(f"drafts={drafts}\n".encode())
+    digest.update("\n".join(item.relpath for item in graph.published()).encode())
+    nxt = graph.next_change()
+    digest.update(f"\nnext={nxt.isoformat() if nxt else ''}".encode())
+    return digest.hexdigest()
+
+
+def output_summary(output: Path) -> str:
+    """Files and sizes of an output tree: detects an output someone changed or deleted by hand."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(output):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            digest.update(f"{os.path.relpath(path, output)}\0{os.path.getsize(path)}\n".encode())
+    return digest.hexdigest()

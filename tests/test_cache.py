@@ -1,0 +1,80 @@
+"""The caches: a file is parsed again only when its bytes change; a build renders only when an input changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from agorapress.content.loader import ParseCache, load
+from agorapress.engine.build import build
+from test_build import article
+
+NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
+
+
+def _load(root: Path) -> ParseCache:
+    cache = ParseCache(root / ".agora-cache" / "parsed.pickle", "test")
+    load(root / "content", allow_html=False, max_bytes=1 << 20, cache=cache)
+    return cache
+
+
+def test_an_edit_invalidates_exactly_that_file(portal) -> None:
+    root = portal({f"content/articles/a{i}.md": article(title=f"A{i}") for i in range(5)})
+    assert _load(root).hits == 0
+    assert _load(root).hits == 6  # five articles and the profile
+    (root / "content/articles/a2.md").write_text(article(title="Edited"), encoding="utf-8")
+    assert _load(root).hits == 5
+
+
+def test_parse_cache_is_keyed_by_settings(portal) -> None:
+    root = portal({"content/articles/a.md": article()})
+    _load(root)
+    other = ParseCache(root / ".agora-cache" / "parsed.pickle", "other-settings")
+    load(root / "content", allow_html=True, max_bytes=1 << 20, cache=other)
+    assert other.hits == 0
+
+
+def test_nothing_changed_means_nothing_rendered(portal) -> None:
+    root = portal({"content/articles/a.md": article()})
+    first = build(root, now=NOW)
+    assert not first.unchanged
+    again = build(root, now=NOW)
+    assert again.unchanged
+    assert build(root, now=NOW, force=True).unchanged is False
+
+
+def test_content_theme_config_and_clock_changes_rebuild(portal) -> None:
+    root = portal({"content/articles/a.md": article(), "content/articles/later.md": article(title="Later", date="2026-07-01")})
+    build(root, now=NOW)
+    (root / "content/articles/a.md").write_text(article(title="Changed"), encoding="utf-8")
+    assert not build(root, now=NOW).unchanged
+    override = root / "themes/agora/templates/404.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("{% extends 'base.html' %}{% block content %}Gone{% endblock %}", encoding="utf-8")
+    assert not build(root, now=NOW).unchanged
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Mini", "Mini portal"), encoding="utf-8")
+    assert not build(root, now=NOW).unchanged
+    assert build(root, now=NOW).unchanged
+    # The scheduled item falls due: the clock alone changes the site.
+    assert not build(root, now=datetime.fromisoformat("2026-07-02T00:00:00+02:00")).unchanged
+
+
+def test_output_edited_by_hand_is_rebuilt(portal) -> None:
+    root = portal({"content/articles/a.md": article()})
+    out = build(root, now=NOW).output
+    (out / "404.html").unlink()
+    assert not build(root, now=NOW).unchanged
+    assert (out / "404.html").exists()
+
+
+def test_unchanged_pages_are_not_rewritten(portal) -> None:
+    root = portal({"content/articles/a.md": article(title="Stays"), "content/articles/b.md": article(title="Moves")})
+    out = build(root, now=NOW).output
+    stays, moves = out / "articles/a/index.html", out / "articles/b/index.html"
+    before = stays.stat().st_ino, moves.stat().st_ino
+    (root / "content/articles/b.md").write_text(article(title="Moves", body="A new body."), encoding="utf-8")
+    build(root, now=NOW)
+    assert stays.stat().st_ino == before[0]  # the same file, linked from the previous build
+    assert moves.stat().st_ino != before[1]
+    assert "A new body." in moves.read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ import click
 
 from .commands.build import build
 from .commands.check import check
+from .commands.serve import serve
 
 
 @click.group()
@@ -23,6 +24,7 @@ def main(ctx: click.Context, root: Path) -> None:
 # Subcommands, in the order `agora --help` lists them.
 main.add_command(check)
 main.add_command(build)
+main.add_command(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -154,7 +154,7 @@ class ParseCache:
             return
         self.entries = {k: v for k, v in self.entries.items() if k in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as handle:
             pickle.dump((self.key, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)

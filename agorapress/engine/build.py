@@ -31,11 +31,12 @@ class BuildResult:
 
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
-          workers: int | None = None, force: bool = False) -> BuildResult:
+          workers: int | None = None, force: bool = False, live: dict | None = None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
     When nothing the output depends on has changed since the last build into the same folder (see
-    fingerprint.py), nothing is rendered; `force` renders anyway."""
+    fingerprint.py), nothing is rendered; `force` renders anyway. A `live` dict receives the state
+    `agora serve` needs to re-render one page at once (see live.py)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     portal = load_portal(root, now=now, drafts=drafts)
@@ -56,7 +57,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     staging.mkdir(parents=True)
     try:
         mark = time.perf_counter()
-        _render(portal, staging, output, workers)
+        _render(portal, staging, output, workers, live)
         timings["render"] = time.perf_counter() - mark
         _swap(staging, output)
     except BaseException:
@@ -75,8 +76,12 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
         raise AgoraError(f"refusing to build into {output}: it would replace the portal's own files")
 
 
-def _render(portal: Portal, staging: Path, previous: Path, workers: int | None) -> None:
+def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None) -> None:
     settings = pelican_settings(portal, staging, previous)
+    if live is not None:
+        live.clear()
+        live["portal"] = portal
+        settings["AGORA_LIVE"] = live
     complaints = parallel.render(settings, len(portal.graph.published()), workers)
     if complaints:
         problems = Problems()
@@ -99,7 +104,7 @@ def _write_build_info(portal: Portal, facts: dict) -> None:
     info = {"next_change": nxt.isoformat() if nxt else None, **facts}
     path = portal.root / CACHE_DIR / BUILD_INFO
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 

@@ -1,0 +1,82 @@
+"""`agora serve`: build, serve on localhost, and rebuild on every save with live reload."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import click
+
+from ..problems import AgoraError, BuildFailed
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/).")
+@click.option("--drafts", is_flag=True, help="Show drafts and scheduled items too.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts: bool) -> None:
+    """Preview the portal: a saved item's page is refreshed at once, the rest follows."""
+    from ..devserver import Reloads, make_server, watch
+    from ..engine import live as live_render
+    from ..engine.build import build
+
+    root: Path = ctx.obj["root"].resolve()
+    output = (output or root / "output").resolve()
+    reloads = Reloads()
+    state: dict = {}
+    live_render.connect()
+    rebuild_needed = threading.Event()
+    stop = threading.Event()
+
+    def full_build() -> None:
+        started = time.perf_counter()
+        try:
+            # One process: the state kept for quick renders must come from this process's generators.
+            build(root, output, drafts=drafts, workers=1, force=True, live=state)
+        except BuildFailed as exc:
+            reloads.bump(exc.problems.render("text"))
+            click.echo(exc.problems.render("text"), err=True)
+            return
+        except AgoraError as exc:
+            reloads.bump(str(exc))
+            click.echo(f"error: {exc}", err=True)
+            return
+        reloads.bump()
+        click.echo(f"rebuilt in {time.perf_counter() - started:.2f}s", err=True)
+
+    def builder() -> None:
+        while not stop.is_set():
+            if rebuild_needed.wait(timeout=0.5):
+                rebuild_needed.clear()
+                full_build()
+
+    def on_change(paths: set[Path]) -> None:
+        content = root / "content"
+        # Saved items are shown first; the full build that always follows handles everything else.
+        quick = [p for p in paths if p.suffix == ".md" and content in p.parents and p.is_file()]
+        for path in sorted(quick):
+            started = time.perf_counter()
+            written, problems = live_render.render_item(state, root, output, path.relative_to(content).as_posix())
+            if problems and any(p.severity == "error" for p in problems):
+                reloads.bump("\n".join(p.as_text() for p in problems))
+            elif written:
+                reloads.bump()
+                click.echo(f"{path.name}: page refreshed in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)
+        rebuild_needed.set()
+
+    full_build()
+    server = make_server(output, host, port, reloads)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=builder, daemon=True).start()
+    click.echo(f"Serving {output} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", err=True)
+    watched = [root / "content", root / "site_config.yaml", root / "themes", root / "plugins"]
+    try:
+        watch(watched, on_change, stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()

@@ -1,0 +1,79 @@
+"""The instant edit loop: after a full build, re-render one edited item's page in milliseconds.
+
+A build started with a `live` dict keeps Pelican's article and page generators in it (through the
+`all_generators_finalized` signal, so the state travels with that build's settings). When a
+contributor saves an existing item, `render_item` parses that one file, swaps it into the site graph
+and the generator, and writes its page straight into the served output; the full rebuild that
+follows brings lists, feeds and tags up to date.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.writers import Writer
+
+from ..content.loader import CONTENT_DIR, parse_file
+from ..problems import Problem
+
+
+def _keep_generators(generators) -> None:
+    for generator in generators:
+        live = generator.settings.get("AGORA_LIVE")
+        if live is not None and isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+            live[type(generator).__name__] = generator
+
+
+def connect() -> None:
+    """Listen for finished generators; only builds whose settings carry AGORA_LIVE are kept."""
+    signals.all_generators_finalized.connect(_keep_generators)
+
+
+def render_item(live: dict, root: Path, output: Path, relpath: str) -> tuple[str | None, list[Problem]]:
+    """Re-render the page of the item at content/`relpath`; return its output file (or None) and problems.
+
+    None without problems means the edit needs a full build (a new file, a profile, a kind with no page)."""
+    generators = {"articles": live.get("ArticlesGenerator"), "pages": live.get("PagesGenerator")}
+    portal = live.get("portal")
+    kind = relpath.split("/", 1)[0]
+    generator = generators["pages" if kind == "pages" else "articles"]
+    if portal is None or generator is None or kind not in {"articles", "interviews", "events", "pages"}:
+        return None, []
+    graph = portal.graph
+    old = graph.by_path.get(relpath)
+    if old is None:
+        return None, []
+    moderation = portal.config.moderation
+    item, problems = parse_file(str(root / CONTENT_DIR), relpath, moderation.allow_html, moderation.max_file_kb * 1024)
+    if item is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    if item.slug != old.slug or not graph.is_published(old):
+        return None, problems  # the URL or the visibility changed: only a full build gets that right
+    graph.items[graph.items.index(old)] = item
+    graph.by_path[relpath] = item
+    graph._published.clear()
+    content_class = Page if kind == "pages" else Article
+    fresh = generator.readers.read_file(base_path=generator.path, path=relpath, content_class=content_class,
+                                        context=generator.context)
+    _replace(generator, fresh)
+    writer = Writer(str(output), settings=generator.settings)
+    name = "page" if kind == "pages" else "article"
+    extra = {} if kind == "pages" else {"category": getattr(fresh, "category", None), "blog": True}
+    writer.write_file(fresh.save_as, generator.get_template(fresh.template), generator.context,
+                      relative_urls=generator.settings["RELATIVE_URLS"], override_output=True, url=fresh.url,
+                      **{name: fresh}, **extra)
+    return os.path.join(str(output), fresh.save_as), problems
+
+
+def _replace(generator, fresh) -> None:
+    for attribute in ("articles", "pages"):
+        contents = getattr(generator, attribute, None)
+        if contents is None:
+            continue
+        for index, content in enumerate(contents):
+            if content.source_path == fresh.source_path:
+                contents[index] = fresh

@@ -1,0 +1,76 @@
+"""The edit loop: one saved item re-rendered from the live build state, and the server that reloads browsers."""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from datetime import datetime
+
+from agorapress.devserver import RELOAD_PATH, Reloads, make_server
+from agorapress.engine import live
+from agorapress.engine.build import build
+from test_build import article
+
+NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
+
+
+def test_saved_item_is_rerendered_from_the_live_state(portal) -> None:
+    root = portal({"content/articles/a.md": article(title="Before"), "content/articles/b.md": article(title="Other")})
+    state: dict = {}
+    live.connect()
+    out = build(root, now=NOW, workers=1, live=state).output
+    other_before = (out / "articles/b/index.html").read_bytes()
+    (root / "content/articles/a.md").write_text(article(title="After", body="Fresh words."), encoding="utf-8")
+    written, problems = live.render_item(state, root, out, "articles/a.md")
+    assert problems == []
+    assert written == str(out / "articles/a/index.html")
+    page = (out / "articles/a/index.html").read_text(encoding="utf-8")
+    assert "After" in page and "Fresh words." in page
+    assert (out / "articles/b/index.html").read_bytes() == other_before
+    assert state["portal"].graph.by_path["articles/a.md"].meta.title == "After"
+
+
+def test_broken_save_reports_problems_and_writes_nothing(portal) -> None:
+    root = portal({"content/articles/a.md": article(title="Before")})
+    state: dict = {}
+    live.connect()
+    out = build(root, now=NOW, workers=1, live=state).output
+    before = (out / "articles/a/index.html").read_bytes()
+    (root / "content/articles/a.md").write_text(article(extra="colour: red\n"), encoding="utf-8")
+    written, problems = live.render_item(state, root, out, "articles/a.md")
+    assert written is None
+    assert [p.rule for p in problems] == ["schema-unknown"]
+    assert (out / "articles/a/index.html").read_bytes() == before
+
+
+def test_new_file_or_profile_needs_a_full_build(portal) -> None:
+    root = portal({"content/articles/a.md": article()})
+    state: dict = {}
+    live.connect()
+    out = build(root, now=NOW, workers=1, live=state).output
+    (root / "content/articles/new.md").write_text(article(title="New"), encoding="utf-8")
+    assert live.render_item(state, root, out, "articles/new.md") == (None, [])
+    assert live.render_item(state, root, out, "contributors/ana.md") == (None, [])
+
+
+def test_server_injects_reload_script_into_html_only(portal) -> None:
+    root = portal({"content/articles/a.md": article()})
+    out = build(root, now=NOW).output
+    reloads = Reloads()
+    server = make_server(out, "127.0.0.1", 0, reloads)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page = urllib.request.urlopen(f"{base}/articles/a/", timeout=5).read()
+        assert RELOAD_PATH.encode() in page
+        assert RELOAD_PATH.encode() not in (out / "articles/a/index.html").read_bytes()  # built files stay clean
+        css = urllib.request.urlopen(f"{base}/theme/css/agora.css", timeout=5).read()
+        assert css == (out / "theme/css/agora.css").read_bytes()
+        stream = urllib.request.urlopen(f"{base}{RELOAD_PATH}", timeout=5)
+        assert stream.readline().startswith(b'data: {"version": 0')
+        reloads.bump()
+        stream.readline()
+        assert stream.readline().startswith(b'data: {"version": 1')
+        stream.close()
+    finally:
+        server.shutdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,11 +25,13 @@ class Portal:
     problems: Problems = field(default_factory=Problems)
     config_digest: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # every content file read, by path under content/
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for --profile
 
 
 def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False, use_cache: bool = True) -> Portal:
     """config -> read (each file checked) -> site graph (checks across files). Raises only for config errors."""
     root = root.resolve()
+    clock = time.perf_counter()
     config, config_problems, digest = load_config(root)
     problems = Problems()
     problems.extend(config_problems)
@@ -40,16 +43,23 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
         raise ConfigInvalid(problems)
     moderation = config.moderation
     cache = ParseCache(root / CACHE_DIR / "parsed.pickle" if use_cache else None, f"html={moderation.allow_html}")
+    timings = {"config": time.perf_counter() - clock}
+    clock = time.perf_counter()
     loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache)
     problems.extend(loaded.problems)
+    timings["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     now = (now or datetime.now(timezone.utc)).astimezone(config.site.tz)
     graph, graph_problems = build_graph(config, loaded, now, drafts, root)
     problems.extend(graph_problems)
+    timings["graph"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     # Imported here: rules may import the graph, never the other way round.
     from .rules import run_rules
 
     problems.extend(run_rules(graph))
-    return Portal(root, config, graph, problems, digest, loaded.digests)
+    timings["rules"] = time.perf_counter() - clock
+    return Portal(root, config, graph, problems, digest, loaded.digests, timings)
 
 
 class ConfigInvalid(AgoraError):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from ..problems import Problems
 from .common import FORMATS, emit, parse_now, run
@@ -17,13 +21,28 @@ from .common import FORMATS, emit, parse_now, run
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="How problems are printed.")
 @click.option("--force", is_flag=True, help="Render even when nothing changed since the last build.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Processes for parsing and rendering (default: one per core).")
+@click.option("--profile", is_flag=True, help="Print where the time went, per stage.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str, force: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, profile: bool) -> None:
     """Check, then render the portal; the previous output stays untouched unless the build succeeds."""
     from ..engine.build import build as run_build
 
-    result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts, workers=jobs, force=force), fmt)
+    console = Console(stderr=True)
+    # A spinner on a terminal; CI logs and pipes get only the final line.
+    show = console.is_terminal and not os.environ.get("CI")
+    with console.status("building…") if show else contextlib.nullcontext() as status:
+        def on_stage(stage: str) -> None:
+            if status is not None:
+                status.update(f"{stage}…")
+
+        result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts, workers=jobs,
+                                       force=force, on_stage=on_stage), fmt)
+    if profile:
+        table = Table("stage", "seconds", title="Where the time went")
+        for stage, seconds in result.timings.items():
+            table.add_row(stage, f"{seconds:.3f}")
+        console.print(table)
     warnings = result.portal.problems.warnings
     if warnings:
         emit(Problems(warnings), fmt)

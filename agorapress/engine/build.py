@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,16 +32,17 @@ class BuildResult:
 
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
-          workers: int | None = None, force: bool = False, live: dict | None = None) -> BuildResult:
+          workers: int | None = None, force: bool = False, live: dict | None = None,
+          on_stage: Callable[[str], None] = lambda stage: None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
     When nothing the output depends on has changed since the last build into the same folder (see
     fingerprint.py), nothing is rendered; `force` renders anyway. A `live` dict receives the state
     `agora serve` needs to re-render one page at once (see live.py)."""
-    timings: dict[str, float] = {}
     started = time.perf_counter()
+    on_stage("reading and checking content")
     portal = load_portal(root, now=now, drafts=drafts)
-    timings["load+check"] = time.perf_counter() - started
+    timings = dict(portal.timings)
     if portal.problems.errors:
         raise BuildFailed(portal.problems)
     output = (output or portal.root / "output").resolve()
@@ -56,10 +58,14 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
+        on_stage(f"rendering {len(portal.graph.published())} items")
         mark = time.perf_counter()
         _render(portal, staging, output, workers, live)
         timings["render"] = time.perf_counter() - mark
+        on_stage("publishing the new output")
+        mark = time.perf_counter()
         _swap(staging, output)
+        timings["swap"] = time.perf_counter() - mark
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

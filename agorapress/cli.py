@@ -8,6 +8,7 @@ import click
 
 from .commands.build import build
 from .commands.check import check
+from .commands.reference import reference
 from .commands.serve import serve
 
 
@@ -25,6 +26,7 @@ def main(ctx: click.Context, root: Path) -> None:
 main.add_command(check)
 main.add_command(build)
 main.add_command(serve)
+main.add_command(reference)
 
 
 if __name__ == "__main__":  # pragma: no cover

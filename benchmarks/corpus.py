@@ -59,9 +59,13 @@ def entries(n: int, seed: int = 7) -> tuple[list[Entry], list[str], list[str]]:
         lang = "en" if i % 7 == 0 else "fr"
         words = WORDS_EN if lang == "en" else WORDS_FR
         slug = f"{section[:-1]}-{i:05d}"
-        out.append(Entry(section, slug, _sentence(rng, words, 6)[:-1], start + timedelta(days=i % 2000),
+        day = start + timedelta(days=i % 2000)
+        recurring = section == "events" and i % 25 == 4
+        if recurring:  # a monthly meetup starts on its first occurrence: the month's first Thursday
+            day = day.replace(day=1) + timedelta(days=(3 - day.replace(day=1).weekday()) % 7)
+        out.append(Entry(section, slug, _sentence(rng, words, 6)[:-1], day,
                          tuple(sorted(rng.sample(members, rng.choice((1, 1, 2))))), tuple(sorted(rng.sample(tags, 3))),
-                         lang, _body(rng, words, slug), recurring=section == "events" and i % 25 == 4))
+                         lang, _body(rng, words, slug), recurring=recurring))
     return out, members, tags
 
 

@@ -16,6 +16,8 @@ PACKAGED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 #: Agora's own Pelican plugins, in run order; adding a capability is one package plus one line here.
 AGORA_PLUGINS = [
     "agorapress.plugins.agora_core",
+    "agorapress.plugins.agora_feeds",
+    "agorapress.plugins.agora_search",
 ]
 _PAGE = "{base_name}/page/{number}/"
 
@@ -61,6 +63,11 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         "STATIC_EXCLUDE_SOURCES": True,
         "ARTICLE_URL": "{category}/{slug}/",
         "ARTICLE_SAVE_AS": "{category}/{slug}/index.html",
+        # An item in another language keeps its ordinary URL: one item, one address, whatever its `lang`.
+        "ARTICLE_LANG_URL": "{category}/{slug}/",
+        "ARTICLE_LANG_SAVE_AS": "{category}/{slug}/index.html",
+        "PAGE_LANG_URL": "{slug}/",
+        "PAGE_LANG_SAVE_AS": "{slug}/index.html",
         "ARTICLE_TRANSLATION_ID": None,
         "PAGE_TRANSLATION_ID": None,
         "DRAFT_SAVE_AS": "",

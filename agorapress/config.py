@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from . import yamlstrict
 from .problems import Problem, did_you_mean
@@ -99,17 +99,102 @@ class Moderation(Strict):
     flagged_terms: list[str] = Field(default_factory=list, description="Words reported to reviewers.")
 
 
+#: Text shown to readers: one string, or one per interface language ({fr: ..., en: ...}).
+Text = Line | dict[Lang, Line]
+
+
+class BadgeRule(Strict):
+    """What a member must have done to hold a badge; every condition given must hold.
+
+    A contribution is a published article, interview, page or event the member wrote, conducted or
+    organised, counted once however many roles they had in it."""
+
+    contributions: int | None = Field(None, ge=1, description="At least this many contributions of any kind.")
+    written: int | None = Field(None, ge=1, description="At least this many items they are an author of.")
+    interviews_conducted: int | None = Field(None, ge=1, description="At least this many interviews they conducted.")
+    interviews_given: int | None = Field(None, ge=1, description="At least this many interviews they gave (as interviewee).")
+    events_organised: int | None = Field(None, ge=1, description="At least this many events they organised.")
+    topics_claimed: int | None = Field(None, ge=1, description="At least this many board topics they volunteered for.")
+    committee: Literal["current", "former"] | None = Field(
+        None, description="current: sits on the committee today; former: had a seat, has none today.")
+    years_since_joined: int | None = Field(None, ge=1, description="At least this many years since `joined` on their profile.")
+
+    @model_validator(mode="after")
+    def _some_condition(self):
+        if not any(value is not None for value in self.model_dump().values()):
+            raise ValueError("give at least one condition, e.g. 'contributions: 5'")
+        return self
+
+
+class Badge(Strict):
+    """A badge: what it is called, what it means, and the rule that awards it."""
+
+    id: Slug = Field(description="Stable identifier, used in URLs (badges/#<id>).")
+    label: Text = Field(description="Name of the badge.")
+    description: Text = Field(description="One sentence saying what it recognises.")
+    rule: BadgeRule = Field(description="The condition, computed from the published content.")
+
+
+def _default_badges() -> list[Badge]:
+    def badge(id: str, fr: str, en: str, fr_desc: str, en_desc: str, **rule) -> Badge:
+        return Badge(id=id, label={"fr": fr, "en": en}, description={"fr": fr_desc, "en": en_desc}, rule=BadgeRule(**rule))
+
+    return [
+        badge("first-publication", "Première publication", "First publication",
+              "A publié sa première contribution.", "Published a first contribution.", contributions=1),
+        *(badge(f"contributions-{n}", f"{n} contributions", f"{n} contributions",
+                f"A publié au moins {n} contributions.", f"Published at least {n} contributions.", contributions=n)
+          for n in (5, 10, 25)),
+        badge("interviewer", "Intervieweur·euse", "Interviewer",
+              "A mené au moins un entretien.", "Conducted at least one interview.", interviews_conducted=1),
+        badge("organiser", "Organisateur·rice", "Event organiser",
+              "A organisé au moins un événement.", "Organised at least one event.", events_organised=1),
+        badge("committee", "Membre du comité", "Committee member",
+              "Siège aujourd'hui au comité éditorial.", "Sits on the editorial committee today.", committee="current"),
+        badge("former-committee", "Ancien·ne membre du comité", "Former committee member",
+              "A siégé au comité éditorial.", "Served on the editorial committee.", committee="former"),
+        badge("long-standing", "Membre de longue date", "Long-standing member",
+              "Membre depuis au moins 3 ans.", "A member for at least 3 years.", years_since_joined=3),
+    ]
+
+
+class Recognition(Strict):
+    """How the portal welcomes newcomers and recognises active members."""
+
+    new_member_days: int = Field(90, ge=1, le=3660,
+                                 description="A member is new when they joined or first published within this many days.")
+    badges: list[Badge] = Field(default_factory=_default_badges, description="Badges, in display order (replaces the defaults).")
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        ids = [badge.id for badge in self.badges]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"badges: badge id '{twice[0]}' is used twice; give each badge its own id")
+        return self
+
+
+class Feeds(Strict):
+    """What the Atom, RSS and JSON feeds carry."""
+
+    content: Literal["full", "summary"] = Field(
+        "full", description="full: the whole text of each item; summary: its summary and a link to the page.")
+    limit: int = Field(50, ge=1, le=1000, description="Newest items per feed.")
+
+
 class Config(Strict):
     """The whole of site_config.yaml."""
 
-    site: Site
+    site: Site = Field(description="Who the portal is.")
     sections: dict[Slug, Section] = Field(default_factory=_default_sections, description="Section titles and pagination.")
     per_page: int = Field(10, ge=1, le=200, description="Items per list page (sections and tags).")
-    theme: Theme = Field(default_factory=Theme)
+    theme: Theme = Field(default_factory=Theme, description="Theme and its options.")
     plugins: list[str] = Field(default_factory=list, description="Extra Pelican plugins, by import name, run after Agora's.")
-    committee: Committee = Field(default_factory=Committee)
-    review: Review = Field(default_factory=Review)
-    moderation: Moderation = Field(default_factory=Moderation)
+    committee: Committee = Field(default_factory=Committee, description="The elected editorial committee.")
+    review: Review = Field(default_factory=Review, description="Approvals a change needs.")
+    moderation: Moderation = Field(default_factory=Moderation, description="Rules on contributions.")
+    recognition: Recognition = Field(default_factory=Recognition, description="New members and badges.")
+    feeds: Feeds = Field(default_factory=Feeds, description="Atom, RSS and JSON feeds: full text or summaries, items per feed.")
     extra: dict[str, object] = Field(default_factory=dict, description="Free-form values for templates.")
 
     def section_title(self, kind: str) -> str:

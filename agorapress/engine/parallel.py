@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import traceback
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from pelican import Pelican, signals
@@ -139,8 +140,12 @@ class EngineLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_shard(settings: dict[str, Any], shard: int, shards: int) -> list[str]:
-    """Run Pelican for one shard; return what the engine complained about."""
+def run_shard(settings: dict[str, Any], shard: int, shards: int,
+              wait: Callable[[], list[str]] | None = None) -> list[str]:
+    """Run Pelican for one shard; return what the engine complained about.
+
+    With `wait`, the finalisation hooks (search index, sitemap: they read the whole output) run only
+    once `wait` has returned, i.e. once every other shard has written its pages."""
     handler = EngineLog()
     engine_log = logging.getLogger("pelican")
     engine_log.addHandler(handler)
@@ -148,7 +153,14 @@ def run_shard(settings: dict[str, Any], shard: int, shards: int) -> list[str]:
     # Pelican prints its own summary on its console; Agora reports the build itself.
     engine_log.propagate, console.quiet = False, True
     try:
-        ShardedPelican(settings, shard, shards).run()
+        pelican = ShardedPelican(settings, shard, shards)
+        if wait is None:
+            pelican.run()
+        else:
+            with signals.finalized.muted():
+                pelican.run()
+            handler.messages += wait()
+            signals.finalized.send(pelican)
     finally:
         engine_log.removeHandler(handler)
         engine_log.propagate, console.quiet = previous, quiet
@@ -156,10 +168,10 @@ def run_shard(settings: dict[str, Any], shard: int, shards: int) -> list[str]:
 
 
 def _child(settings: dict[str, Any], shard: int, shards: int, conn) -> None:
-    # Finalisation hooks (search index, audits) belong to the whole site: only shard 0 fires them.
-    signals.finalized.receivers.clear()
     try:
-        conn.send(run_shard(settings, shard, shards))
+        # Finalisation hooks (search index, sitemap) read the whole site: only shard 0 fires them.
+        with signals.finalized.muted():
+            conn.send(run_shard(settings, shard, shards))
     except BaseException:  # reported to the parent, which fails the build
         conn.send([f"shard {shard} crashed:\n{traceback.format_exc()}"])
     finally:
@@ -181,13 +193,17 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
         process.start()
         child_end.close()
         children.append((process, parent_end))
-    messages = run_shard(settings, 0, shards)
-    for process, conn in children:
-        try:
-            messages += conn.recv()
-        except EOFError:
-            messages.append("a rendering process ended without reporting")
-        process.join()
-        if process.exitcode not in (0, None):
-            messages.append(f"a rendering process exited with code {process.exitcode}")
-    return messages
+
+    def wait_for_children() -> list[str]:
+        messages: list[str] = []
+        for process, conn in children:
+            try:
+                messages += conn.recv()
+            except EOFError:
+                messages.append("a rendering process ended without reporting")
+            process.join()
+            if process.exitcode not in (0, None):
+                messages.append(f"a rendering process exited with code {process.exitcode}")
+        return messages
+
+    return run_shard(settings, 0, shards, wait=wait_for_children)

@@ -1,0 +1,73 @@
+"""The Pelican side of syndication: write every feed, the OPML outline, the feeds page and the sitemap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from ...outputs.feeds import FEEDS_DIR, Catalogue, render_atom, render_rss
+from ...outputs.jsonfeed import render_json
+from ...outputs.opml import Outline, render_opml
+from ...outputs.sitemap import ROBOTS, SITEMAP, content_dates, hidden_urls, page_urls, render_robots, render_sitemap
+
+RENDERERS = {"atom": render_atom, "rss": render_rss, "json": render_json}
+OPML_FILE = f"{FEEDS_DIR}/contributors.opml"
+#: The feeds page groups, in display order: (catalogue kind, heading).
+GROUPS = [("all", "Tout le portail"), ("section", "Par rubrique"), ("lang", "Par langue"),
+          ("tag", "Par thème"), ("contributor", "Par membre")]
+
+
+def write_bytes(output: Path, name: str, data: bytes) -> None:
+    path = output / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+class FeedsGenerator(Generator):
+    """Writes feeds/: Atom, RSS and JSON Feed for the portal, each section, tag, language and member."""
+
+    def generate_output(self, writer) -> None:
+        discovery = self.settings["JINJA_GLOBALS"]["discovery"]
+        catalogue: Catalogue = discovery.catalogue
+        contents = self._contents()
+        site_url = catalogue.site_url.rstrip("/")
+
+        def content_of(item) -> str | None:
+            article = contents.get(item.relpath)
+            # get_content(siteurl) resolves {filename} and {static} links against the public address.
+            return article.get_content(site_url) if article is not None else None
+
+        output = Path(self.output_path)
+        for spec in catalogue.specs:
+            feed = catalogue.feed(spec, content_of)
+            for form, render in RENDERERS.items():
+                write_bytes(output, spec.path(form), render(feed))
+        outlines = [Outline(spec.name, catalogue.absolute(spec.path("atom")), catalogue.absolute(spec.page))
+                    for spec in catalogue.of_kind("contributor")]
+        title = f"{catalogue.config.site.title} · {discovery.labels['members']}"
+        write_bytes(output, OPML_FILE, render_opml(title, outlines, catalogue.latest()))
+        groups = [(heading, catalogue.of_kind(kind)) for kind, heading in GROUPS]
+        writer.write_file(f"{FEEDS_DIR}/index.html", self.get_template("feeds"), self.context,
+                          relative_urls=self.settings["RELATIVE_URLS"], feed_groups=groups, opml=OPML_FILE,
+                          formats=discovery.labels["forms"], page_name=f"{FEEDS_DIR}/")
+
+    def _contents(self) -> dict:
+        """Pelican's articles by source file: their content has intrasite links resolved."""
+        return {article.item.relpath: article for article in self.context.get("articles", [])
+                if getattr(article, "item", None) is not None}
+
+
+def write_sitemap(pelican) -> None:
+    """After every page is written: sitemap.xml of the public pages, and robots.txt pointing at it."""
+    settings = pelican.settings
+    discovery = settings["JINJA_GLOBALS"].get("discovery")
+    if discovery is None:
+        return
+    portal = settings["AGORA_PORTAL"]
+    output = Path(settings["OUTPUT_PATH"])
+    hidden = hidden_urls(portal.graph)
+    urls = [url for url in page_urls(output) if url not in hidden]
+    dates = content_dates(portal.graph, discovery.view.people, discovery.slug_of)
+    write_bytes(output, SITEMAP, render_sitemap(discovery.site_url, urls, dates))
+    write_bytes(output, ROBOTS, render_robots(discovery.site_url).encode("utf-8"))

@@ -1,0 +1,70 @@
+"""The search index: Pagefind (the binary shipped by the `pagefind` Python package) over the written site.
+
+Only pages that are content are indexed (items and member profiles), so a search never lands on a
+tag list or an archive that merely repeats titles. Each page is indexed in the language of its
+<html lang>, with that language's stemming.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from ...graph import SiteGraph
+from ...problems import AgoraError
+
+BUNDLE_DIR = "pagefind"
+ENTRY_FILE = "pagefind-entry.json"
+#: Parts of the theme's pages that are not what a page is about (Pagefind already skips nav and footer):
+#: the skip link, the site header, "propose a correction", reading time, and a profile's lists of
+#: contributions and badges (those items are found on their own pages).
+EXCLUDED = (".skip-link", ".site-header", ".site-footer", ".correction", ".reading-time", ".pagination",
+            ".profile .contributions", ".profile .badges", ".profile .roles")
+# Wax globs treat these as syntax; URLs made of slugs never contain them, file-name slugs might.
+_GLOB_SYNTAX = re.compile(r"([\\*?\[\]{}(),<>:!#&$])")
+
+
+def searchable_pages(graph: SiteGraph) -> list[str]:
+    """Output files to index, relative to the site root, sorted: published items and every profile."""
+    urls = {item.url for item in graph.published()} | {item.url for item in graph.contributors.values()}
+    return sorted(f"{url}index.html" for url in urls)
+
+
+def glob_of(files: list[str]) -> str:
+    """One Pagefind glob matching exactly `files`."""
+    escaped = [_GLOB_SYNTAX.sub(r"\\\1", name) for name in files]
+    return escaped[0] if len(escaped) == 1 else "{" + ",".join(escaped) + "}"
+
+
+def pagefind_executable() -> Path:
+    # The Python package finds the binary of pagefind[bin] (or PAGEFIND_BINARY_PATH); nothing is downloaded.
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        raise AgoraError("search index: the Pagefind binary is missing; install it with: pip install 'pagefind[bin]'")
+    return found
+
+
+def index_site(output: Path, files: list[str]) -> None:
+    """Write the Pagefind bundle into output/pagefind/; raise AgoraError when Pagefind fails."""
+    files = [name for name in files if (output / name).is_file()]
+    if not files:
+        return  # nothing to search yet: the search page says the index is missing
+    command = [str(pagefind_executable()), "--site", str(output), "--glob", glob_of(files),
+               "--output-subdir", BUNDLE_DIR, "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise AgoraError(f"search index: Pagefind failed ({detail[-1] if detail else f'exit code {result.returncode}'})")
+    _sort_entry(output / BUNDLE_DIR / ENTRY_FILE)
+
+
+def _sort_entry(path: Path) -> None:
+    """Pagefind 1.5 lists the languages of its entry file in hash-map order, which changes from run to
+    run; sorted, two builds of the same site are byte-identical (the index files themselves are)."""
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
+    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

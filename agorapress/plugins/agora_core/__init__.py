@@ -1,4 +1,4 @@
-"""Agora's core Pelican plugin: the Markdown reader over the site graph, and the contributor pages."""
+"""Agora's core Pelican plugin: the Markdown reader over the site graph, the people pages (wall, profiles, badges)."""
 
 from __future__ import annotations
 

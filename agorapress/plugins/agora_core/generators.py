@@ -1,14 +1,14 @@
-"""Pelican generators for the pages Pelican has no notion of: profiles, the wall, fixed theme pages."""
+"""Pelican generators for the pages Pelican has no notion of: profiles, the wall, badges, fixed theme pages."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from ...content.kinds import AVATAR_SUFFIXES
 from ...content.loader import CONTENT_DIR
+from ...images import resize_avatar
+from ...people import ORDERS
 
 #: Theme templates written once each, at a fixed place: (template, output file).
 THEME_PAGES = [
@@ -16,28 +16,36 @@ THEME_PAGES = [
     ("events_past", "events/past/index.html"),
 ]
 
+#: Where each view of the wall is written; the first is /contributors/ itself.
+WALL_PAGES = {order: "contributors/index.html" if index == 0 else f"contributors/{order}/index.html"
+              for index, order in enumerate(ORDERS)}
+
 
 class ContributorsGenerator(Generator):
-    """Writes /contributors/ and one profile per member, and copies their avatars."""
+    """Writes the wall (/contributors/ and its sorted views), one profile per member, their avatars and /badges/."""
 
     def generate_output(self, writer) -> None:
         view = self.settings["JINJA_GLOBALS"]["agora"]
-        portal = self.settings["AGORA_PORTAL"]
+        relative = self.settings["RELATIVE_URLS"]
         wall = self.get_template("contributors")
-        profile = self.get_template("contributor")
-        writer.write_file("contributors/index.html", wall, self.context, relative_urls=self.settings["RELATIVE_URLS"],
-                          contributors=view.contributors(), page_name="contributors")
-        output = Path(self.output_path)
-        for contributor in view.contributors():
-            avatar = contributor.meta.avatar
-            if avatar and Path(avatar).suffix.lower() in AVATAR_SUFFIXES:
-                source = portal.root / CONTENT_DIR / "contributors" / avatar
-                target = output / "contributors" / contributor.handle / f"avatar{Path(avatar).suffix.lower()}"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-            writer.write_file(f"contributors/{contributor.handle}/index.html", profile, self.context,
-                              relative_urls=self.settings["RELATIVE_URLS"], contributor=contributor,
-                              contributions=view.contributions(contributor.handle), page_name=contributor.url)
+        views = {order: save_as.removesuffix("index.html") for order, save_as in WALL_PAGES.items()}
+        for order, save_as in WALL_PAGES.items():
+            writer.write_file(save_as, wall, self.context, relative_urls=relative, order=order, orders=views,
+                              profiles=view.profiles(order), page_name="contributors")
+        profile_template = self.get_template("contributor")
+        for profile in view.profiles():
+            self._write_avatar(profile)
+            writer.write_file(f"{profile.url}index.html", profile_template, self.context, relative_urls=relative,
+                              profile=profile, contributor=view.contributor(profile.handle),
+                              contributions=profile.involved, page_name=profile.url)
+        writer.write_file("badges/index.html", self.get_template("badges"), self.context, relative_urls=relative,
+                          badges=view.badges(), page_name="badges/")
+
+    def _write_avatar(self, profile) -> None:
+        # The identity rule has checked the image already: a build with a bad avatar never gets here.
+        if profile.meta.avatar:
+            source = self.settings["AGORA_PORTAL"].root / CONTENT_DIR / "contributors" / profile.meta.avatar
+            resize_avatar(source, Path(self.output_path) / profile.url)
 
 
 class ThemePagesGenerator(Generator):

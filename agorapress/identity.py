@@ -1,0 +1,72 @@
+"""Identity strings (handles, GitHub logins, names) folded so that look-alikes compare equal."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables
+
+# U+200E (left-to-right mark) wraps right-to-left glyphs in the library's data: it is layout, not a letter.
+_MARKS = "\u200e\u200f"
+
+
+@lru_cache(maxsize=1)
+def _prototypes() -> dict[str, str]:
+    """Each confusable character mapped to the prototype it is read as (Unicode TR39 data, via the library).
+
+    The library lists, for a prototype, every character confusable with it, and for each of those
+    characters the prototype alone; a pair listing only each other is settled towards ASCII, then
+    towards the lower code point, so the mapping is the same on every run."""
+    data = confusables.confusables_data
+    table: dict[str, str] = {}
+    for key, entries in data.items():
+        char = key.strip(_MARKS)
+        if len(char) != 1 or len(entries) != 1:
+            continue  # a prototype with many look-alikes maps to itself
+        target = entries[0]["c"].strip(_MARKS)
+        if len(target) != 1:
+            table[char] = target  # 'm' reads as 'rn'
+            continue
+        back = [entry["c"].strip(_MARKS) for entry in data.get(target, [])]
+        if back == [char] and (char.isascii(), -ord(char)) > (target.isascii(), -ord(target)):
+            continue  # a symmetric pair: keep the ASCII or lower one as the prototype
+        table[char] = target
+    return table
+
+
+def _fold(text: str) -> str:
+    table = _prototypes()
+    return "".join(table.get(char, char) for char in text)
+
+
+def skeleton(text: str) -> str:
+    """What `text` looks like, reduced: NFKC, invisible characters (Unicode Cf) dropped, confusables
+    replaced by their prototype, case folded. Two strings with the same skeleton can be mistaken for each
+    other ('ana' and 'аnа' in Cyrillic, 'bob' and 'b0b', 'm' and 'rn', 'Il' and 'll')."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    # Folded before casefolding too: capital I reads as l, but lowercase i must not. A prototype can
+    # itself fold further ('0' -> 'O' -> 'o'), hence the few rounds to a fixed point.
+    for _ in range(4):
+        folded = unicodedata.normalize("NFKC", _fold(text)).casefold()
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def is_confusable_with(a: str, b: str) -> bool:
+    """True when `a` and `b` are the same identity or can be mistaken for one another."""
+    return skeleton(a) == skeleton(b)
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible formatting characters in `text`, each once, in order (Unicode category Cf: bidi controls,
+    zero-width spaces and joiners, soft hyphens, tag characters)."""
+    return list(dict.fromkeys(char for char in text if unicodedata.category(char) == "Cf"))
+
+
+def describe(char: str) -> str:
+    """A character as a reviewer can look it up: 'U+202E RIGHT-TO-LEFT OVERRIDE'."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}"

@@ -1,0 +1,110 @@
+"""Who is who: one profile per GitHub login, handles nobody can mistake or squat, avatars that are real images."""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..content.kinds import AVATAR_SUFFIXES
+from ..content.loader import CONTENT_DIR, Item
+from ..graph import SiteGraph
+from ..identity import skeleton
+from ..images import check_image
+from ..problems import Problem
+
+#: Handles the portal needs for itself: its own URLs under /contributors/ and beside it, and names
+#: that would let a member pass for the portal, its staff or a machine.
+RESERVED_HANDLES = frozenset({
+    # URLs and feeds of the portal
+    "index", "feeds", "feed", "tags", "search", "committee", "board", "badges", "stats", "page", "archives",
+    "contributors", "articles", "interviews", "events", "pages", "media", "theme", "static", "assets",
+    "active", "newest", "alphabetical", "all", "new", "rss", "atom", "json", "opml", "calendar", "sitemap", "404",
+    # names that speak for the portal or its people
+    "admin", "administrator", "root", "moderator", "moderators", "editor", "editors", "staff", "team",
+    "official", "agora", "system", "bot", "github", "webmaster", "postmaster", "abuse", "security",
+    "support", "help", "contact", "noreply", "no-reply", "null", "none", "undefined", "anonymous", "me",
+})
+
+
+def check_identity(graph: SiteGraph) -> list[Problem]:
+    """Reserved and look-alike handles, shared GitHub logins, and avatars that are not safe images."""
+    profiles = [graph.contributors[handle] for handle in sorted(graph.contributors)]
+    problems = _reserved(profiles)
+    problems += _duplicate_github(profiles)
+    problems += _lookalikes(profiles, "handle", lambda item: item.slug)
+    problems += _lookalikes(profiles, "github", lambda item: item.meta.github)
+    problems += _avatars(graph, profiles)
+    return problems
+
+
+def _reserved(profiles: list[Item]) -> list[Problem]:
+    return [Problem(item.path, 1, "reserved-handle", "", f"'{item.slug}' is a name the portal keeps for itself",
+                    f"rename the file, e.g. content/contributors/{item.slug}-{item.meta.github.lower()}.md")
+            for item in profiles if item.slug in RESERVED_HANDLES]
+
+
+def _duplicate_github(profiles: list[Item]) -> list[Problem]:
+    # GitHub logins are case-insensitive: 'Ana' and 'ana' are the same account.
+    owners: dict[str, list[Item]] = {}
+    for item in profiles:
+        owners.setdefault(item.meta.github.casefold(), []).append(item)
+    problems = []
+    for items in owners.values():
+        for item in items if len(items) > 1 else []:
+            others = ", ".join(other.path for other in items if other is not item)
+            problems.append(Problem(item.path, item.line_of("github"), "duplicate-github", "github",
+                                    f"the GitHub login '{item.meta.github}' is also on {others}",
+                                    "a member has one profile: merge them, or correct the login"))
+    return problems
+
+
+def _lookalikes(profiles: list[Item], what: str, value_of) -> list[Problem]:
+    """Values that differ but read the same (case, 'rn' for 'm', '0' for 'o', Cyrillic 'а' for 'a'): one
+    member could pass for another. A handle is chosen here, so it is an error; a GitHub login is a fact
+    about an account elsewhere, and two real people may own such logins, so reviewers are warned."""
+    groups: dict[str, list[Item]] = {}
+    for item in profiles:
+        groups.setdefault(skeleton(value_of(item)), []).append(item)
+    problems = []
+    for items in groups.values():
+        # Exactly equal values are another check's business (duplicate-github; the file system for handles).
+        if len({value_of(item).casefold() for item in items}) < 2:
+            continue
+        for item in items:
+            others = [other for other in items if value_of(other).casefold() != value_of(item).casefold()]
+            names = ", ".join(f"'{value_of(o)}' ({o.path})" for o in others)
+            if what == "github":
+                problems.append(Problem(item.path, item.line_of("github"), "lookalike-github", "github",
+                                        f"'{value_of(item)}' can be mistaken for {names}",
+                                        "check that these are two different people before merging", "warning"))
+            else:
+                problems.append(Problem(item.path, 1, "lookalike-handle", "", f"'{value_of(item)}' can be mistaken for {names}",
+                                        "rename the file to a handle that cannot be read as another member's"))
+    return problems
+
+
+def _avatars(graph: SiteGraph, profiles: list[Item]) -> list[Problem]:
+    if graph.root is None:
+        return []
+    problems = []
+    limit = graph.config.moderation.max_image_kb * 1024
+    for item in profiles:
+        avatar = item.meta.avatar
+        if not avatar:
+            continue
+        suffix = posixpath.splitext(avatar)[1].lower()
+        reason = None
+        if suffix == ".svg":
+            reason = "is an SVG image, which can carry scripts; use a PNG, JPEG or WebP image"
+        elif suffix not in AVATAR_SUFFIXES:
+            reason = "is not a .png, .jpg or .webp file"
+        elif f"contributors/{avatar}" in graph.static:  # a missing file is already reported by the graph
+            reason = check_image(graph.root / CONTENT_DIR / "contributors" / avatar, limit)
+        if reason:
+            if "limit" in reason:
+                hint = "make it smaller: 512×512 pixels is plenty for an avatar"
+            elif "SVG" in reason:
+                hint = "export the drawing as PNG or WebP, or remove 'avatar:' to get initials"
+            else:
+                hint = "use a PNG, JPEG or WebP photo or drawing, or remove 'avatar:' to get initials"
+            problems.append(Problem(item.path, item.line_of("avatar"), "bad-avatar", "avatar", f"'{avatar}' {reason}", hint))
+    return problems

@@ -1,0 +1,29 @@
+"""The Pelican side of calendars: write events/calendar.ics and events/<slug>/event.ics."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from ...outputs.calendar import CALENDAR_FILE, EVENT_FILE, event_calendar, site_calendar
+
+
+class CalendarsGenerator(Generator):
+    """Writes the iCalendar files of the published events; the pages themselves are Pelican's articles."""
+
+    def generate_output(self, writer) -> None:
+        graph = self.settings["AGORA_PORTAL"].graph
+        output = Path(self.output_path)
+        _write(output / CALENDAR_FILE, site_calendar(graph))
+        for item in graph.published("events"):
+            _write(output / item.url / EVENT_FILE, event_calendar(graph, item))
+
+
+def _write(path: Path, data: bytes) -> None:
+    # Written whole then renamed: a reader of the staging folder never sees half a calendar.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".agora-tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

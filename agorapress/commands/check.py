@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -13,15 +14,64 @@ from .common import FORMATS, emit, in_paths, parse_now, run
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="How problems are printed.")
 @click.option("--now", help="Pin the clock (ISO date-time with offset).")
+@click.option("--pr-author", metavar="LOGIN", help="GitHub login of the pull request's author: check who may change what.")
+@click.option("--base", metavar="REF", help="Base commit of the pull request: only the files changed since are its own.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a Markdown moderation report for the reviewers to this file.")
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None) -> None:
+def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None, pr_author: str | None,
+          base: str | None, report_path: Path | None) -> None:
     """Load and validate everything without rendering; report every problem at once.
 
     With PATHS, only problems in those files or folders are reported (the whole portal is still read,
-    so references across files are checked). Exit 0: clean; 1: problems; 2: usage or config error."""
+    so references across files are checked). With --pr-author and --base, the changes of a pull request
+    are checked too: file modes, and whether its author may make each of them (see the rules reference).
+    Exit 0: clean; 1: problems; 2: usage or config error."""
+    from ..problems import AgoraError
     from ..site import load_portal
 
-    portal = run(lambda: load_portal(ctx.obj["root"], now=parse_now(now)), fmt)
-    emit(portal.problems, fmt, paths)
-    errors = [p for p in portal.problems.errors if not paths or in_paths(p.path, paths)]
+    if bool(pr_author) != bool(base):
+        raise click.UsageError("--pr-author and --base go together")
+
+    def load_and_check():
+        portal = None
+        try:
+            portal = load_portal(ctx.obj["root"], now=parse_now(now))
+            pr = _pull_request(portal, pr_author, base) if base else None
+        except AgoraError as exc:
+            if report_path is not None:
+                # The reviewers still get a report saying why nothing else could be checked.
+                _write_report(report_path, portal, list(getattr(exc, "problems", None) or []), None)
+            raise
+        return portal, pr
+
+    portal, pr = run(load_and_check, fmt)
+    problems = portal.problems
+    if pr is not None:
+        problems = _for_pull_request(problems, pr)
+    emit(problems, fmt, paths)
+    if report_path is not None:
+        _write_report(report_path, portal, list(problems), pr)
+    errors = [p for p in problems.errors if not paths or in_paths(p.path, paths)]
     sys.exit(1 if errors else 0)
+
+
+def _pull_request(portal, author: str, base: str):
+    from ..pr import check_pull_request
+
+    return check_pull_request(portal, author, base)
+
+
+def _for_pull_request(problems, pr):
+    """The portal's problems and the pull request's. Warnings about files it does not touch are left out: they
+    were there before it; errors anywhere stay, since a change can break another file (a deleted profile)."""
+    from ..problems import Problems
+
+    kept = [p for p in problems if p.severity == "error" or p.path in pr.paths]
+    return Problems([*kept, *pr.problems])
+
+
+def _write_report(path: Path, portal, problems, pr) -> None:
+    from ..report import write_report
+
+    write_report(path, portal, problems, pr)

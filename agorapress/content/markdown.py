@@ -157,6 +157,12 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
     _stamp_inline_lines(tokens)
     questions = _wrap_questions(tokens) if interview else []
     html = md.renderer.render(tokens, md.options, env)
+    if allow_html:
+        # Raw HTML went through untouched: nh3 keeps only its allowlist (see sanitize.py). Imported
+        # here because only portals that allow HTML need it.
+        from ..sanitize import clean
+
+        html = clean(html)
     words, first = _count_words(tokens)
     return Rendered(html, words, first, env["local_links"], env["external_links"], env["images_without_alt"], questions)
 

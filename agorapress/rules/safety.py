@@ -1,0 +1,169 @@
+"""Content safety across the graph: invisible characters, look-alike names, images without alt text, refused URLs, raw HTML.
+
+Rule ids (documented for readers in rules/catalogue.py):
+
+- ``invisible-character`` (error): a bidi control, zero-width or other invisible formatting character
+  (Unicode category Cf) in a front-matter field: it can reverse or hide text, or make one name pass for
+  another. Names, logins, handles, URLs and paths refuse every one of them; free text (titles, summaries,
+  alt text...) keeps only the zero-width joiner and non-joiner, which emoji and some scripts need. In a
+  body, bidi controls are a warning for reviewers.
+- ``mixed-script`` (warning): a word of a member's or interviewee's name mixes scripts with look-alike
+  letters ('Аna' with a Cyrillic A); a name written in two scripts, word by word, is fine.
+- ``image-alt-missing`` (error): a Markdown image without alt text, or an interviewee photo without
+  ``photo_alt``.
+- ``unsafe-url`` (warning): a link or image in a body with a ``javascript:``, ``vbscript:``, ``data:`` or
+  ``file:`` address. The Markdown parser never makes it a link (it shows as text, inert), so it cannot fail
+  the check; the reviewers are told someone wrote one.
+- ``raw-html`` (warning): HTML tags in a body while ``moderation.allow_html`` is off: they are shown as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from confusable_homoglyphs import confusables
+
+from ..content.loader import CONTENT_DIR, Item
+from ..graph import SiteGraph
+from ..identity import describe, invisible_characters
+from ..problems import Problem
+from .sources import field_name, source_lines, text_fields
+
+#: Joiners that emoji sequences and scripts such as Persian or Devanagari need inside words.
+TEXT_JOINERS = frozenset({"\u200c", "\u200d"})
+#: Bidi embeddings, overrides and isolates: they reorder what a reader sees.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Fields (last key) that name someone or point somewhere: no invisible character at all.
+STRICT_FIELDS = frozenset({"name", "github", "handle", "url", "online", "registration", "image", "avatar", "photo", "slug"})
+#: Fields whose value is a person's name, checked for look-alike letters from mixed scripts.
+NAME_FIELDS = {"contributors": [("name",)], "interviews": [("interviewee", "name")]}
+UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file", "livescript")
+_SCHEME = "|".join(UNSAFE_SCHEMES)
+# How a refused link shows in the rendered text: '](javascript:', '<javascript:', '[x]: data:'.
+_LINK_START = r"(?:\]\(\s*<?|<|\]:\s*<?)\s*"
+_UNSAFE_LINK = re.compile(rf"{_LINK_START}({_SCHEME})\s*:", re.IGNORECASE)
+_CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_RAW_TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])")
+
+
+def check_safety(graph: SiteGraph) -> list[Problem]:
+    """Every item and the board, field by field, then each body."""
+    problems: list[Problem] = []
+    for item in sorted(graph.items, key=lambda i: i.relpath):
+        problems += _invisible_in_fields(item)
+        problems += _mixed_script_names(item)
+        problems += _missing_alt(item)
+        text = _visible_text(item.html)
+        lines = source_lines(graph, item.relpath) if _needs_lines(item, text, graph) else []
+        problems += _bidi_in_body(item, lines)
+        problems += _unsafe_urls(item, text, lines)
+        if not graph.config.moderation.allow_html:
+            problems += _raw_html(item, text, lines)
+    problems += _invisible_in_board(graph)
+    return problems
+
+
+def refused_invisibles(value: str, strict: bool) -> list[str]:
+    """The invisible characters `value` may not carry, described: all of them when `strict`, else all but the joiners."""
+    return [describe(char) for char in invisible_characters(value) if strict or char not in TEXT_JOINERS]
+
+
+def _invisible_in_fields(item: Item) -> list[Problem]:
+    problems = []
+    for path, value in text_fields(item.meta):
+        last = next((part for part in reversed(path) if isinstance(part, str)), "")
+        found = refused_invisibles(value, strict=last in STRICT_FIELDS)
+        if found:
+            problems.append(Problem(item.path, item.line_of(*path), "invisible-character", field_name(path),
+                                    f"contains invisible character(s) {', '.join(found)}",
+                                    "retype the text without them: they can reverse or hide what readers see"))
+    return problems
+
+
+def _invisible_in_board(graph: SiteGraph) -> list[Problem]:
+    if graph.board is None:
+        return []
+    problems = []
+    for number, line in enumerate(source_lines(graph, "board.yaml"), start=1):
+        found = refused_invisibles(line, strict=False)
+        if found:
+            problems.append(Problem(f"{CONTENT_DIR}/board.yaml", number, "invisible-character", "",
+                                    f"contains invisible character(s) {', '.join(found)}", "retype the text without them"))
+    return problems
+
+
+def _mixed_script_names(item: Item) -> list[Problem]:
+    problems = []
+    for path in NAME_FIELDS.get(item.kind, []):
+        value = item.meta
+        for part in path:
+            value = getattr(value, part, None)
+        # Word by word: 'Ken 健' is a name written in two scripts, 'Аna' is one word made to look Latin.
+        if isinstance(value, str) and any(confusables.is_dangerous(word) for word in value.split()):
+            problems.append(Problem(item.path, item.line_of(*path), "mixed-script", field_name(path),
+                                    f"'{value}' mixes alphabets with letters that look alike",
+                                    "write the name in one alphabet, so nobody can mistake it for another member's",
+                                    severity="warning"))
+    return problems
+
+
+def _missing_alt(item: Item) -> list[Problem]:
+    problems = [Problem(item.path, line, "image-alt-missing", "", "an image has no alt text",
+                        "describe it between the brackets: ![a red bicycle by the canal](../media/bike.jpg)")
+                for line in item.images_without_alt]
+    interviewee = getattr(item.meta, "interviewee", None)
+    if interviewee is not None and interviewee.photo and not interviewee.photo_alt:
+        problems.append(Problem(item.path, item.line_of("interviewee", "photo"), "image-alt-missing", "interviewee.photo_alt",
+                                "required when interviewee.photo is set", "describe the photo for people who cannot see it"))
+    return problems
+
+
+def _visible_text(rendered: str) -> str:
+    """The body as a reader sees it, without code (where an example of anything may stand)."""
+    return html.unescape(_TAG.sub(" ", _CODE.sub(" ", rendered)))
+
+
+def _needs_lines(item: Item, text: str, graph: SiteGraph) -> bool:
+    # Reading the file again is only worth it to place a problem on its line.
+    return (any(ch in BIDI_CONTROLS for ch in item.html) or bool(_UNSAFE_LINK.search(text))
+            or (not graph.config.moderation.allow_html and bool(_RAW_TAG.search(text))))
+
+
+def _first_line(item: Item, lines: list[str], pattern: re.Pattern[str]) -> int:
+    for number in range(item.body_line, len(lines) + 1):
+        if pattern.search(html.unescape(lines[number - 1])):
+            return number
+    return item.body_line
+
+
+def _bidi_in_body(item: Item, lines: list[str]) -> list[Problem]:
+    problems = []
+    for number in range(item.body_line, len(lines) + 1):
+        found = [describe(char) for char in invisible_characters(lines[number - 1]) if char in BIDI_CONTROLS]
+        if found:
+            problems.append(Problem(item.path, number, "invisible-character", "", f"the text contains {', '.join(found)}",
+                                    "bidi controls can make a line read differently from what it says; remove them unless needed",
+                                    severity="warning"))
+    return problems
+
+
+def _unsafe_urls(item: Item, text: str, lines: list[str]) -> list[Problem]:
+    problems = []
+    for scheme in sorted({match.group(1).lower() for match in _UNSAFE_LINK.finditer(text)}):
+        line = _first_line(item, lines, re.compile(rf"{_LINK_START}{scheme}\s*:", re.IGNORECASE))
+        problems.append(Problem(item.path, line, "unsafe-url", "",
+                                f"a link or image uses a '{scheme}:' address, which can run code or hide content",
+                                "link to an http(s):// page or to a file of the repository (media/...)", severity="warning"))
+    return problems
+
+
+def _raw_html(item: Item, text: str, lines: list[str]) -> list[Problem]:
+    tags = sorted({match.group(1).lstrip("/").lower() for match in _RAW_TAG.finditer(text)})
+    if not tags:
+        return []
+    line = _first_line(item, lines, _RAW_TAG)
+    shown = ", ".join(f"<{tag}>" for tag in tags[:5]) + (" ..." if len(tags) > 5 else "")
+    return [Problem(item.path, line, "raw-html", "", f"HTML tags ({shown}) are shown as text: this portal does not allow HTML",
+                    "use Markdown instead (**bold**, [link](https://...), ![alt](../media/x.png))", severity="warning")]

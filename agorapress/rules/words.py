@@ -1,0 +1,105 @@
+"""Words a community refuses or wants a reviewer to look at, found in every public text of a contribution.
+
+Rule ids (documented for readers in rules/catalogue.py):
+
+- ``refused-term`` (error): a term of ``moderation.refused_terms`` appears in a file (title, summary,
+  tags, names, body: every line of it).
+- ``flagged-term`` (warning): a term of ``moderation.flagged_terms`` appears; reported to reviewers in the
+  moderation report, it does not fail the check.
+
+Terms match whole words, case-insensitively, across line-internal spacing, after Unicode NFKC folding and
+with invisible characters removed, and also when written with look-alike letters ('fr€e', 'frее' in
+Cyrillic): writing around the list does not get past it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..content.kinds import BOARD_FILE
+from ..content.loader import CONTENT_DIR, Item
+from ..graph import SiteGraph
+from ..identity import skeleton
+from ..problems import Problem
+from .sources import field_at_line, source_lines
+
+
+@dataclass(frozen=True)
+class Term:
+    """One configured term, ready to match plain and look-alike spellings."""
+
+    text: str
+    plain: re.Pattern[str]
+    folded: re.Pattern[str]
+
+
+def compile_terms(terms: list[str]) -> list[Term]:
+    """Patterns for each non-empty term, in the order configured, duplicates dropped."""
+    compiled = []
+    for text in dict.fromkeys(t.strip() for t in terms if t.strip()):
+        compiled.append(Term(text, _pattern(_normal(text)), _pattern(skeleton(text))))
+    return compiled
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in term.split()]
+    # Whole words only: 'con' must not match 'conte'; any spacing between the words of a phrase.
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+
+
+def _normal(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold()
+
+
+def find_terms(lines: list[str], terms: list[Term]) -> dict[str, list[tuple[int, bool]]]:
+    """For each term found: the (line number, written with look-alikes) of every line it is on."""
+    found: dict[str, list[tuple[int, bool]]] = {}
+    for number, line in enumerate(lines, start=1):
+        normal = _normal(line)
+        folded = None  # the skeleton costs more: made only when a plain match fails
+        for term in terms:
+            if term.plain.search(normal):
+                found.setdefault(term.text, []).append((number, False))
+                continue
+            folded = skeleton(line) if folded is None else folded
+            if term.folded.search(folded):
+                found.setdefault(term.text, []).append((number, True))
+    return found
+
+
+def check_words(graph: SiteGraph) -> list[Problem]:
+    """Refused terms are errors, flagged terms warnings; one problem per term and file, on its first line."""
+    moderation = graph.config.moderation
+    lists = [("refused-term", "error", compile_terms(moderation.refused_terms)),
+             ("flagged-term", "warning", compile_terms(moderation.flagged_terms))]
+    if not any(terms for _, _, terms in lists):
+        return []
+    problems: list[Problem] = []
+    for item in sorted(graph.items, key=lambda i: i.relpath):
+        lines = source_lines(graph, item.relpath)
+        for rule, severity, terms in lists:
+            for term, hits in find_terms(lines, terms).items():
+                problems.append(_problem(item.path, item, hits, term, rule, severity))
+    if graph.board is not None:
+        lines = source_lines(graph, BOARD_FILE)
+        for rule, severity, terms in lists:
+            for term, hits in find_terms(lines, terms).items():
+                problems.append(_problem(f"{CONTENT_DIR}/{BOARD_FILE}", None, hits, term, rule, severity))
+    return problems
+
+
+def _problem(path: str, item: Item | None, hits: list[tuple[int, bool]], term: str, rule: str, severity: str) -> Problem:
+    first, disguised = hits[0]
+    where = f" (lines {', '.join(str(line) for line, _ in hits)})" if len(hits) > 1 else ""
+    how = ", written with look-alike characters" if disguised else ""
+    if rule == "refused-term":
+        message = f"'{term}' is a refused term on this portal{how}{where}"
+        hint = "rephrase it; the list is moderation.refused_terms in site_config.yaml"
+    else:
+        message = f"'{term}' is flagged for the reviewers{how}{where}"
+        hint = "nothing to fix if it is fair use: a reviewer will read it in context"
+    field = field_at_line(item, first) if item is not None else ""
+    return Problem(path, first, rule, field, message, hint, severity)

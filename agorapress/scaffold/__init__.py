@@ -1,0 +1,23 @@
+"""What a new portal starts from: its GitHub workflows and templates, example content, and starting files per kind.
+
+`github/` holds the copies of this repository's `.github/` files that `agora init` writes into a new
+portal (workflows, Dependabot, issue and pull request templates). The repository's `.github/` is
+the original; tests/test_workflows.py fails as soon as a copy differs from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCAFFOLD_DIR = Path(__file__).resolve().parent
+GITHUB_DIR = SCAFFOLD_DIR / "github"
+PAGES_DIR = SCAFFOLD_DIR / "pages"
+
+
+def github_files() -> dict[str, bytes]:
+    """Every shipped GitHub file, by its path under `.github/` (posix), in sorted order."""
+    return {
+        path.relative_to(GITHUB_DIR).as_posix(): path.read_bytes()
+        for path in sorted(GITHUB_DIR.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }

@@ -1,0 +1,200 @@
+"""A new portal repository in one go: configuration, example content, GitHub files, CODEOWNERS and READMEs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from string import Template
+
+from .. import __version__, yamlstrict
+from ..config import CONFIG_FILE, Config
+from ..problems import AgoraError
+from ..schema import validate
+from . import PAGES_DIR, SCAFFOLD_DIR, github_files
+from .items import Draft, handle_text, quoted, render_contributor, render_item
+
+GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+PAGES = ("about", "charter", "code-of-conduct", "write-for-us")
+
+#: Files a fresh GitHub repository often has already: kept as they are, never replaced.
+KEPT_IF_PRESENT = {"README.md", ".gitignore"}
+
+_WORDS = {
+    "en": {"committee": "Editorial committee", "articles": "Articles", "interviews": "Interviews", "events": "Events",
+           "welcome": "Welcome to {title}", "interview": "Meet our first interviewee", "event": "Our first meetup",
+           "topic": "What should we write about first?"},
+    "fr": {"committee": "Comité éditorial", "articles": "Articles", "interviews": "Entretiens", "events": "Agenda",
+           "welcome": "Bienvenue sur {title}", "interview": "Notre premier entretien", "event": "Notre première rencontre",
+           "topic": "Par quoi commencer ?"},
+}
+
+
+@dataclass(frozen=True)
+class PortalSpec:
+    """The answers `agora init` collects, from flags or prompts."""
+
+    title: str
+    description: str
+    url: str
+    repository: str
+    language: str
+    timezone: str
+    owner: str  # GitHub login of the first committee member
+    owner_name: str
+
+    @property
+    def handle(self) -> str:
+        return self.owner.lower()
+
+    @property
+    def words(self) -> dict[str, str]:
+        return _WORDS.get(self.language.split("-")[0], _WORDS["en"])
+
+
+def create_portal(target: Path, spec: PortalSpec, today: date, codeowners: Callable[[Config], str]) -> list[str]:
+    """Write a new portal into `target`; return the paths written. Nothing is replaced: if any file
+    Agora would write exists already (README.md and .gitignore aside), nothing is written at all.
+    `codeowners` renders .github/CODEOWNERS from the configuration (the committee's code does it)."""
+    if not GITHUB_LOGIN.match(spec.owner):
+        raise AgoraError(f"'{spec.owner}' is not a GitHub login: give --owner with your login, e.g. --owner ana-lopez")
+    files = _portal_files(spec, today)
+    config = _checked_config(str(files[CONFIG_FILE]))
+    clashes = sorted(path for path in files if path not in KEPT_IF_PRESENT and (target / path).exists())
+    if (target / "content").exists():
+        clashes.insert(0, "content/")
+    if clashes:
+        raise AgoraError(f"{target} already holds a portal or some of its files ({', '.join(clashes[:5])}); "
+                         "choose an empty folder")
+    files[".github/CODEOWNERS"] = codeowners(config)
+    written = []
+    for path, text in files.items():
+        out = target / path
+        if out.exists():
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        written.append(path)
+    return sorted(written)
+
+
+def _checked_config(text: str) -> Config:
+    """The configuration about to be written, checked first: a bad flag writes nothing."""
+    doc = yamlstrict.load(text)
+    config, problems = validate(Config, doc, CONFIG_FILE, "config")
+    if config is None or doc.issues:
+        details = [f"{CONFIG_FILE}:{i.line}: {i.message}" for i in doc.issues] + [p.as_text() for p in problems]
+        raise AgoraError("these answers do not make a valid site_config.yaml:\n" + "\n".join(details))
+    return config
+
+
+def _portal_files(spec: PortalSpec, today: date) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        CONFIG_FILE: _site_config(spec, today),
+        "pyproject.toml": _pyproject(spec),
+        "README.md": _readme(spec),
+        ".gitignore": "/output/\n.agora-cache/\n__pycache__/\n*.egg-info/\n/build/\n",
+        "content/board.yaml": _board(spec),
+        "content/media/.gitkeep": "",
+    }
+    files.update({f".github/{path}": data for path, data in github_files().items()})
+    words, handle, lang = spec.words, spec.handle, spec.language
+    drafts: list[Draft] = [
+        render_contributor(handle=handle, name=spec.owner_name, github=spec.owner, day=today, language=lang),
+        render_item("article", title=words["welcome"].format(title=spec.title), slug="welcome", day=today,
+                    authors=[handle], language=lang),
+        render_item("interview", title=words["interview"], slug="first-interview", day=today, authors=[handle], language=lang),
+        render_item("event", title=words["event"], slug="first-meetup", day=today, authors=[handle], language=lang),
+    ]
+    for draft in drafts:
+        files[f"content/{draft.relpath}"] = draft.text
+    page_dir = PAGES_DIR / (spec.language.split("-")[0] if (PAGES_DIR / spec.language.split("-")[0]).is_dir() else "en")
+    for name in PAGES:
+        text = Template((page_dir / f"{name}.md").read_text(encoding="utf-8"))
+        files[f"content/pages/{name}.md"] = text.substitute(title=spec.title, committee=words["committee"])
+    return files
+
+
+def _site_config(spec: PortalSpec, today: date) -> str:
+    words = spec.words
+    return f"""\
+# {spec.title}: a community portal built with Agora Press {__version__}.
+# The one configuration file of the portal; `agora check` explains any mistake in it.
+site:
+  title: {quoted(spec.title)}
+  description: {quoted(spec.description)}
+  url: {quoted(spec.url)}
+  language: {quoted(spec.language)}
+  timezone: {quoted(spec.timezone)}
+  repository: {quoted(spec.repository)}
+  branch: main
+
+sections:
+  articles:
+    title: {quoted(words["articles"])}
+  interviews:
+    title: {quoted(words["interviews"])}
+  events:
+    title: {quoted(words["events"])}
+
+# The people's editorial committee: add the members you elect, each with a profile in
+# content/contributors/, then run `agora committee codeowners` to update .github/CODEOWNERS.
+committee:
+  name: {quoted(words["committee"])}
+  members:
+    - handle: {handle_text(spec.handle)}
+      role: editor-in-chief
+      from: {today.isoformat()}
+
+# Distinct committee approvals a pull request needs, per section (the author's never counts).
+review:
+  approvals:
+    articles: 1
+    interviews: 1
+    events: 1
+    pages: 1
+    contributors: 1
+  governance: majority
+
+moderation:
+  allow_html: false
+"""
+
+
+def _pyproject(spec: PortalSpec) -> str:
+    # `pip install .` in the workflows installs the pinned Agora Press; Dependabot proposes updates.
+    name = re.sub(r"[^a-z0-9]+", "-", spec.repository.rstrip("/").rsplit("/", 1)[-1].lower()).strip("-") or "portal"
+    return f"""\
+# The portal is not a Python package: this file pins the Agora Press that builds it.
+[project]
+name = {quoted(name if name.endswith("portal") else name + "-portal")}
+version = "0"
+requires-python = ">=3.11"
+dependencies = ["agorapress=={__version__}"]
+
+[build-system]
+requires = ["hatchling>=1.24"]
+build-backend = "hatchling.build"
+
+[tool.hatch.build.targets.wheel]
+bypass-selection = true
+"""
+
+
+def _board(spec: PortalSpec) -> str:
+    return f"""\
+# The editorial board: topics to write, who volunteered, and the deadline they set themselves.
+topics:
+  - id: first-topic
+    title: {quoted(spec.words["topic"])}
+    section: articles
+    proposed_by: {handle_text(spec.handle)}
+    status: open
+"""
+
+
+def _readme(spec: PortalSpec) -> str:
+    text = Template((SCAFFOLD_DIR / "README.portal.md").read_text(encoding="utf-8"))
+    return text.substitute(title=spec.title, repository=spec.repository, url=spec.url)

@@ -6,9 +6,15 @@ from pathlib import Path
 
 import click
 
+from .commands.board import board
 from .commands.build import build
 from .commands.check import check
+from .commands.committee import committee
+from .commands.import_issue import import_issue
+from .commands.init import init
+from .commands.new import new
 from .commands.reference import reference
+from .commands.review import review
 from .commands.serve import serve
 
 
@@ -23,10 +29,16 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 # Subcommands, in the order `agora --help` lists them.
+main.add_command(init)
+main.add_command(new)
 main.add_command(check)
 main.add_command(build)
 main.add_command(serve)
 main.add_command(reference)
+main.add_command(board)
+main.add_command(committee)
+main.add_command(review)
+main.add_command(import_issue)
 
 
 if __name__ == "__main__":  # pragma: no cover

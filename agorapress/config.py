@@ -95,6 +95,8 @@ class Moderation(Strict):
     allow_html: bool = Field(False, description="Let Markdown carry raw HTML (then sanitised with nh3).")
     max_file_kb: int = Field(512, ge=1, description="Largest Markdown or YAML file accepted, in KiB.")
     max_image_kb: int = Field(2048, ge=1, description="Largest image accepted, in KiB.")
+    max_media_kb: int = Field(20480, ge=1, description="Largest PDF, audio or video file under content/media/, in KiB.")
+    max_files: int = Field(5000, ge=1, description="Most files content/ may hold.")
     refused_terms: list[str] = Field(default_factory=list, description="Words that fail the check.")
     flagged_terms: list[str] = Field(default_factory=list, description="Words reported to reviewers.")
 

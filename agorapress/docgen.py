@@ -97,9 +97,17 @@ def cli_reference(group: click.Group) -> str:
     context = click.Context(group, info_name="agora")
     out += f"```text\n{group.get_help(context)}\n```\n\n"
     for name in group.list_commands(context):
-        command = group.get_command(context, name)
-        sub = click.Context(command, info_name=name, parent=context)
-        out += f"## agora {name}\n\n```text\n{command.get_help(sub)}\n```\n\n"
+        out += _command_help(group.get_command(context, name), name, context, f"agora {name}")
+    return out
+
+
+def _command_help(command: click.Command, name: str, parent: click.Context, title: str) -> str:
+    """A section for a command, then one for each subcommand of a group (`agora committee codeowners`)."""
+    context = click.Context(command, info_name=name, parent=parent)
+    out = f"## {title}\n\n```text\n{command.get_help(context)}\n```\n\n"
+    if isinstance(command, click.Group):
+        for sub in command.list_commands(context):
+            out += _command_help(command.get_command(context, sub), sub, context, f"{title} {sub}")
     return out
 
 

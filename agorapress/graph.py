@@ -99,9 +99,15 @@ class SiteGraph:
         return dict(sorted(index.items()))
 
     def next_change(self) -> datetime | None:
-        """The next moment the site changes by itself: a scheduled item falls due."""
+        """The next moment the site changes by itself: a scheduled item falls due, an event starts or ends."""
+        from .events import timing_of  # the events module only reads front matter; imported here to keep this edit local
+
         moments = [self.date_of(i) for i in self.items if i.kind != "contributors" and self.is_scheduled(i)]
-        return min((m for m in moments if m is not None), default=None)
+        # An event starting or ending moves between upcoming and past, or on to its next date.
+        for event in self.published("events"):
+            moments += timing_of(event.meta, self.tz).changes(self.now)
+        soonest = min((m for m in moments if m is not None), key=lambda m: m.timestamp(), default=None)
+        return soonest.astimezone(self.tz) if soonest is not None else None
 
 
 def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = False,

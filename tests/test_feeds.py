@@ -127,9 +127,11 @@ def test_hostile_text_round_trips(site: Path) -> None:
     document = json.loads((site / "feeds/articles.json").read_text(encoding="utf-8"))
     for entry in (atom.entries[0], rss.entries[0]):
         assert entry.title == HOSTILE_TITLE
-        assert entry.summary == "Résumé <i> & ]]> 😀"
         assert [a["name"] for a in entry.authors] == ["Ana Lopez", HOSTILE_NAME]
         assert [t["term"] for t in entry.tags] == ["vélo", "café"]
+    assert atom.entries[0].summary == "Résumé <i> & ]]> 😀"  # Atom: a text construct, read as text
+    # RSS readers read <description> as HTML: the summary arrives escaped, so "<i>" shows as "<i>", never as markup.
+    assert rss.entries[0].summary == "Résumé &lt;i&gt; &amp; ]]&gt; 😀"
     item = document["items"][0]
     assert item["title"] == HOSTILE_TITLE
     assert item["summary"] == "Résumé <i> & ]]> 😀"

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..audit import ensure_safe_output
 from ..problems import AgoraError, BuildFailed, Problems
 from ..site import CACHE_DIR, Portal, load_portal
 from . import parallel
-from .fingerprint import fingerprint, output_summary
+from .fingerprint import fingerprint, next_change, output_summary
 from .settings import pelican_settings
 
 BUILD_INFO = "build.json"
@@ -64,6 +65,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()
+        ensure_safe_output(staging, previous=output)  # nothing odd is ever published
         _swap(staging, output)
         timings["swap"] = time.perf_counter() - mark
     except BaseException:
@@ -106,7 +108,7 @@ def _read_build_info(portal: Portal) -> dict:
 def _write_build_info(portal: Portal, facts: dict) -> None:
     """What the last build was made from, and the next moment the site changes by itself (read by
     the scheduled deploy workflow)."""
-    nxt = portal.graph.next_change()
+    nxt = next_change(portal)
     info = {"next_change": nxt.isoformat() if nxt else None, **facts}
     path = portal.root / CACHE_DIR / BUILD_INFO
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import datetime
 from pathlib import Path
 
 from ..content.loader import CONTENT_DIR
+from ..committee.pages import next_change as committee_next_change
+from ..people import People
 from ..site import Portal
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -40,9 +43,16 @@ def fingerprint(portal: Portal, drafts: bool) -> str:
     graph = portal.graph
     digest.update(f"drafts={drafts}\n".encode())
     digest.update("\n".join(item.relpath for item in graph.published()).encode())
-    nxt = graph.next_change()
+    nxt = next_change(portal)
     digest.update(f"\nnext={nxt.isoformat() if nxt else ''}".encode())
     return digest.hexdigest()
+
+
+def next_change(portal: Portal) -> datetime | None:
+    """The next moment the site changes by itself: an item falls due, an event starts or ends, a
+    member stops being new, a committee term turns or a promised topic becomes overdue."""
+    moments = [portal.graph.next_change(), People(portal.graph).next_change(), committee_next_change(portal.graph)]
+    return min((m for m in moments if m is not None), default=None)
 
 
 def output_summary(output: Path) -> str:

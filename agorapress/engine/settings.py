@@ -18,6 +18,8 @@ AGORA_PLUGINS = [
     "agorapress.plugins.agora_core",
     "agorapress.plugins.agora_feeds",
     "agorapress.plugins.agora_search",
+    "agorapress.plugins.agora_events",
+    "agorapress.plugins.agora_committee",
 ]
 _PAGE = "{base_name}/page/{number}/"
 
@@ -61,6 +63,8 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         "PAGE_EXCLUDES": [],
         "STATIC_PATHS": ["media"],
         "STATIC_EXCLUDE_SOURCES": True,
+        # Dotfiles (.gitkeep, editor backups) are never published.
+        "IGNORE_FILES": [".*"],
         "ARTICLE_URL": "{category}/{slug}/",
         "ARTICLE_SAVE_AS": "{category}/{slug}/index.html",
         # An item in another language keeps its ordinary URL: one item, one address, whatever its `lang`.

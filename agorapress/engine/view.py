@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import quote
+from functools import cached_property
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 
+from ..avatars import Initials, initials
+from ..badges import Award, award, badges_by_member, text
+from ..config import Badge
 from ..content.kinds import KINDS, SECTIONS
 from ..content.loader import CONTENT_DIR, Item
-from ..graph import as_datetime
+from ..events import Occurrence, Timing, describe, timing_of
+from ..images import AVATAR_SIZES
+from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE
+from ..outputs.event_schema import event_data, script_json
+from ..people import People, Profile
 from ..site import Portal
+
+#: Event statuses in words; a scheduled event needs none.
+_EVENT_STATUS = {
+    "fr": {"cancelled": "Annulé", "postponed": "Reporté", "moved-online": "Passé en ligne", "draft": "Brouillon"},
+    "en": {"cancelled": "Cancelled", "postponed": "Postponed", "moved-online": "Moved online", "draft": "Draft"},
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,30 @@ class ContributorView:
     def hue(self) -> int:
         # Deterministic per handle: the same member keeps the same colour across builds.
         return sum(ord(c) * (i + 1) for i, c in enumerate(self.handle)) % 360
+
+
+@dataclass(frozen=True)
+class BadgeView:
+    """A badge in the portal's language, with its holders when listed on the badges page."""
+
+    id: str
+    label: str
+    description: str
+    holders: tuple[Profile, ...] = ()
+
+
+@dataclass(frozen=True)
+class AvatarView:
+    """Either image URLs by size (relative to the site root) or an initials avatar."""
+
+    name: str
+    images: dict[int, str]
+    initials: Initials | None
+
+    def src(self, size: int) -> str:
+        """The smallest image at least `size` pixels wide (the largest there is otherwise)."""
+        fitting = [s for s in sorted(self.images) if s >= size]
+        return self.images[fitting[0] if fitting else max(self.images)]
 
 
 class TemplateView:
@@ -77,44 +115,158 @@ class TemplateView:
 
     def contributions(self, handle: str) -> list[Item]:
         """Published items a member wrote, organised, asked or answered, newest first."""
-        out = []
-        for item in self.graph.published():
-            meta = item.meta
-            people = set(getattr(meta, "authors", []) or []) | set(getattr(meta, "organizers", []) or [])
-            people |= set(getattr(meta, "interviewers", []) or [])
-            interviewee = getattr(meta, "interviewee", None)
-            if interviewee is not None and interviewee.handle:
-                people.add(interviewee.handle)
-            if handle in people:
-                out.append(item)
-        return out
+        profile = self.people.get(handle)
+        return profile.involved if profile else []
+
+    @cached_property
+    def people(self) -> People:
+        """Every member and what they did; computed once per build (the graph does not change)."""
+        return People(self.graph)
+
+    @cached_property
+    def awards(self) -> list[Award]:
+        return award(self.people)
+
+    @cached_property
+    def _held(self) -> dict[str, list[Badge]]:
+        return badges_by_member(self.awards)
+
+    def profile(self, handle: str) -> Profile | None:
+        return self.people.get(handle)
+
+    def profiles(self, order: str = "alphabetical") -> list[Profile]:
+        """Everyone, sorted for one view of the wall: alphabetical, active or newest."""
+        return self.people.sorted(order)
+
+    def new_members(self, limit: int | None = None) -> list[Profile]:
+        members = self.people.new_members()
+        return members[:limit] if limit else members
+
+    def badges(self) -> list[BadgeView]:
+        """Every badge of the portal with its holders, in the config's order."""
+        return [self._badge_view(entry.badge, entry.holders) for entry in self.awards]
+
+    def badges_of(self, handle: str) -> list[BadgeView]:
+        return [self._badge_view(badge) for badge in self._held.get(handle, [])]
+
+    def _badge_view(self, badge: Badge, holders: tuple[Profile, ...] = ()) -> BadgeView:
+        return BadgeView(badge.id, text(badge.label, self.locale), text(badge.description, self.locale), holders)
+
+    def avatar(self, handle: str) -> AvatarView:
+        """A member's avatar: their own image resized by the contributors generator, else initials."""
+        item = self.graph.contributors.get(handle)
+        name = item.meta.name if item else handle
+        if item is not None and item.meta.avatar:
+            base = KINDS["contributors"].url_for(handle)
+            return AvatarView(name, {size: f"{base}avatar-{size}.webp" for size in AVATAR_SIZES}, None)
+        return AvatarView(name, {}, initials(name, handle))
+
+    def member_feed(self, handle: str) -> str:
+        """The member's Atom feed (written for every contributor by the syndication plugin)."""
+        return f"feeds/contributors/{handle}.atom.xml"
+
+    # -- events: the logic lives in agorapress/events.py; these only cache it per build ----------------
+
+    @cached_property
+    def _event_cache(self) -> dict[tuple[str, int], tuple[Item, object]]:
+        return {}
+
+    def _cached(self, kind: str, event: Item, compute):
+        # Keyed by the item object, kept alive with the value: `agora serve` swaps an edited item in.
+        key = (kind, id(event))
+        if key not in self._event_cache:
+            self._event_cache[key] = (event, compute())
+        return self._event_cache[key][1]
+
+    def event_timing(self, event: Item) -> Timing:
+        return self._cached("timing", event, lambda: timing_of(event.meta, self.graph.tz))
+
+    def event_occurrences(self, event: Item) -> list[Occurrence]:
+        """Occurrences up to two years after the build clock (see events.HORIZON)."""
+        return self._cached("occurrences", event, lambda: self.event_timing(event).occurrences(self.now))
+
+    def event_next(self, event: Item) -> Occurrence | None:
+        """The occurrence that is on or comes next, if any."""
+        return next((o for o in self.event_occurrences(event) if o.end.timestamp() > self.now.timestamp()), None)
+
+    def event_occurrence(self, event: Item) -> Occurrence:
+        """The occurrence pages show: the one on or next, else the last one."""
+        over = [o for o in self.event_occurrences(event) if o.end.timestamp() <= self.now.timestamp()]
+        return self.event_next(event) or (over[-1] if over else self.event_timing(event).first)
+
+    def event_dates(self, event: Item, limit: int = 6) -> list[Occurrence]:
+        """The next occurrences of a recurring event (the one on included)."""
+        return [o for o in self.event_occurrences(event) if o.end.timestamp() > self.now.timestamp()][:limit]
+
+    def event_is_on(self, event: Item) -> bool:
+        return self.event_occurrence(event).is_on(self.now)
 
     def upcoming_events(self, limit: int | None = None) -> list[Item]:
-        events = [e for e in self.graph.published("events") if self.event_end(e) >= self.now]
-        events.sort(key=lambda e: (self.event_start(e), e.relpath))
+        """Events on or to come, by their next occurrence."""
+        events = [e for e in self.graph.published("events") if self.event_next(e) is not None]
+        events.sort(key=lambda e: (self.event_next(e).start.timestamp(), e.relpath))
         return events[:limit] if limit else events
 
     def past_events(self) -> list[Item]:
-        events = [e for e in self.graph.published("events") if self.event_end(e) < self.now]
-        return sorted(events, key=lambda e: (self.event_start(e), e.relpath), reverse=True)
+        """Events with no occurrence to come, the latest first."""
+        events = [e for e in self.graph.published("events") if self.event_next(e) is None]
+        return sorted(events, key=lambda e: (-self.event_occurrence(e).start.timestamp(), e.relpath))
 
     def event_zone(self, event: Item) -> ZoneInfo:
-        return ZoneInfo(event.meta.timezone) if event.meta.timezone else self.graph.tz
+        return self.event_timing(event).zone
 
     def event_start(self, event: Item) -> datetime:
-        return as_datetime(event.meta.start, self.event_zone(event))
+        """Start of the occurrence pages show (the next one of a recurring event), in the event's zone."""
+        return self.event_occurrence(event).start
 
     def event_end(self, event: Item) -> datetime:
-        zone = self.event_zone(event)
-        if event.meta.end is not None:
-            end = event.meta.end
-            if isinstance(end, datetime):
-                return as_datetime(end, zone)
-            return as_datetime(end, zone).replace(hour=23, minute=59)
-        start = self.event_start(event)
-        if not isinstance(event.meta.start, datetime):
-            return start.replace(hour=23, minute=59)
-        return start
+        """End of that occurrence (exclusive: the midnight after the last day of an all-day event)."""
+        return self.event_occurrence(event).end
+
+    def event_zone_label(self, event: Item, moment: datetime | None = None) -> str:
+        """'Europe/Paris, UTC+01:00': the zone named, with its offset at that moment."""
+        moment = moment or self.event_start(event)
+        offset = moment.strftime("%z")
+        return f"{self.event_zone(event).key}, UTC{offset[:3]}:{offset[3:]}"
+
+    def event_when(self, event: Item, occurrence: Occurrence | None = None) -> str:
+        """One line for lists: 'jeudi 3 décembre 2026, 19:00–21:30 (Europe/Paris, UTC+01:00)'."""
+        when = occurrence or self.event_occurrence(event)
+        if when.all_day:
+            first, last = self.date(when.start, "full"), self.date(when.last_day, "full")
+            return first if when.last_day == when.start.date() else f"{first} – {last}"
+        end = self.time(when.end)
+        if when.end.date() != when.start.date():
+            end = f"{self.date(when.end, 'full')}, {end}"
+        return f"{self.date(when.start, 'full')}, {self.time(when.start)} – {end} ({self.event_zone_label(event, when.start)})"
+
+    def event_status(self, event: Item) -> str:
+        """The status in words, empty when the event takes place as announced."""
+        return _EVENT_STATUS.get(self.locale.split("-")[0], _EVENT_STATUS["en"]).get(event.meta.status, "")
+
+    def event_recurrence(self, event: Item) -> str:
+        """How a recurring event repeats, in words ('Le premier jeudi de chaque mois'); empty otherwise."""
+        recurrence = self.event_timing(event).recurrence
+        return describe(recurrence, self.locale, lambda day: self.date(day)) if recurrence else ""
+
+    def event_ics(self, event: Item) -> str:
+        """The event's own calendar file, relative to the site root."""
+        return f"{event.url}{EVENT_FILE}"
+
+    @property
+    def calendar_url(self) -> str:
+        """The portal's calendar, relative to the site root."""
+        return CALENDAR_FILE
+
+    @property
+    def webcal_url(self) -> str:
+        """The portal's calendar as a webcal:// address: calendar apps subscribe to it instead of importing it once."""
+        parts = urlsplit(urljoin(str(self.site.url).rstrip("/") + "/", CALENDAR_FILE))
+        return urlunsplit(("webcal", parts.netloc, parts.path, "", ""))
+
+    def event_json_ld(self, event: Item) -> str:
+        """schema.org Event JSON, escaped for a <script> block (see outputs/event_schema.py)."""
+        return script_json(event_data(self.graph, event, self.event_timing(event), self.event_occurrence(event)))
 
     def date(self, moment: date | datetime | None, form: str = "long") -> str:
         if moment is None:

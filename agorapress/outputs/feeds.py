@@ -160,6 +160,9 @@ class Catalogue:
         self.slug_of = slug_of
         self.specs: list[FeedSpec] = self._plan()
         self.by_key = {spec.key: spec for spec in self.specs}
+        # An item appears in many feeds (all, section, tags, authors, language): build its entry once.
+        self._entries: dict[str, Entry] = {}
+        self._latest: datetime | None = None
 
     # -- which feeds exist ------------------------------------------------------------------------
 
@@ -249,6 +252,11 @@ class Catalogue:
 
     def entry(self, item: Item, content_html: str | None) -> Entry:
         """An item as a feed entry; `content_html` is its rendered body (links resolved), or None."""
+        if item.relpath not in self._entries:
+            self._entries[item.relpath] = self._entry(item, content_html)
+        return self._entries[item.relpath]
+
+    def _entry(self, item: Item, content_html: str | None) -> Entry:
         url = self.absolute(item.url)
         published, updated = self.dates(item)
         full = self.config.feeds.content == "full" and content_html is not None
@@ -268,8 +276,10 @@ class Catalogue:
 
     def latest(self) -> datetime:
         """The newest content date of the portal: what an empty feed is dated with."""
-        dates = [self.dates(i)[1] for i in self.syndicable(self.graph.published())]
-        return max(dates, default=EPOCH)
+        if self._latest is None:
+            dates = [self.dates(i)[1] for i in self.syndicable(self.graph.published())]
+            self._latest = max(dates, default=EPOCH)
+        return self._latest
 
     def feed(self, spec: FeedSpec, content_of: Callable[[Item], str | None]) -> Feed:
         """The feed of `spec`, its entries' bodies given by `content_of` (the engine's rendered HTML)."""
@@ -331,7 +341,9 @@ def _add_entry(generator: FeedGenerator, entry: Entry, form: str) -> None:
         fe.dc.dc_creator([xml_text(p.name) for p in entry.authors])
     if entry.content_html is not None:
         fe.content(xml_text(entry.content_html), type="html")
-    fe.summary(xml_text(entry.summary))
+    # RSS readers render <description> as HTML: the plain-text summary is escaped once more for them.
+    summary = xml_text(entry.summary)
+    fe.summary(html.escape(summary, quote=False) if form == "rss" else summary)
     for tag in entry.tags:
         fe.category(term=xml_text(tag), label=xml_text(tag))
 

@@ -6,6 +6,8 @@ page being written, and partials/head_meta.html turns them into <link> and <meta
 
 from __future__ import annotations
 
+import functools
+
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,6 +63,7 @@ class PageFacts:
     noindex: bool = False
 
 
+@functools.lru_cache(maxsize=64)
 def og_locale(lang: str) -> str:
     """'fr' -> 'fr_FR', as Open Graph wants a territory."""
     try:

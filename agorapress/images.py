@@ -17,7 +17,7 @@ Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 #: Formats accepted from contributors, by the bytes a file starts with (never by its name).
 FORMATS = ("PNG", "JPEG", "WEBP")
 _SUFFIXES = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",)}
-_NAMES = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
+FORMAT_NAMES = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF", "AVIF": "AVIF", "SVG": "SVG"}
 AVATAR_SIZES = (64, 128, 256)
 #: Fixed encoder settings: the same source gives the same bytes on every build.
 _WEBP = {"quality": 85, "method": 6, "lossless": False, "exact": False}
@@ -56,27 +56,37 @@ def check_image(path: Path, max_bytes: int) -> str | None:
     suffix = path.suffix.lower()
     known = {s for names in _SUFFIXES.values() for s in names}
     if suffix in known and suffix not in _SUFFIXES[found]:
-        return f"is a {_NAMES[found]} image named '{suffix}'; rename it to '{_SUFFIXES[found][0]}'"
+        return f"is a {FORMAT_NAMES[found]} image named '{suffix}'; rename it to '{_SUFFIXES[found][0]}'"
     return _decode(path, found)
 
 
 def _decode(path: Path, fmt: str) -> str | None:
     """Decode the whole picture once: a damaged, truncated or oversized image fails here."""
+    return open_image(path, fmt, load=True, verify=True)
+
+
+def open_image(path: Path, fmt: str, *, load: bool, verify: bool = False) -> str | None:
+    """Open `path` with Pillow as `fmt` only; why it fails (too many pixels, a bomb, damage) or None.
+
+    Without `load` only the header is read: cheap enough for every image of a big portal."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=[fmt]) as image:
-                image.verify()
+            if verify:
+                with Image.open(path, formats=[fmt]) as image:
+                    image.verify()
             with Image.open(path, formats=[fmt]) as image:
                 width, height = image.size
                 frames = getattr(image, "n_frames", 1)
                 if width * height * frames > MAX_IMAGE_PIXELS:
-                    return f"is {width}×{height} pixels ({frames} frame(s)), over the limit of {MAX_IMAGE_PIXELS:,} pixels"
-                image.load()
+                    many = f" ({frames} frames)" if frames > 1 else ""
+                    return f"is {width}×{height} pixels{many}, over the limit of {MAX_IMAGE_PIXELS:,} pixels"
+                if load:
+                    image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return f"declares more than {MAX_IMAGE_PIXELS:,} pixels (a decompression bomb?)"
     except Exception as exc:  # Pillow raises many types for damaged files; each means "not an image"
-        return f"is damaged or not really a {_NAMES[fmt]} image ({type(exc).__name__})"
+        return f"is damaged or not really a {FORMAT_NAMES.get(fmt, fmt)} image ({type(exc).__name__})"
     return None
 
 

@@ -25,24 +25,17 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import warnings
 from pathlib import Path
-
-from PIL import Image
 
 from ..content.kinds import KINDS, MEDIA_FOLDER
 from ..content.loader import CONTENT_DIR
 from ..graph import SiteGraph
-from ..images import MAX_IMAGE_PIXELS, check_image, sniff
+from ..images import FORMAT_NAMES, check_image, open_image, sniff
 from ..problems import Problem
 from ..schema import _SLUG
 
-#: Defaults while site_config.yaml has no `moderation.max_files` / `moderation.max_media_kb`.
-MAX_FILES = 5000
-MAX_MEDIA_KB = 20 * 1024
 #: Image formats accepted under media/, by suffix.
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF", ".avif": "AVIF"}
-_FORMAT_NAMES = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF", "AVIF": "AVIF", "SVG": "SVG"}
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Names the loader skips (editors and file managers leave them behind).
 _IGNORED_NAMES = {".gitkeep", ".DS_Store"}
@@ -55,10 +48,10 @@ def check_files(graph: SiteGraph) -> list[Problem]:
     content = Path(graph.root) / CONTENT_DIR
     moderation = graph.config.moderation
     image_limit = moderation.max_image_kb * 1024
-    media_limit = _setting(graph, "max_media_kb", MAX_MEDIA_KB) * 1024
+    media_limit = moderation.max_media_kb * 1024
     problems: list[Problem] = []
     relpaths = list_files(content)
-    problems += count_problems(len(relpaths), _setting(graph, "max_files", MAX_FILES))
+    problems += count_problems(len(relpaths), moderation.max_files)
     slugged = {item.relpath for item in graph.items if getattr(item.meta, "slug", None)}
     for rel in relpaths:
         display = f"{CONTENT_DIR}/{rel}"
@@ -70,11 +63,6 @@ def check_files(graph: SiteGraph) -> list[Problem]:
             problems += media_problems(content / rel, display, image_limit, media_limit)
     problems += _interviewee_photos(graph)
     return problems
-
-
-def _setting(graph: SiteGraph, name: str, default: int) -> int:
-    # These limits become moderation fields once site_config.yaml declares them (see the report of issue 6).
-    return int(getattr(graph.config.moderation, name, default))
 
 
 def list_files(content: Path) -> list[str]:
@@ -164,10 +152,10 @@ def _image_reason(path: Path, max_bytes: int, deep: bool) -> str | None:
     if found is None:
         return "is not an image (its first bytes say otherwise)"
     if found != expected:
-        return f"is a {_FORMAT_NAMES[found]} image named '{path.suffix}'"
+        return f"is a {FORMAT_NAMES[found]} image named '{path.suffix}'"
     if deep and found in {"PNG", "JPEG", "WEBP"}:
         return check_image(path, max_bytes)
-    return _open(path, found, load=deep)
+    return open_image(path, found, load=deep)
 
 
 def sniff_media(head: bytes) -> str | None:
@@ -177,23 +165,6 @@ def sniff_media(head: bytes) -> str | None:
     if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in {b"avif", b"avis"}:
         return "AVIF"
     return sniff(head)
-
-
-def _open(path: Path, fmt: str, *, load: bool) -> str | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=[fmt]) as image:
-                width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    return f"is {width}×{height} pixels, over the limit of {MAX_IMAGE_PIXELS:,} pixels"
-                if load:
-                    image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return f"declares more than {MAX_IMAGE_PIXELS:,} pixels (a decompression bomb?)"
-    except Exception as exc:  # Pillow raises many types for damaged files; each means "not an image"
-        return f"is damaged or not really a {_FORMAT_NAMES[fmt]} image ({type(exc).__name__})"
-    return None
 
 
 def _other_media(path: Path, suffix: str) -> str | None:

@@ -109,11 +109,14 @@ def test_output_cannot_replace_the_portal(portal) -> None:
 
 
 def test_same_commit_same_bytes_whatever_the_machine_clock_zone(portal, tmp_path: Path) -> None:
-    root = portal({"content/articles/hello.md": article(), "content/articles/two.md": article(title="Two", date="2026-02-02")})
+    # Items of the same date are where an unordered collection would show: several of them, on purpose.
+    files = {f"content/articles/same-{i}.md": article(title=f"Same day {i}", date="2026-02-02") for i in range(6)}
+    files["content/articles/hello.md"] = article()
+    root = portal(files)
     digests = []
-    for zone in ("UTC", "Pacific/Kiritimati"):
-        out = tmp_path / f"out-{zone.replace('/', '-')}"
-        env = {**os.environ, "TZ": zone}
+    for zone, seed in (("UTC", "1"), ("Pacific/Kiritimati", "2")):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "TZ": zone, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-m", "agorapress.cli", "--root", str(root), "build", "--output", str(out),
                         "--now", NOW.isoformat()], check=True, env=env, capture_output=True)
         digests.append(tree_digest(out))

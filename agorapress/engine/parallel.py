@@ -1,9 +1,10 @@
 """Rendering on every core: Pelican runs once per shard, each shard writing its own share of the pages.
 
-Every output file belongs to exactly one shard (a stable hash of its name), so the output does not
-depend on how many shards ran or in which order they finished. Shard 0 runs in this process with
-every generator; the other shards are forked after the site graph is loaded (nothing is read
-twice) and run only Pelican's article and page generators, whose writes are sharded.
+Every output file belongs to exactly one shard (an article or page by a stable hash of its name,
+the files of any other generator by that generator's owner shard), so the output does not depend
+on how many shards ran or in which order they finished. Shard 0 runs in this process; the others
+are forked after the site graph is loaded (nothing is read twice). Finalisation hooks (the search
+index, the sitemap) run once, in shard 0, after every shard has written.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def _same_bytes(path: str, data: bytes) -> bool:
 
 
 class ShardedPelican(Pelican):
-    """Pelican with a sharded writer; shards other than 0 only render articles and pages."""
+    """Pelican with a sharded writer: article and page files are split by name across the shards, and
+    every other generator (feeds, calendars, profiles...) writes all of its files in one shard, its owner."""
 
     def __init__(self, settings: dict[str, Any], shard: int = 0, shards: int = 1):
         self.shard = shard
@@ -103,9 +105,10 @@ class ShardedPelican(Pelican):
 
     def _get_generator_classes(self):
         classes = super()._get_generator_classes()
-        if self.shard == 0:
-            return [cls if cls in _SHARDED else _unsharded(cls) for cls in classes]
-        return [cls for cls in classes if cls in _SHARDED]
+        whole = [cls for cls in classes if cls not in _SHARDED]
+        # Every shard builds every generator's context (templates may read any of it); only the owner
+        # writes. Owners go round the shards in the generators' run order, which is fixed.
+        return [cls if cls in _SHARDED else _owned(cls, whole.index(cls) % self.shards == self.shard) for cls in classes]
 
     def _get_writer(self):
         return ShardWriter(self.output_path, settings=self.settings, shard=self.shard, shards=self.shards)
@@ -114,10 +117,12 @@ class ShardedPelican(Pelican):
 _SHARDED = (ArticlesGenerator, PagesGenerator)
 
 
-def _unsharded(cls: type) -> type:
-    """The same generator, writing all of its files: it runs in shard 0 only."""
+def _owned(cls: type, owner: bool) -> type:
+    """The same generator, writing all of its files in the shard that owns it and nothing elsewhere."""
 
     def generate_output(self, writer):
+        if not owner:
+            return None
         writer.sharding = False
         try:
             return cls.generate_output(self, writer)

@@ -13,6 +13,16 @@ def _add_reader(readers) -> None:
     readers.reader_classes["md"] = AgoraReader
 
 
+def _order_articles(generator) -> None:
+    # Pelican collects files in a set, so items of the same date come in an order that changes from
+    # one process to the next; a total order (newest first, then by path) keeps every list stable.
+    for name in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations"):
+        contents = getattr(generator, name, None)
+        if contents:
+            contents.sort(key=lambda content: content.source_path)
+            contents.sort(key=lambda content: content.date, reverse=True)
+
+
 def _add_generators(pelican):
     return [ContributorsGenerator, ThemePagesGenerator]
 
@@ -20,3 +30,4 @@ def _add_generators(pelican):
 def register() -> None:
     signals.readers_init.connect(_add_reader)
     signals.get_generators.connect(_add_generators)
+    signals.article_generator_pretaxonomy.connect(_order_articles)

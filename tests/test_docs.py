@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_NOW, REPO, write_portal
 
 from agorapress.cli import main
 from agorapress.docgen import write_reference
 from agorapress.engine.build import build
-
-from .conftest import DEMO_NOW, REPO, write_portal
+from agorapress.site import load_portal
 
 DOCS = REPO / "docs"
 REQUIREMENTS = DOCS / "requirements.txt"
@@ -78,7 +78,7 @@ def test_every_page_is_in_the_nav_and_every_relative_link_resolves() -> None:
     for page in _markdown_pages():
         rel = page.relative_to(DOCS).as_posix()
         assert f" {rel}" in nav, f"{rel} is not in the nav of mkdocs.yml"
-        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(r"```.*?```|`[^`\n]*`", "", page.read_text(encoding="utf-8"), flags=re.S)
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
             if re.match(r"[a-z]+:", target) or target.startswith("#"):
                 continue
@@ -117,3 +117,34 @@ def test_screenshots_are_small_pngs() -> None:
     for shot in shots:
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert shot.stat().st_size < 200_000, f"{shot.name} is {shot.stat().st_size} bytes"
+
+
+def test_theming_example_builds(tmp_path: Path) -> None:
+    """The accent-colour example of docs/owners/theming.md, verbatim: option, stylesheet and base override."""
+    files = _example_files(DOCS / "owners" / "theming.md")
+    assert {"site_config.yaml", "themes/agora/static/css/portal.css", "themes/agora/templates/base.html"} <= set(files)
+    config = files.pop("site_config.yaml")
+    root = write_portal(tmp_path / "portal", {**files, "content/articles/bike.md":
+                                              "---\ntitle: Bikes\ndate: 2026-11-01\nauthors: [ana]\n---\nBody.\n"})
+    (root / "site_config.yaml").write_text((root / "site_config.yaml").read_text(encoding="utf-8") + config,
+                                           encoding="utf-8")
+    build(root, now=DEMO_NOW)
+    for page in ("index.html", "articles/bike/index.html"):
+        html = (root / "output" / page).read_text(encoding="utf-8")
+        assert '<meta name="theme-color" content="#0b6e4f">' in html
+        assert 'theme/css/portal.css"' in html
+    assert (root / "output" / "theme" / "css" / "portal.css").read_text(encoding="utf-8") == files[
+        "themes/agora/static/css/portal.css"]
+
+
+def test_front_matter_examples_pass_the_check(tmp_path: Path) -> None:
+    """Each example file of the front matter reference, by the member `ana`, is accepted as it is."""
+    text = (DOCS / "reference" / "front-matter.md").read_text(encoding="utf-8")
+    examples = dict(re.findall(r"`agora new (\w+)` writes it:\n\n````markdown\n(.*?)````", text, flags=re.S))
+    assert set(examples) == {"article", "interview", "event", "page", "contributor"}
+    folders = {"article": "articles", "interview": "interviews", "event": "events", "page": "pages"}
+    files = {(f"content/{folders[kind]}/example.md" if kind in folders else "content/contributors/ana.md"): body
+             for kind, body in examples.items()}
+    root = write_portal(tmp_path / "portal", files)
+    problems = [str(p) for p in load_portal(root, now=DEMO_NOW).problems if p.severity == "error"]
+    assert not problems, problems

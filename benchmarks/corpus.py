@@ -79,6 +79,8 @@ def write_agora(root: Path, n: int) -> Path:
           url: "https://example.org/bench/"
           repository: "https://github.com/example/bench"
         per_page: 10
+        moderation:
+          max_files: 100000  # a big community's portal: raise the default limit of 5,000 files
     """), encoding="utf-8")
     for handle in members:
         _write(root / "content/contributors" / f"{handle}.md",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from ...graph import SiteGraph
@@ -53,9 +54,14 @@ def index_site(output: Path, files: list[str]) -> None:
     files = [name for name in files if (output / name).is_file()]
     if not files:
         return  # nothing to search yet: the search page says the index is missing
-    command = [str(pagefind_executable()), "--site", str(output), "--glob", glob_of(files),
-               "--output-subdir", BUNDLE_DIR, "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # The glob names every page, which outgrows a command-line argument on big portals: Pagefind reads
+    # its settings from a pagefind.json in the folder it runs in instead.
+    settings = {"site": str(output), "glob": glob_of(files), "output_subdir": BUNDLE_DIR,
+                "exclude_selectors": list(EXCLUDED)}
+    with tempfile.TemporaryDirectory(prefix="agora-pagefind-") as folder:
+        Path(folder, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
+        result = subprocess.run([str(pagefind_executable()), "--silent"], cwd=folder, capture_output=True, text=True,
+                                check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise AgoraError(f"search index: Pagefind failed ({detail[-1] if detail else f'exit code {result.returncode}'})")

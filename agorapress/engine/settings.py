@@ -16,6 +16,7 @@ PACKAGED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 #: Agora's own Pelican plugins, in run order; adding a capability is one package plus one line here.
 AGORA_PLUGINS = [
     "agorapress.plugins.agora_core",
+    "agorapress.plugins.agora_theme",
     "agorapress.plugins.agora_feeds",
     "agorapress.plugins.agora_search",
     "agorapress.plugins.agora_events",
@@ -121,7 +122,7 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         # Order is run order: Agora's core first, the portal's own plugins after it.
         "PLUGINS": [*AGORA_PLUGINS, *config.plugins],
         # auto_reload off: templates do not change during a build, so Jinja need not stat them on every include.
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True,
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"], "autoescape": True,
                               "auto_reload": False},
         "JINJA_GLOBALS": {"agora": TemplateView(portal)},
         "AGORA_PORTAL": portal,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+
+import pytest
+from conftest import DEMO_NOW, copy_demo
 
 from agorapress.engine import parallel
 from agorapress.engine.build import build
+from agorapress.problems import BuildFailed
 from test_build import article, tree_digest
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
@@ -27,3 +32,52 @@ def test_every_file_has_exactly_one_shard() -> None:
     for shards in (1, 2, 3):
         for name in names:
             assert sum(parallel.owns(name, k, shards) for k in range(shards)) == 1
+
+
+def test_demo_portal_sharded_is_byte_identical_to_serial(tmp_path, monkeypatch) -> None:
+    # The demo has events, tags, members and avatars: feeds, calendars and profiles are split by file too.
+    root = copy_demo(tmp_path / "demo")
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    serial = build(root, tmp_path / "serial", now=DEMO_NOW, workers=1).output
+    for workers in (2, 3):
+        sharded = build(root, tmp_path / f"sharded-{workers}", now=DEMO_NOW, workers=workers).output
+        assert tree_digest(serial) == tree_digest(sharded), f"{workers} shards"
+    assert (serial / "pagefind" / "pagefind-entry.json").is_file()
+    assert (serial / "events" / "calendar.ics").is_file()
+
+
+CRASHING_PLUGIN = '''
+import os
+from pelican import signals
+
+class Crashing:
+    def __init__(self, **kwargs):
+        pass
+
+    def generate_context(self):
+        if os.getpid() != int(os.environ["AGORA_TEST_PARENT"]):
+            raise RuntimeError("this shard broke before writing its pages")
+
+def add_generators(pelican):
+    return [Crashing]
+
+def register():
+    signals.get_generators.connect(add_generators)
+'''
+
+
+def test_a_shard_that_crashes_before_its_pages_fails_the_build_and_keeps_the_output(tmp_path, monkeypatch) -> None:
+    root = copy_demo(tmp_path / "demo")
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    first = build(root, root / "output", now=DEMO_NOW, workers=2).output
+    before = tree_digest(first)
+    (root / "plugins").mkdir(exist_ok=True)
+    (root / "plugins" / "crashing.py").write_text(CRASHING_PLUGIN, encoding="utf-8")
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "plugins: [crashing]\n", encoding="utf-8")
+    monkeypatch.setenv("AGORA_TEST_PARENT", str(os.getpid()))
+    with pytest.raises(BuildFailed) as failed:
+        build(root, root / "output", now=DEMO_NOW, workers=2)
+    assert any("this shard broke before writing its pages" in p.message for p in failed.value.problems.items)
+    assert tree_digest(first) == before
+    assert not (root / ".output.staging").exists()

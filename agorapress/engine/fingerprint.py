@@ -7,8 +7,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from ..content.loader import CONTENT_DIR
 from ..committee.pages import next_change as committee_next_change
+from ..content.loader import CONTENT_DIR
 from ..people import People
 from ..site import Portal
 

@@ -1,10 +1,15 @@
 """Rendering on every core: Pelican runs once per shard, each shard writing its own share of the pages.
 
-Every output file belongs to exactly one shard (an article or page by a stable hash of its name,
-the files of any other generator by that generator's owner shard), so the output does not depend
+Every output file belongs to exactly one shard (an article or page by a stable hash of its name, as
+are the files of Agora's generators that mark themselves `shards_by_file`; the files of any other
+generator by that generator's owner shard), so the output does not depend
 on how many shards ran or in which order they finished. Shard 0 runs in this process; the others
 are forked after the site graph is loaded (nothing is read twice). Finalisation hooks (the search
 index, the sitemap) run once, in shard 0, after every shard has written.
+
+The pages a search index reads (items and profiles) are written first. Once every shard has
+written its share of them, shard 0 sends `pages_written`, so a slow indexer (Pagefind, a separate
+program) can work while the shards go on with feeds and calendars.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ import os
 import traceback
 import zlib
 from collections.abc import Callable
+from multiprocessing.connection import wait as wait_any
 from typing import Any
 
+from blinker import signal
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console
@@ -25,6 +32,10 @@ from pelican.writers import Writer
 
 #: Below this many published items, forking costs more than it saves.
 PARALLEL_THRESHOLD = 400
+#: Sent with the Pelican instance of shard 0 once every shard has written its item and profile pages.
+pages_written = signal("agora-pages-written")
+#: What a child shard sends its parent once its item and profile pages are on disk.
+_PAGES_DONE = "pages written"
 
 
 def owns(name: str, shard: int, shards: int) -> bool:
@@ -50,10 +61,19 @@ class ShardWriter(Writer):
         self._written_files.add(filename)
         return _ReusingFile(filename, self.output_path, self.settings.get("AGORA_PREVIOUS_OUTPUT"))
 
+    def owns(self, name: str) -> bool:
+        """Whether this shard writes `name`; generators that write files themselves ask before rendering."""
+        return not self.sharding or owns(str(name), self.shard, self.shards)
+
     def write_file(self, name, template, context, *args, **kwargs):
-        if self.sharding and name and not owns(str(name), self.shard, self.shards):
+        if name and not self.owns(name):
             return None
         return super().write_file(name, template, context, *args, **kwargs)
+
+
+def writes(writer: Writer, name: str) -> bool:
+    """Whether `writer` is to write output file `name`: always, unless it is one shard of several."""
+    return not isinstance(writer, ShardWriter) or writer.owns(name)
 
 
 class _ReusingFile(io.StringIO):
@@ -98,23 +118,52 @@ class ShardedPelican(Pelican):
     """Pelican with a sharded writer: article and page files are split by name across the shards, and
     every other generator (feeds, calendars, profiles...) writes all of its files in one shard, its owner."""
 
-    def __init__(self, settings: dict[str, Any], shard: int = 0, shards: int = 1):
+    def __init__(self, settings: dict[str, Any], shard: int = 0, shards: int = 1,
+                 on_pages: Callable[[ShardedPelican], None] | None = None):
         self.shard = shard
         self.shards = shards
+        self.on_pages = on_pages
         super().__init__(settings)
 
     def _get_generator_classes(self):
         classes = super()._get_generator_classes()
-        whole = [cls for cls in classes if cls not in _SHARDED]
-        # Every shard builds every generator's context (templates may read any of it); only the owner
-        # writes. Owners go round the shards in the generators' run order, which is fixed.
-        return [cls if cls in _SHARDED else _owned(cls, whole.index(cls) % self.shards == self.shard) for cls in classes]
+        whole = [cls for cls in classes if not _by_file(cls)]
+        # Every shard builds every generator's context (templates may read any of it). A generator split
+        # by file runs everywhere and writes its share; any other writes only in its owner, and owners go
+        # round the shards in the generators' run order, which is fixed.
+        ordered = [cls if _by_file(cls) else _owned(cls, whole.index(cls) % self.shards == self.shard) for cls in classes]
+        # The pages-written mark goes right after the last generator of searchable pages (they come first).
+        last = max((i for i, cls in enumerate(classes) if _writes_pages(cls)), default=-1)
+        return [*ordered[:last + 1], _mark(self), *ordered[last + 1:]]
 
     def _get_writer(self):
         return ShardWriter(self.output_path, settings=self.settings, shard=self.shard, shards=self.shards)
 
 
 _SHARDED = (ArticlesGenerator, PagesGenerator)
+
+
+def _by_file(cls: type) -> bool:
+    # Agora's generators opt in: each of their files goes through `writes()` or the writer.
+    return cls in _SHARDED or getattr(cls, "shards_by_file", False)
+
+
+def _writes_pages(cls: type) -> bool:
+    return cls in _SHARDED or getattr(cls, "writes_searchable_pages", False)
+
+
+def _mark(pelican: ShardedPelican) -> type:
+    """A generator of nothing, run between the searchable pages and the rest: it reports the pages done."""
+
+    class PagesWritten:
+        def __init__(self, *, settings, **_context):
+            self.settings = settings
+
+        def generate_output(self, writer) -> None:
+            if pelican.on_pages is not None:
+                pelican.on_pages(pelican)
+
+    return PagesWritten
 
 
 def _owned(cls: type, owner: bool) -> type:
@@ -146,11 +195,13 @@ class EngineLog(logging.Handler):
 
 
 def run_shard(settings: dict[str, Any], shard: int, shards: int,
-              wait: Callable[[], list[str]] | None = None) -> list[str]:
+              wait: Callable[[], list[str]] | None = None,
+              on_pages: Callable[[ShardedPelican], None] | None = None) -> list[str]:
     """Run Pelican for one shard; return what the engine complained about.
 
     With `wait`, the finalisation hooks (search index, sitemap: they read the whole output) run only
-    once `wait` has returned, i.e. once every other shard has written its pages."""
+    once `wait` has returned, i.e. once every other shard has written its pages. `on_pages` is called
+    once this shard has written its searchable pages."""
     handler = EngineLog()
     engine_log = logging.getLogger("pelican")
     engine_log.addHandler(handler)
@@ -158,7 +209,7 @@ def run_shard(settings: dict[str, Any], shard: int, shards: int,
     # Pelican prints its own summary on its console; Agora reports the build itself.
     engine_log.propagate, console.quiet = False, True
     try:
-        pelican = ShardedPelican(settings, shard, shards)
+        pelican = ShardedPelican(settings, shard, shards, on_pages)
         if wait is None:
             pelican.run()
         else:
@@ -176,7 +227,7 @@ def _child(settings: dict[str, Any], shard: int, shards: int, conn) -> None:
     try:
         # Finalisation hooks (search index, sitemap) read the whole site: only shard 0 fires them.
         with signals.finalized.muted():
-            conn.send(run_shard(settings, shard, shards))
+            conn.send(run_shard(settings, shard, shards, on_pages=lambda _pelican: conn.send(_PAGES_DONE)))
     except BaseException:  # reported to the parent, which fails the build
         conn.send([f"shard {shard} crashed:\n{traceback.format_exc()}"])
     finally:
@@ -189,7 +240,7 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     shards = workers if (workers > 1 and items >= PARALLEL_THRESHOLD and can_fork) else 1
     if shards == 1:
-        return run_shard(settings, 0, 1)
+        return run_shard(settings, 0, 1, on_pages=pages_written.send)
     context = multiprocessing.get_context("fork")
     children = []
     for shard in range(1, shards):
@@ -199,11 +250,33 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
         child_end.close()
         children.append((process, parent_end))
 
+    # What each child has sent so far: its pages-written mark, then its complaints (or, if it crashed
+    # early, its complaints alone).
+    received: dict[int, list] = {index: [] for index in range(len(children))}
+
+    def pages_everywhere(pelican: ShardedPelican) -> None:
+        # Each child says when its pages are written; one that died or crashed instead never will, and
+        # then the index waits for the finalisation, where the crash is reported.
+        for index, (process, conn) in enumerate(children):
+            wait_any([conn, process.sentinel])
+            try:
+                received[index].append(conn.recv())
+            except EOFError:
+                return
+            if received[index][-1] != _PAGES_DONE:
+                return
+        pages_written.send(pelican)
+
     def wait_for_children() -> list[str]:
         messages: list[str] = []
-        for process, conn in children:
+        for index, (process, conn) in enumerate(children):
+            sent = [m for m in received[index] if m != _PAGES_DONE]
             try:
-                messages += conn.recv()
+                while not sent:
+                    message = conn.recv()
+                    if message != _PAGES_DONE:
+                        sent.append(message)
+                messages += sent[0]
             except EOFError:
                 messages.append("a rendering process ended without reporting")
             process.join()
@@ -211,4 +284,4 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
                 messages.append(f"a rendering process exited with code {process.exitcode}")
         return messages
 
-    return run_shard(settings, 0, shards, wait=wait_for_children)
+    return run_shard(settings, 0, shards, wait=wait_for_children, on_pages=pages_everywhere)

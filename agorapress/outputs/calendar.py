@@ -8,6 +8,7 @@ property or an event of its own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -141,9 +142,14 @@ def _zones(events: list[CalendarEvent], graph: SiteGraph) -> list[Timezone]:
         years.setdefault(timing.zone.key, []).extend(named)
     if not events:
         year = graph.now.year
-        return [Timezone.from_tzid(graph.tz.key, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1))]
-    return [Timezone.from_tzid(key, first_date=date(min(named), 1, 1), last_date=date(max(named) + ZONE_YEARS_AHEAD, 1, 1))
-            for key, named in sorted(years.items()) if key != "UTC"]
+        return [_zone(graph.tz.key, year, year + 1)]
+    return [_zone(key, min(named), max(named) + ZONE_YEARS_AHEAD) for key, named in sorted(years.items()) if key != "UTC"]
+
+
+@functools.cache
+def _zone(key: str, first_year: int, last_year: int) -> Timezone:
+    # Built once per zone and span: every event calendar of a portal shares the same few (never mutated).
+    return Timezone.from_tzid(key, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
 
 
 def _vevent(event: CalendarEvent, graph: SiteGraph, words: dict[str, str]) -> Event:

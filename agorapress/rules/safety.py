@@ -34,6 +34,7 @@ from .sources import field_name, source_lines, text_fields
 TEXT_JOINERS = frozenset({"\u200c", "\u200d"})
 #: Bidi embeddings, overrides and isolates: they reorder what a reader sees.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 #: Fields (last key) that name someone or point somewhere: no invisible character at all.
 STRICT_FIELDS = frozenset({"name", "github", "handle", "url", "online", "registration", "image", "avatar", "photo", "slug"})
 #: Fields whose value is a person's name, checked for look-alike letters from mixed scripts.
@@ -127,7 +128,7 @@ def _visible_text(rendered: str) -> str:
 
 def _needs_lines(item: Item, text: str, graph: SiteGraph) -> bool:
     # Reading the file again is only worth it to place a problem on its line.
-    return (any(ch in BIDI_CONTROLS for ch in item.html) or bool(_UNSAFE_LINK.search(text))
+    return (bool(_BIDI.search(item.html)) or bool(_UNSAFE_LINK.search(text))
             or (not graph.config.moderation.allow_html and bool(_RAW_TAG.search(text))))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from ...content.loader import CONTENT_DIR
+from ...engine.parallel import writes
 from ...images import resize_avatar
 from ...people import ORDERS
 
@@ -24,6 +25,9 @@ WALL_PAGES = {order: "contributors/index.html" if index == 0 else f"contributors
 class ContributorsGenerator(Generator):
     """Writes the wall (/contributors/ and its sorted views), one profile per member, their avatars and /badges/."""
 
+    shards_by_file = True  # a member's avatars go with their profile page
+    writes_searchable_pages = True  # profiles are in the search index: written before feeds and calendars
+
     def generate_output(self, writer) -> None:
         view = self.settings["JINJA_GLOBALS"]["agora"]
         relative = self.settings["RELATIVE_URLS"]
@@ -34,7 +38,8 @@ class ContributorsGenerator(Generator):
                               profiles=view.profiles(order), page_name="contributors")
         profile_template = self.get_template("contributor")
         for profile in view.profiles():
-            self._write_avatar(profile)
+            if writes(writer, f"{profile.url}index.html"):
+                self._write_avatar(profile)
             writer.write_file(f"{profile.url}index.html", profile_template, self.context, relative_urls=relative,
                               profile=profile, contributor=view.contributor(profile.handle),
                               contributions=profile.involved, page_name=profile.url)

@@ -7,18 +7,23 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from ...engine.parallel import writes
 from ...outputs.calendar import CALENDAR_FILE, EVENT_FILE, event_calendar, site_calendar
 
 
 class CalendarsGenerator(Generator):
     """Writes the iCalendar files of the published events; the pages themselves are Pelican's articles."""
 
+    shards_by_file = True
+
     def generate_output(self, writer) -> None:
         graph = self.settings["AGORA_PORTAL"].graph
         output = Path(self.output_path)
-        _write(output / CALENDAR_FILE, site_calendar(graph))
+        if writes(writer, CALENDAR_FILE):
+            _write(output / CALENDAR_FILE, site_calendar(graph))
         for item in graph.published("events"):
-            _write(output / item.url / EVENT_FILE, event_calendar(graph, item))
+            if writes(writer, item.url + EVENT_FILE):
+                _write(output / item.url / EVENT_FILE, event_calendar(graph, item))
 
 
 def _write(path: Path, data: bytes) -> None:

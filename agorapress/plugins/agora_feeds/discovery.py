@@ -7,7 +7,6 @@ page being written, and partials/head_meta.html turns them into <link> and <meta
 from __future__ import annotations
 
 import functools
-
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property

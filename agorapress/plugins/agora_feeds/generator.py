@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from ...engine.parallel import writes
 from ...outputs.feeds import FEEDS_DIR, Catalogue, render_atom, render_rss
 from ...outputs.jsonfeed import render_json
 from ...outputs.opml import Outline, render_opml
@@ -27,6 +28,8 @@ def write_bytes(output: Path, name: str, data: bytes) -> None:
 class FeedsGenerator(Generator):
     """Writes feeds/: Atom, RSS and JSON Feed for the portal, each section, tag, language and member."""
 
+    shards_by_file = True  # a feed's three forms are made together, in the shard that owns its Atom file
+
     def generate_output(self, writer) -> None:
         discovery = self.settings["JINJA_GLOBALS"]["discovery"]
         catalogue: Catalogue = discovery.catalogue
@@ -40,13 +43,16 @@ class FeedsGenerator(Generator):
 
         output = Path(self.output_path)
         for spec in catalogue.specs:
+            if not writes(writer, spec.path("atom")):
+                continue
             feed = catalogue.feed(spec, content_of)
             for form, render in RENDERERS.items():
                 write_bytes(output, spec.path(form), render(feed))
         outlines = [Outline(spec.name, catalogue.absolute(spec.path("atom")), catalogue.absolute(spec.page))
                     for spec in catalogue.of_kind("contributor")]
         title = f"{catalogue.config.site.title} · {discovery.labels['members']}"
-        write_bytes(output, OPML_FILE, render_opml(title, outlines, catalogue.latest()))
+        if writes(writer, OPML_FILE):
+            write_bytes(output, OPML_FILE, render_opml(title, outlines, catalogue.latest()))
         groups = [(heading, catalogue.of_kind(kind)) for kind, heading in GROUPS]
         writer.write_file(f"{FEEDS_DIR}/index.html", self.get_template("feeds"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], feed_groups=groups, opml=OPML_FILE,

@@ -1,4 +1,8 @@
-"""Site search: the /search/ page and, once every page is written, the Pagefind index of the site."""
+"""Site search: the /search/ page and the Pagefind index of the site.
+
+Pagefind starts as soon as every item and profile page is written (the engine's `pages_written`)
+and runs beside the rest of the build; the build waits for it when it finalises.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from pathlib import Path
 
 from pelican import signals
 
-from .index import index_site, searchable_pages
+from ...engine.parallel import pages_written
+from .index import searchable_pages, start_index
 from .page import SearchPageGenerator
 
 
@@ -14,13 +19,23 @@ def _add_generators(pelican):
     return [SearchPageGenerator]
 
 
-def _index(pelican) -> None:
-    # finalized: every page of this build is in the staging folder, which is swapped in only afterwards.
+def _start(pelican) -> None:
     portal = pelican.settings.get("AGORA_PORTAL")
     if portal is not None:
-        index_site(Path(pelican.settings["OUTPUT_PATH"]), searchable_pages(portal.graph))
+        pelican.agora_search = start_index(Path(pelican.settings["OUTPUT_PATH"]), searchable_pages(portal.graph))
+
+
+def _finish(pelican) -> None:
+    # finalized: every page of this build is in the staging folder, which is swapped in only afterwards.
+    if not hasattr(pelican, "agora_search"):
+        _start(pelican)  # the pages-written mark never came (a shard failed): index now, the build reports why
+    running = getattr(pelican, "agora_search", None)
+    pelican.agora_search = None
+    if running is not None:
+        running.finish()
 
 
 def register() -> None:
     signals.get_generators.connect(_add_generators)
-    signals.finalized.connect(_index)
+    pages_written.connect(_start)
+    signals.finalized.connect(_finish)

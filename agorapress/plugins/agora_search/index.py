@@ -51,21 +51,43 @@ def pagefind_executable() -> Path:
 
 def index_site(output: Path, files: list[str]) -> None:
     """Write the Pagefind bundle into output/pagefind/; raise AgoraError when Pagefind fails."""
+    running = start_index(output, files)
+    if running is not None:
+        running.finish()
+
+
+class Indexing:
+    """Pagefind running over the written pages while the build goes on; `finish()` waits for it."""
+
+    def __init__(self, output: Path, files: list[str]):
+        self.output = output
+        # The glob names every page, which outgrows a command-line argument on big portals: Pagefind reads
+        # its settings from a pagefind.json in the folder it runs in instead.
+        settings = {"site": str(output), "glob": glob_of(files), "output_subdir": BUNDLE_DIR,
+                    "exclude_selectors": list(EXCLUDED)}
+        self.folder = tempfile.TemporaryDirectory(prefix="agora-pagefind-")
+        Path(self.folder.name, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
+        self.process = subprocess.Popen([str(pagefind_executable()), "--silent"], cwd=self.folder.name,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def finish(self) -> None:
+        try:
+            stdout, stderr = self.process.communicate()
+        finally:
+            self.folder.cleanup()
+        if self.process.returncode != 0:
+            detail = (stderr or stdout).strip().splitlines()
+            reason = detail[-1] if detail else f"exit code {self.process.returncode}"
+            raise AgoraError(f"search index: Pagefind failed ({reason})")
+        _sort_entry(self.output / BUNDLE_DIR / ENTRY_FILE)
+
+
+def start_index(output: Path, files: list[str]) -> Indexing | None:
+    """Start indexing the `files` already written in `output`; None when there is nothing to search yet."""
     files = [name for name in files if (output / name).is_file()]
     if not files:
-        return  # nothing to search yet: the search page says the index is missing
-    # The glob names every page, which outgrows a command-line argument on big portals: Pagefind reads
-    # its settings from a pagefind.json in the folder it runs in instead.
-    settings = {"site": str(output), "glob": glob_of(files), "output_subdir": BUNDLE_DIR,
-                "exclude_selectors": list(EXCLUDED)}
-    with tempfile.TemporaryDirectory(prefix="agora-pagefind-") as folder:
-        Path(folder, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
-        result = subprocess.run([str(pagefind_executable()), "--silent"], cwd=folder, capture_output=True, text=True,
-                                check=False)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise AgoraError(f"search index: Pagefind failed ({detail[-1] if detail else f'exit code {result.returncode}'})")
-    _sort_entry(output / BUNDLE_DIR / ENTRY_FILE)
+        return None  # the search page says the index is missing
+    return Indexing(output, files)
 
 
 def _sort_entry(path: Path) -> None:

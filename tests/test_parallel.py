@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime
 
 import pytest
+from pelican import signals
 from conftest import DEMO_NOW, copy_demo
 
 from agorapress.engine import parallel
@@ -76,8 +78,12 @@ def test_a_shard_that_crashes_before_its_pages_fails_the_build_and_keeps_the_out
     config = root / "site_config.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "plugins: [crashing]\n", encoding="utf-8")
     monkeypatch.setenv("AGORA_TEST_PARENT", str(os.getpid()))
-    with pytest.raises(BuildFailed) as failed:
-        build(root, root / "output", now=DEMO_NOW, workers=2)
+    try:
+        with pytest.raises(BuildFailed) as failed:
+            build(root, root / "output", now=DEMO_NOW, workers=2)
+    finally:
+        # Pelican's signals outlive a build: later builds in this process must not meet the plugin.
+        signals.get_generators.disconnect(sys.modules["crashing"].add_generators)
     assert any("this shard broke before writing its pages" in p.message for p in failed.value.problems.items)
     assert tree_digest(first) == before
     assert not (root / ".output.staging").exists()

@@ -11,12 +11,19 @@ from pathlib import Path
 from pelican import signals
 
 from ...engine.parallel import pages_written
-from .index import searchable_pages, start_index
+from .index import Searchable, searchable_pages, start_index
 from .page import SearchPageGenerator
 
 
 def _add_generators(pelican):
     return [SearchPageGenerator]
+
+
+def _install(pelican) -> None:
+    # Every rendering process: base.html marks the <main> of the pages the index takes.
+    portal = pelican.settings.get("AGORA_PORTAL")
+    if portal is not None:
+        pelican.settings["JINJA_GLOBALS"]["search"] = Searchable(searchable_pages(portal.graph))
 
 
 def _start(pelican) -> None:
@@ -36,6 +43,7 @@ def _finish(pelican) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(_install)
     signals.get_generators.connect(_add_generators)
     pages_written.connect(_start)
     signals.finalized.connect(_finish)

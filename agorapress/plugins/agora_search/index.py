@@ -1,14 +1,15 @@
 """The search index: Pagefind (the binary shipped by the `pagefind` Python package) over the written site.
 
 Only pages that are content are indexed (items and member profiles), so a search never lands on a
-tag list or an archive that merely repeats titles. Each page is indexed in the language of its
-<html lang>, with that language's stemming.
+tag list or an archive that merely repeats titles: their <main> carries `data-pagefind-body`, and
+once any page does, Pagefind skips the pages that do not. (A glob naming each page stops working
+past some 10,000 pages.) Each page is indexed in the language of its <html lang>, with that
+language's stemming.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -23,20 +24,12 @@ ENTRY_FILE = "pagefind-entry.json"
 #: contributions and badges (those items are found on their own pages).
 EXCLUDED = (".skip-link", ".site-header", ".site-footer", ".correction", ".reading-time", ".pagination",
             ".profile .contributions", ".profile .badges", ".profile .roles")
-# Wax globs treat these as syntax; URLs made of slugs never contain them, file-name slugs might.
-_GLOB_SYNTAX = re.compile(r"([\\*?\[\]{}(),<>:!#&$])")
 
 
 def searchable_pages(graph: SiteGraph) -> list[str]:
     """Output files to index, relative to the site root, sorted: published items and every profile."""
     urls = {item.url for item in graph.published()} | {item.url for item in graph.contributors.values()}
     return sorted(f"{url}index.html" for url in urls)
-
-
-def glob_of(files: list[str]) -> str:
-    """One Pagefind glob matching exactly `files`."""
-    escaped = [_GLOB_SYNTAX.sub(r"\\\1", name) for name in files]
-    return escaped[0] if len(escaped) == 1 else "{" + ",".join(escaped) + "}"
 
 
 def pagefind_executable() -> Path:
@@ -56,14 +49,23 @@ def index_site(output: Path, files: list[str]) -> None:
         running.finish()
 
 
+class Searchable:
+    """What templates see as `search`: whether the page being written goes into the index."""
+
+    def __init__(self, files: list[str]):
+        self.files = frozenset(files)
+
+    def indexes(self, output_file: str) -> bool:
+        return output_file in self.files
+
+
 class Indexing:
     """Pagefind running over the written pages while the build goes on; `finish()` waits for it."""
 
-    def __init__(self, output: Path, files: list[str]):
+    def __init__(self, output: Path):
         self.output = output
-        # The glob names every page, which outgrows a command-line argument on big portals: Pagefind reads
-        # its settings from a pagefind.json in the folder it runs in instead.
-        settings = {"site": str(output), "glob": glob_of(files), "output_subdir": BUNDLE_DIR,
+        # Settings in a pagefind.json in the folder Pagefind runs in: nothing of the portal on a command line.
+        settings = {"site": str(output), "glob": "**/*.html", "output_subdir": BUNDLE_DIR,
                     "exclude_selectors": list(EXCLUDED)}
         self.folder = tempfile.TemporaryDirectory(prefix="agora-pagefind-")
         Path(self.folder.name, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
@@ -84,10 +86,9 @@ class Indexing:
 
 def start_index(output: Path, files: list[str]) -> Indexing | None:
     """Start indexing the `files` already written in `output`; None when there is nothing to search yet."""
-    files = [name for name in files if (output / name).is_file()]
-    if not files:
+    if not any((output / name).is_file() for name in files):
         return None  # the search page says the index is missing
-    return Indexing(output, files)
+    return Indexing(output)
 
 
 def _sort_entry(path: Path) -> None:

@@ -17,7 +17,7 @@ from lxml import etree
 from agorapress.engine.build import build
 from agorapress.outputs import feeds
 from agorapress.outputs.feeds import Entry, Feed, Person, absolute_links, entry_id
-from agorapress.outputs.jsonfeed import render_json
+from agorapress.outputs.jsonfeed import JsonFeedRenderer, render_json
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 SITE = "https://example.org/mini/"
@@ -300,3 +300,28 @@ def test_every_entry_links_to_a_written_page(site: Path) -> None:
     for path in sorted((site / "feeds").rglob("*.atom.xml")):
         for entry in parse(path).entries:
             assert (site / entry.link.removeprefix(SITE) / "index.html").is_file(), (path.name, entry.link)
+
+
+def test_shared_entries_render_the_bytes_feedgen_writes_for_each_whole_feed() -> None:
+    # The feeds generator serialises each entry once per form and reuses it in every feed that holds it;
+    # each feed must still be exactly what feedgen (and the JSON encoder) write for that feed alone.
+    when = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    person = Person("Amélie", SITE + "contributors/amelie/")
+
+    def entry(n: int) -> Entry:
+        body = f"<p>Item {n}\nover <em>two</em> lines &amp; a ]]&gt;</p>\n<pre>  indented\n    code</pre>"
+        return Entry(id=f"urn:uuid:{n}", url=f"{SITE}a{n}/", title=f"Item {n} <&>", published=when, updated=when,
+                     summary=f"Summary {n}", content_html=body, authors=(person,), tags=("vélo", f"t{n}"), language="fr")
+
+    entries = [entry(n) for n in range(6)]
+    shapes = [(0, 1, 2, 3), (2, 4), (5, 3, 0), (), (4,)]
+    chosen = [Feed(key=f"tags/t{i}", id=f"urn:uuid:f{i}", title=f"Feed {i}", subtitle="Sub", home_url=SITE, site_url=SITE,
+                   language="fr", updated=when, author=person, entries=tuple(entries[k] for k in shape))
+              for i, shape in enumerate(shapes)]
+    xml, json_renderer = feeds.FeedRenderer(), JsonFeedRenderer()
+    for feed in chosen:
+        for form in ("atom", "rss"):
+            alone = feeds._serialise(feeds._generator(feed, form), form)
+            assert xml.render(feed, form) == alone, (feed.key, form)
+        assert json_renderer.render(feed) == render_json(feed), feed.key
+    assert len(feedparser.parse(xml.render(chosen[0], "atom")).entries) == 4

@@ -12,7 +12,7 @@ import posixpath
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
@@ -350,9 +350,54 @@ def _add_entry(generator: FeedGenerator, entry: Entry, form: str) -> None:
 
 def render_atom(feed: Feed) -> bytes:
     """The feed as Atom 1.0 (RFC 4287)."""
-    return _generator(feed, "atom").atom_str(pretty=True)
+    return FeedRenderer().render(feed, "atom")
 
 
 def render_rss(feed: Feed) -> bytes:
     """The feed as RSS 2.0."""
-    return _generator(feed, "rss").rss_str(pretty=True)
+    return FeedRenderer().render(feed, "rss")
+
+
+#: Per form: the element of one entry and the closing tag the entries are written before.
+_ENTRY_TAGS = {"atom": (b"<entry>", b"</entry>\n", b"</feed>"), "rss": (b"<item>", b"</item>\n", b"</channel>")}
+
+
+class FeedRenderer:
+    """Renders many feeds that share their entries (an item is in the portal's feed, its section's, each
+    of its tags', each author's...): feedgen serialises each entry once per form, and each feed is its
+    own head and those entries, byte for byte what feedgen writes for the whole feed at once."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[Entry, str], bytes] = {}
+
+    def render(self, feed: Feed, form: str) -> bytes:
+        if not feed.entries:
+            return _serialise(_generator(feed, form), form)
+        self._serialise_entries(feed, form)
+        head = _serialise(_generator(replace(feed, entries=()), form), form)
+        close = _line_start(head, head.rindex(_ENTRY_TAGS[form][2]))
+        body = b"".join(self._entries[entry, form] for entry in feed.entries)
+        return head[:close] + body + head[close:]
+
+    def _serialise_entries(self, feed: Feed, form: str) -> None:
+        """Serialise the entries of `feed` not seen yet, together, and keep each one's XML."""
+        missing = [entry for entry in dict.fromkeys(feed.entries) if (entry, form) not in self._entries]
+        if not missing:
+            return
+        # An entry's XML depends on the entry alone (escaped text never holds a literal tag), so it is cut
+        # out of a feed of the new entries, in their order.
+        data = _serialise(_generator(replace(feed, entries=tuple(missing)), form), form)
+        opening, closing, _ = _ENTRY_TAGS[form]
+        start = _line_start(data, data.index(opening))
+        for entry in missing:
+            end = data.index(closing, start) + len(closing)
+            self._entries[entry, form] = data[start:end]
+            start = end
+
+
+def _serialise(generator: FeedGenerator, form: str) -> bytes:
+    return generator.atom_str(pretty=True) if form == "atom" else generator.rss_str(pretty=True)
+
+
+def _line_start(data: bytes, at: int) -> int:
+    return data.rfind(b"\n", 0, at) + 1

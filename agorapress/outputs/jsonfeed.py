@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from .feeds import Entry, Feed, Person
@@ -53,3 +54,31 @@ def feed_document(feed: Feed) -> dict[str, Any]:
 def render_json(feed: Feed) -> bytes:
     """UTF-8 JSON, readable and byte-stable (no clock, fixed key order)."""
     return (json.dumps(feed_document(feed), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+class JsonFeedRenderer:
+    """Renders many JSON feeds that share their items, each item encoded once: the same bytes as render_json."""
+
+    def __init__(self) -> None:
+        self._items: dict[Entry, str] = {}
+
+    def render(self, feed: Feed) -> bytes:
+        if not feed.entries:
+            return render_json(feed)
+        document = feed_document(replace(feed, entries=()))
+        document["items"] = [_MARK]
+        text = json.dumps(document, ensure_ascii=False, indent=2)
+        items = ",\n".join(self._item(entry) for entry in feed.entries)
+        # The list's one placeholder, at its indentation, becomes the encoded items.
+        return (text.replace(f"{_INDENT}{json.dumps(_MARK)}", items, 1) + "\n").encode("utf-8")
+
+    def _item(self, entry: Entry) -> str:
+        if entry not in self._items:
+            encoded = json.dumps(_item(entry), ensure_ascii=False, indent=2)
+            self._items[entry] = "\n".join(_INDENT + line for line in encoded.split("\n"))
+        return self._items[entry]
+
+
+#: Items sit two levels deep (the document, its "items" list), indented by two spaces a level.
+_INDENT = "    "
+_MARK = "agora-items-placeholder"

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from pelican.generators import Generator
 
 from ...engine.parallel import writes
-from ...outputs.feeds import FEEDS_DIR, Catalogue, render_atom, render_rss
-from ...outputs.jsonfeed import render_json
+from ...outputs.feeds import FEEDS_DIR, Catalogue, FeedRenderer
+from ...outputs.jsonfeed import JsonFeedRenderer
 from ...outputs.opml import Outline, render_opml
 from ...outputs.sitemap import ROBOTS, SITEMAP, content_dates, hidden_urls, page_urls, render_robots, render_sitemap
 
-RENDERERS = {"atom": render_atom, "rss": render_rss, "json": render_json}
 OPML_FILE = f"{FEEDS_DIR}/contributors.opml"
 #: The feeds page groups, in display order: (catalogue kind, heading).
 GROUPS = [("all", "Tout le portail"), ("section", "Par rubrique"), ("lang", "Par langue"),
@@ -37,16 +37,23 @@ class FeedsGenerator(Generator):
         site_url = catalogue.site_url.rstrip("/")
 
         def content_of(item) -> str | None:
-            article = contents.get(item.relpath)
+            return content_at(item.relpath)
+
+        @functools.cache
+        def content_at(relpath: str) -> str | None:
+            article = contents.get(relpath)
             # get_content(siteurl) resolves {filename} and {static} links against the public address.
             return article.get_content(site_url) if article is not None else None
 
         output = Path(self.output_path)
+        xml, json = FeedRenderer(), JsonFeedRenderer()
+        renderers = {"atom": lambda feed: xml.render(feed, "atom"), "rss": lambda feed: xml.render(feed, "rss"),
+                     "json": json.render}
         for spec in catalogue.specs:
             if not writes(writer, spec.path("atom")):
                 continue
             feed = catalogue.feed(spec, content_of)
-            for form, render in RENDERERS.items():
+            for form, render in renderers.items():
                 write_bytes(output, spec.path(form), render(feed))
         outlines = [Outline(spec.name, catalogue.absolute(spec.path("atom")), catalogue.absolute(spec.page))
                     for spec in catalogue.of_kind("contributor")]

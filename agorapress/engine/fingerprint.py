@@ -11,6 +11,7 @@ from ..committee.pages import next_change as committee_next_change
 from ..content.loader import CONTENT_DIR
 from ..people import People
 from ..site import Portal
+from ..stats import next_change as stats_next_change
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -50,8 +51,10 @@ def fingerprint(portal: Portal, drafts: bool) -> str:
 
 def next_change(portal: Portal) -> datetime | None:
     """The next moment the site changes by itself: an item falls due, an event starts or ends, a
-    member stops being new, a committee term turns or a promised topic becomes overdue."""
-    moments = [portal.graph.next_change(), People(portal.graph).next_change(), committee_next_change(portal.graph)]
+    member stops being new, a committee term turns, a promised topic becomes overdue or a month begins (the
+    stats page gains a month)."""
+    moments = [portal.graph.next_change(), People(portal.graph).next_change(), committee_next_change(portal.graph),
+               stats_next_change(portal.graph)]
     return min((m for m in moments if m is not None), default=None)
 
 

@@ -21,6 +21,7 @@ AGORA_PLUGINS = [
     "agorapress.plugins.agora_search",
     "agorapress.plugins.agora_events",
     "agorapress.plugins.agora_committee",
+    "agorapress.plugins.agora_stats",
 ]
 _PAGE = "{base_name}/page/{number}/"
 

@@ -39,8 +39,8 @@ FILES = {
     "content/contributors/dan.md": "---\nname: Dan\ngithub: dan-gh\n---\nDan.\n",
     "content/articles/a1.md": item("A1", "2026-01-10", "tags: [velo, jardin]\n"),
     "content/articles/a2.md": item("A2", "2026-03-05", "tags: [velo]\n", authors="ana, bob"),
-    "content/interviews/i1.md": item("I1", "2026-03-20", "interviewers: [bob]\ninterviewee:\n  name: Cléo Durand\n  handle: cleo\n",
-                                     authors="bob"),
+    "content/interviews/i1.md": item("I1", "2026-03-20", authors="bob",
+                                     extra="interviewers: [bob]\ninterviewee:\n  name: Cléo Durand\n  handle: cleo\n"),
     "content/events/e1.md": item("E1", "2026-05-02", "start: 2026-06-10T19:00\norganizers: [dan]\n", authors="dan"),
     # 23:30 UTC on 31 May is 1 June in Paris: the portal's calendar decides the month.
     "content/articles/late.md": item("Late", "2026-05-31T23:30:00+00:00"),
@@ -163,7 +163,8 @@ def test_the_page_shows_each_series_as_a_chart_and_a_table(built: Path) -> None:
         assert len(chart.findall(f".//{SVG}rect[@class='chart-bar']")) == bars, chart_id
         assert chart.get("role") == "img" and chart.get("aria-labelledby") == f"{chart_id}-title {chart_id}-desc"
         assert chart.find(f"{SVG}desc").text
-    assert charts["contributions-chart"].find(f"{SVG}desc").text.startswith("From January 2026 to June 2026; highest: 2 in March 2026")
+    desc = charts["contributions-chart"].find(f"{SVG}desc").text
+    assert desc.startswith("From January 2026 to June 2026; highest: 2 in March 2026")
     # Bars are as high as their numbers: March (2) twice January (1), April (0) flat.
     heights = [float(r.get("height")) for r in charts["contributions-chart"].iter(f"{SVG}rect")]
     assert heights[2] == 2 * heights[0] and heights[3] == 0

@@ -16,6 +16,7 @@ from .commands.new import new
 from .commands.reference import reference
 from .commands.review import review
 from .commands.serve import serve
+from .commands.translations import translations
 
 
 @click.group()
@@ -35,6 +36,7 @@ main.add_command(check)
 main.add_command(build)
 main.add_command(serve)
 main.add_command(reference)
+main.add_command(translations)
 main.add_command(board)
 main.add_command(committee)
 main.add_command(review)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import Field, field_validator, model_validator
 
-from . import yamlstrict
+from . import colours, yamlstrict
 from .problems import Problem, did_you_mean
 from .schema import Handle, Lang, Line, Moment, Slug, Strict, WebUrl, validate
 
@@ -55,11 +55,45 @@ def _default_sections() -> dict[str, Section]:
     }
 
 
+def _readable(value: str | None, backgrounds: tuple[str, ...], scheme: str) -> str | None:
+    if value is None:
+        return None
+    if not colours.HEX_COLOUR.match(value):
+        raise ValueError(f"expected a colour written #rrggbb (like #9b2c1f), found {value!r}")
+    ratio, background = colours.worst_contrast(value, backgrounds)
+    if ratio < colours.AA_TEXT:
+        direction = "darker" if scheme == "light" else "lighter"
+        raise ValueError(f"{value} has a contrast of {ratio:.1f}:1 on the {scheme} background {background}; links need "
+                         f"{colours.AA_TEXT}:1 to be readable (WCAG 2.2 AA): choose a {direction} colour")
+    return value.lower()
+
+
+class ThemeOptions(Strict):
+    """Options of the shipped theme: a portal's colours and logo without forking the theme."""
+
+    accent: str | None = Field(None, description="Colour of links and highlights in the light scheme, #rrggbb; "
+                               "must reach a 4.5:1 contrast on the light backgrounds.")
+    accent_dark: str | None = Field(None, description="The same in the dark scheme, #rrggbb; 4.5:1 on the dark backgrounds.")
+    logo: str | None = Field(None, description="Path of a square PNG, JPEG or WebP image under content/media/, "
+                             "shown before the portal's name.")
+    extra: dict[str, str] = Field(default_factory=dict, description="Options of another theme, read by its templates.")
+
+    @field_validator("accent")
+    @classmethod
+    def _accent(cls, value: str | None) -> str | None:
+        return _readable(value, colours.LIGHT_BACKGROUNDS, "light")
+
+    @field_validator("accent_dark")
+    @classmethod
+    def _accent_dark(cls, value: str | None) -> str | None:
+        return _readable(value, colours.DARK_BACKGROUNDS, "dark")
+
+
 class Theme(Strict):
     """The theme and its options; a portal overrides templates in themes/<name>/templates/."""
 
     name: Slug = Field("agora", description="Theme name: a folder in themes/, else a theme shipped with Agora.")
-    options: dict[str, str] = Field(default_factory=dict, description="Theme options (colours, logo), read by templates.")
+    options: ThemeOptions = Field(default_factory=ThemeOptions, description="Theme options (colours, logo), read by templates.")
 
 
 class CommitteeMember(Strict):

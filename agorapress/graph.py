@@ -6,6 +6,7 @@ import posixpath
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -91,6 +92,25 @@ class SiteGraph:
             self._published[kind] = sorted(chosen, key=lambda i: (-(self.date_of(i) or self.now).timestamp(), i.relpath))
         return list(self._published[kind])
 
+    def language_of(self, item: Item) -> str:
+        return getattr(item.meta, "lang", None) or self.config.site.language
+
+    def translations(self, item: Item) -> list[Item]:
+        """The other published languages of `item`: its original and the original's translations, by language."""
+        original = self._original_of(item)
+        group = [i for i in self.published(item.kind) if i is original or self._original_of(i) is original]
+        return sorted((i for i in group if i is not item), key=lambda i: (self.language_of(i), i.relpath))
+
+    def _original_of(self, item: Item) -> Item:
+        source = getattr(item.meta, "translation_of", None)
+        if not source:
+            return item
+        return self._by_slug.get((item.kind, source), item)
+
+    @cached_property
+    def _by_slug(self) -> dict[tuple[str, str], Item]:
+        return {(i.kind, i.slug): i for i in self.items}
+
     def tags(self) -> dict[str, list[Item]]:
         index: dict[str, list[Item]] = defaultdict(list)
         for item in self.published():
@@ -119,6 +139,7 @@ def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = Fa
     problems += _check_references(graph)
     problems += _check_urls(graph)
     problems += _check_local_links(graph)
+    problems += _check_translations(graph)
     problems += _check_board(graph, loaded.board_lines)
     return graph, problems
 
@@ -155,6 +176,39 @@ def _check_references(graph: SiteGraph) -> list[Problem]:
                 field_name = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
                 problems.append(Problem(item.path, item.line_of(*path), "unknown-contributor", field_name,
                                         f"'{handle}' has no profile", hint))
+    return problems
+
+
+def _check_translations(graph: SiteGraph) -> list[Problem]:
+    """A translation names an original of the same section, in another language, that is no translation itself."""
+    problems = []
+    seen: dict[tuple[str, str, str], Item] = {}
+    for item in sorted(graph.items, key=lambda i: i.relpath):
+        source = getattr(item.meta, "translation_of", None)
+        if not source:
+            continue
+        line = item.line_of("translation_of")
+        original = graph._by_slug.get((item.kind, source))
+        if original is None or original is item:
+            slugs = {slug for kind, slug in graph._by_slug if kind == item.kind and slug != item.slug}
+            hint = did_you_mean(source, slugs) or f"give the slug (file name without .md) of an item in {CONTENT_DIR}/{item.kind}/"
+            problems.append(Problem(item.path, line, "translation", "translation_of", f"no item '{source}' in {item.kind}/", hint))
+        elif getattr(original.meta, "translation_of", None):
+            problems.append(Problem(item.path, line, "translation", "translation_of",
+                                    f"'{source}' is itself a translation of '{original.meta.translation_of}'",
+                                    f"name the original: translation_of: {original.meta.translation_of}"))
+        elif graph.language_of(original) == graph.language_of(item):
+            problems.append(Problem(item.path, line, "translation", "translation_of",
+                                    f"'{source}' is in the same language ({graph.language_of(item)})",
+                                    "set `lang:` to the language this text is written in"))
+        else:
+            key = (item.kind, source, graph.language_of(item))
+            if key in seen:
+                problems.append(Problem(item.path, line, "translation", "translation_of",
+                                        f"{seen[key].path} already translates '{source}' into {key[2]}",
+                                        "keep one translation per language: merge the two texts"))
+            else:
+                seen[key] = item
     return problems
 
 

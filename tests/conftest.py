@@ -73,3 +73,19 @@ def demo_site(tmp_path_factory) -> Path:
     root = copy_demo(tmp_path_factory.mktemp("demo"))
     result = build(root, root / "output", now=DEMO_NOW)
     return result.output
+
+
+def spoken_text(element) -> str:
+    """The text of a parsed element as a screen reader reads it: aria-hidden parts left out, spaces collapsed."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if node.get("aria-hidden") == "true":
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())

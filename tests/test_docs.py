@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from conftest import DEMO_NOW, REPO, write_portal
 
 from agorapress.cli import main
@@ -120,19 +122,22 @@ def test_screenshots_are_small_pngs() -> None:
 
 
 def test_theming_example_builds(tmp_path: Path) -> None:
-    """The accent-colour example of docs/owners/theming.md, verbatim: option, stylesheet and base override."""
+    """The options example of docs/owners/theming.md, verbatim: colours and logo, stylesheet and base override."""
     files = _example_files(DOCS / "owners" / "theming.md")
     assert {"site_config.yaml", "themes/agora/static/css/portal.css", "themes/agora/templates/base.html"} <= set(files)
     config = files.pop("site_config.yaml")
-    root = write_portal(tmp_path / "portal", {**files, "content/articles/bike.md":
+    logo = Image.new("RGB", (64, 64), "#0b6e4f")
+    buffer = io.BytesIO()
+    logo.save(buffer, "PNG")
+    root = write_portal(tmp_path / "portal", {**files, "content/media/logo.png": buffer.getvalue(), "content/articles/bike.md":
                                               "---\ntitle: Bikes\ndate: 2026-11-01\nauthors: [ana]\n---\nBody.\n"})
     (root / "site_config.yaml").write_text((root / "site_config.yaml").read_text(encoding="utf-8") + config,
                                            encoding="utf-8")
     build(root, now=DEMO_NOW)
     for page in ("index.html", "articles/bike/index.html"):
         html = (root / "output" / page).read_text(encoding="utf-8")
-        assert '<meta name="theme-color" content="#0b6e4f">' in html
-        assert 'theme/css/portal.css"' in html
+        assert "<style>:root{--agora-accent:#0b6e4f;--agora-accent-dark:#7fd8b4}</style>" in html
+        assert 'theme/css/portal.css"' in html and 'media/logo.png" alt=""' in html
     assert (root / "output" / "theme" / "css" / "portal.css").read_text(encoding="utf-8") == files[
         "themes/agora/static/css/portal.css"]
 

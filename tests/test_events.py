@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import html5lib
 import pytest
-from conftest import DEMO_NOW, REPO, write_portal
+from conftest import DEMO_NOW, REPO, spoken_text, write_portal
 from dateutil.rrule import rrulestr
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
@@ -226,7 +226,7 @@ def test_empty_portal_still_writes_a_valid_calendar(portal) -> None:
 
 def text_of(page: Path) -> str:
     tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
-    return " ".join("".join(tree.find(".//main").itertext()).split())
+    return spoken_text(tree.find(".//main"))
 
 
 def test_upcoming_list_shows_next_occurrences_in_their_zones(site: Path) -> None:
@@ -234,7 +234,7 @@ def test_upcoming_list_shows_next_occurrences_in_their_zones(site: Path) -> None
     items = tree.findall(".//ul[@class='event-list']/li")
     hrefs = [li.find(".//a").get("href").removeprefix("../events/").rstrip("/") for li in items]
     assert hrefs == ["repair-cafe", "online-talk", "cancelled", "hostile", "festival"]
-    texts = [" ".join("".join(li.itertext()).split()) for li in items]
+    texts = [spoken_text(li) for li in items]
     assert "jeudi 3 décembre 2026, 19:00 – 21:30 (Europe/Paris, UTC+01:00)" in texts[0]
     assert "Le premier jeudi de chaque mois, 12 fois" in texts[0]
     assert texts[1].startswith("Passé en ligne") and "18:30 – 20:00 (America/Montreal, UTC-05:00)" in texts[1]
@@ -514,7 +514,7 @@ def test_demo_events_show_correctly(demo_site: Path) -> None:
     items = tree.findall(".//ul[@class='event-list']/li")
     assert [li.find(".//a").get("href").removeprefix("../events/").rstrip("/") for li in items] == [
         "cafe-reparation-mensuel", "atelier-ecrire-son-premier-article", "festival-de-la-fabrique-2027"]
-    texts = [" ".join("".join(li.itertext()).split()) for li in items]
+    texts = [spoken_text(li) for li in items]
     assert "jeudi 3 décembre 2026, 19:00 – 21:30 (Europe/Paris, UTC+01:00)" in texts[0]  # the next date, winter time
     assert texts[1].startswith("Passé en ligne") and texts[2].startswith("Reporté")
     assert "(Europe/Paris, UTC+02:00)" in texts[2]  # June: summer time

@@ -152,6 +152,8 @@ def _theme_blocks(tag: str) -> set[str]:
 
 
 THEME_SCRIPTS = _theme_blocks("script")
+#: The one script file the theme loads (the light/dark toggle); any other src is someone else's script.
+THEME_SCRIPT_FILE = "/theme/js/agora.js"
 THEME_STYLES = _theme_blocks("style")
 
 
@@ -183,6 +185,8 @@ def html_findings(document, where: str, page: str = "") -> list[str]:
                     found.append(f"{where}: a {kind} block holding '</'")
             elif content.strip() not in THEME_SCRIPTS:
                 found.append(f"{where}: <script> {content[:60]!r}")
+            elif element.get("src") is not None and not element.get("src").endswith(THEME_SCRIPT_FILE):
+                found.append(f"{where}: <script src={element.get('src')[:60]!r}>")
         elif tag == "style" and (element.text or "").strip() not in THEME_STYLES:
             found.append(f"{where}: <style> from content")
         elif tag == "form" and not (page == "search/index.html" and element.get("id") == "search-form"):

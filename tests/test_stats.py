@@ -139,8 +139,9 @@ def table(doc, caption: str) -> list[list[str]]:
 
 
 def svgs(html: str) -> dict[str, etree._Element]:
-    """Every inline SVG of the page, parsed as XML (it must be well-formed on its own), by chart id."""
+    """Every chart of the page (inline SVG with role=img), parsed as XML (it must be well-formed on its own), by id."""
     charts = [etree.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
+    charts = [c for c in charts if c.get("role") == "img"]
     return {c.find(f"{SVG}title").get("id").removesuffix("-title"): c for c in charts}
 
 

@@ -28,6 +28,8 @@ class ItemMeta(Strict):
     image: str | None = Field(None, description="Path of an image under content/media/.")
     image_alt: Line | None = Field(None, description="Text alternative of the image (required with image).")
     lang: Lang | None = Field(None, description="Language of the item, when not the portal's.")
+    translation_of: Slug | None = Field(None, description="Slug of the item this one translates, in the same section; "
+                                        "the pages then link to each other.")
     updated: Moment | None = Field(None, description="Date of the last significant change.")
     status: Literal["draft", "published"] = Field("published", description="draft: only built with --drafts.")
     slug: Slug | None = Field(None, description="Last part of the URL (default: the file name).")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from ..avatars import Initials, initials
 from ..badges import Award, award, badges_by_member, text
@@ -21,6 +24,44 @@ from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE
 from ..outputs.event_schema import event_data, script_json
 from ..people import People, Profile
 from ..site import Portal
+
+#: Context variables that carry the content a page is about, in the order they are looked for.
+_CONTENT_VARIABLES = ("article", "page")
+
+
+def page_language(context: Context, default: str) -> str:
+    """The language of the page being rendered: that of its item (`lang` in front matter), else the portal's."""
+    for name in _CONTENT_VARIABLES:
+        lang = getattr(context.get(name), "lang", None)
+        if isinstance(lang, str) and lang:
+            return lang
+    return default
+
+
+# Babel formats are worth caching: the same dates come back on every list, card and feed of a build.
+@lru_cache(maxsize=8192)
+def _format_date(moment: date, form: str, locale: str) -> str:
+    return format_date(moment, format=form, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _format_time(moment: datetime, locale: str) -> str:
+    return format_time(moment, format="short", locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _format_datetime(moment: datetime, form: str, locale: str) -> str:
+    return format_datetime(moment, format=form, locale=locale)
+
+
+@lru_cache(maxsize=64)
+def _language_name(lang: str) -> str:
+    """'English', 'français': a language named in itself, for links to translations."""
+    try:
+        return Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_")) or lang
+    except (ValueError, UnknownLocaleError):
+        return lang
+
 
 #: Event statuses in words; a scheduled event needs none.
 _EVENT_STATUS = {
@@ -95,6 +136,18 @@ class TemplateView:
     @property
     def now(self) -> datetime:
         return self.graph.now
+
+    def theme_style(self) -> str:
+        """CSS custom properties from the theme options (colours already checked as #rrggbb by the config)."""
+        options = self.config.theme.options
+        pairs = [("--agora-accent", options.accent), ("--agora-accent-dark", options.accent_dark)]
+        declarations = ";".join(f"{name}:{value}" for name, value in pairs if value)
+        return f":root{{{declarations}}}" if declarations else ""
+
+    @property
+    def logo(self) -> str | None:
+        """The portal's logo, relative to the site root (a file under content/media/, checked by the rules)."""
+        return self.config.theme.options.logo
 
     @property
     def sections(self) -> list[tuple[str, str]]:
@@ -229,25 +282,34 @@ class TemplateView:
         offset = moment.strftime("%z")
         return f"{self.event_zone(event).key}, UTC{offset[:3]}:{offset[3:]}"
 
-    def event_when(self, event: Item, occurrence: Occurrence | None = None) -> str:
+    @pass_context
+    def event_when(self, context: Context, event: Item, occurrence: Occurrence | None = None) -> str:
         """One line for lists: 'jeudi 3 décembre 2026, 19:00–21:30 (Europe/Paris, UTC+01:00)'."""
+        locale = page_language(context, self.locale)
         when = occurrence or self.event_occurrence(event)
         if when.all_day:
-            first, last = self.date(when.start, "full"), self.date(when.last_day, "full")
+            first, last = _format_date(when.start.date(), "full", locale), _format_date(when.last_day, "full", locale)
             return first if when.last_day == when.start.date() else f"{first} – {last}"
-        end = self.time(when.end)
+        end = _format_time(when.end, locale)
         if when.end.date() != when.start.date():
-            end = f"{self.date(when.end, 'full')}, {end}"
-        return f"{self.date(when.start, 'full')}, {self.time(when.start)} – {end} ({self.event_zone_label(event, when.start)})"
+            end = f"{_format_date(when.end.date(), 'full', locale)}, {end}"
+        start = f"{_format_date(when.start.date(), 'full', locale)}, {_format_time(when.start, locale)}"
+        return f"{start} – {end} ({self.event_zone_label(event, when.start)})"
 
-    def event_status(self, event: Item) -> str:
+    @pass_context
+    def event_status(self, context: Context, event: Item) -> str:
         """The status in words, empty when the event takes place as announced."""
-        return _EVENT_STATUS.get(self.locale.split("-")[0], _EVENT_STATUS["en"]).get(event.meta.status, "")
+        words = _EVENT_STATUS.get(page_language(context, self.locale).split("-")[0], _EVENT_STATUS["en"])
+        return words.get(event.meta.status, "")
 
-    def event_recurrence(self, event: Item) -> str:
+    @pass_context
+    def event_recurrence(self, context: Context, event: Item) -> str:
         """How a recurring event repeats, in words ('Le premier jeudi de chaque mois'); empty otherwise."""
         recurrence = self.event_timing(event).recurrence
-        return describe(recurrence, self.locale, lambda day: self.date(day)) if recurrence else ""
+        if not recurrence:
+            return ""
+        locale = page_language(context, self.locale)
+        return describe(recurrence, locale, lambda day: _format_date(day, "long", locale))
 
     def event_ics(self, event: Item) -> str:
         """The event's own calendar file, relative to the site root."""
@@ -268,16 +330,28 @@ class TemplateView:
         """schema.org Event JSON, escaped for a <script> block (see outputs/event_schema.py)."""
         return script_json(event_data(self.graph, event, self.event_timing(event), self.event_occurrence(event)))
 
-    def date(self, moment: date | datetime | None, form: str = "long") -> str:
-        if moment is None:
-            return ""
-        return format_date(moment, format=form, locale=self.locale)
+    def day(self, moment: date | datetime, form: str = "long", locale: str | None = None) -> str:
+        """A date in words for Python callers, in `locale` (default: the portal's language)."""
+        day = moment.date() if isinstance(moment, datetime) else moment
+        return _format_date(day, form, locale or self.locale)
 
-    def time(self, moment: datetime) -> str:
-        return format_time(moment, format="short", locale=self.locale)
+    @pass_context
+    def date(self, context: Context, moment: date | datetime | None, form: str = "long") -> str:
+        """A date in words, in the page's language ('22 novembre 2026'); a datetime is taken at its own offset."""
+        return "" if moment is None else self.day(moment, form, page_language(context, self.locale))
 
-    def datetime(self, moment: datetime, form: str = "long") -> str:
-        return format_datetime(moment, format=form, locale=self.locale)
+    @pass_context
+    def time(self, context: Context, moment: datetime) -> str:
+        return _format_time(moment, page_language(context, self.locale))
+
+    @pass_context
+    def datetime(self, context: Context, moment: datetime, form: str = "long") -> str:
+        return _format_datetime(moment, form, page_language(context, self.locale))
+
+    @pass_context
+    def language(self, context: Context) -> str:
+        """The language of the page being rendered (its item's, else the portal's)."""
+        return page_language(context, self.locale)
 
     def edit_url(self, relpath: str) -> str | None:
         """GitHub's web editor on the source of a page: 'propose a correction'."""
@@ -285,6 +359,30 @@ class TemplateView:
         if not repo:
             return None
         return f"{repo.rstrip('/')}/edit/{self.site.branch}/{CONTENT_DIR}/{quote(relpath)}"
+
+    def translations(self, item: Item | None) -> list[tuple[str, str, Item]]:
+        """The item in its other languages: (language code, its name in that language, item)."""
+        if item is None:
+            return []
+        return [(lang, _language_name(lang), other) for other in self.graph.translations(item)
+                for lang in [self.graph.language_of(other)]]
+
+    @cached_property
+    def _positions(self) -> dict[str, tuple[list[Item], int]]:
+        positions = {}
+        for kind in SECTIONS:
+            ordered = self.graph.published(kind)
+            positions.update({item.relpath: (ordered, index) for index, item in enumerate(ordered)})
+        return positions
+
+    def neighbours(self, item: Item | None) -> tuple[Item | None, Item | None]:
+        """The newer and the older published item of the same section (events by publication date too)."""
+        if item is None or item.relpath not in self._positions:
+            return None, None
+        ordered, index = self._positions[item.relpath]
+        newer = ordered[index - 1] if index > 0 else None
+        older = ordered[index + 1] if index + 1 < len(ordered) else None
+        return newer, older
 
     def item_for(self, relpath: str) -> Item | None:
         return self.graph.by_path.get(relpath)

@@ -18,13 +18,14 @@ from ..config import CONFIG_FILE
 from ..content.kinds import KINDS, SECTIONS
 from ..graph import SiteGraph
 from ..problems import Problem, did_you_mean
+from .sources import config_lines
 
 
 def check_committee(graph: SiteGraph) -> list[Problem]:
     """Every seat names a member with a profile, for a term that ends after it starts, covering real
     sections; every review rule names a part of content/ and can be met by the committee of today."""
     config = graph.config
-    lines = _config_lines(graph)
+    lines = config_lines(graph)
     problems: list[Problem] = []
     for index, seat in enumerate(config.committee.members):
         base = ("committee", "members", index)
@@ -88,15 +89,6 @@ def _review_keys(graph: SiteGraph, lines: yamlstrict.YamlDocument) -> list[Probl
                                 "nobody's term covers today: no pull request can be approved",
                                 "add a member whose term covers today", "warning"))
     return problems
-
-
-def _config_lines(graph: SiteGraph) -> yamlstrict.YamlDocument:
-    """site_config.yaml read again for its line numbers (the config model keeps values only)."""
-    path = graph.root / CONFIG_FILE if graph.root is not None else None
-    try:
-        return yamlstrict.load(path.read_text(encoding="utf-8-sig")) if path else yamlstrict.YamlDocument(None)
-    except (OSError, UnicodeDecodeError):
-        return yamlstrict.YamlDocument(None)
 
 
 def _key(moment) -> tuple:

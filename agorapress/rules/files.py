@@ -14,7 +14,8 @@ Rule ids (documented for readers in rules/catalogue.py):
 - ``file-name`` (error): a file or folder name that is hidden, has spaces or characters other than ASCII
   letters, digits, '.', '_' and '-', or a Markdown file whose name is not a lowercase slug (when it sets no
   ``slug:``): the name becomes a URL.
-- ``missing-file`` (error): an interviewee ``photo`` that is not an image under content/media/.
+- ``missing-file`` (error): an interviewee ``photo``, or the theme's ``logo`` in site_config.yaml, that is not
+  an image under content/media/.
 
 Sizes are checked before any byte is read; images are identified by their bytes, never by their name. The
 check of every file reads only headers; ``agora check --base`` decodes the images a pull request changes.
@@ -27,12 +28,14 @@ import posixpath
 import re
 from pathlib import Path
 
+from ..config import CONFIG_FILE
 from ..content.kinds import KINDS, MEDIA_FOLDER
 from ..content.loader import CONTENT_DIR
 from ..graph import SiteGraph
 from ..images import FORMAT_NAMES, check_image, open_image, sniff
 from ..problems import Problem
 from ..schema import _SLUG
+from .sources import config_lines
 
 #: Image formats accepted under media/, by suffix.
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF", ".avif": "AVIF"}
@@ -62,6 +65,7 @@ def check_files(graph: SiteGraph) -> list[Problem]:
         elif rel.startswith(f"{MEDIA_FOLDER}/") and rel in graph.static:
             problems += media_problems(content / rel, display, image_limit, media_limit)
     problems += _interviewee_photos(graph)
+    problems += _theme_logo(graph)
     return problems
 
 
@@ -191,6 +195,21 @@ def _other_media(path: Path, suffix: str) -> str | None:
     return None
 
 
+def _is_media_image(graph: SiteGraph, path: str) -> bool:
+    target = posixpath.normpath(path.removeprefix("/").removeprefix(f"{CONTENT_DIR}/"))
+    return target.startswith(f"{MEDIA_FOLDER}/") and target in graph.static and \
+        posixpath.splitext(target)[1].lower() in IMAGE_FORMATS
+
+
+def _theme_logo(graph: SiteGraph) -> list[Problem]:
+    logo = graph.config.theme.options.logo
+    if not logo or _is_media_image(graph, logo):
+        return []
+    line = config_lines(graph).line_of(("theme", "options", "logo"))
+    return [Problem(CONFIG_FILE, line, "missing-file", "theme.options.logo", f"'{logo}' is not an image under {CONTENT_DIR}/{MEDIA_FOLDER}/",
+                    f"put a square PNG, JPEG or WebP image in {CONTENT_DIR}/{MEDIA_FOLDER}/ and give its path, e.g. media/logo.png")]
+
+
 def _interviewee_photos(graph: SiteGraph) -> list[Problem]:
     problems = []
     for item in graph.items:
@@ -198,9 +217,7 @@ def _interviewee_photos(graph: SiteGraph) -> list[Problem]:
         photo = interviewee.photo if interviewee is not None else None
         if not photo:
             continue
-        target = posixpath.normpath(photo.removeprefix("/").removeprefix(f"{CONTENT_DIR}/"))
-        if not target.startswith(f"{MEDIA_FOLDER}/") or target not in graph.static or \
-                posixpath.splitext(target)[1].lower() not in IMAGE_FORMATS:
+        if not _is_media_image(graph, photo):
             problems.append(Problem(item.path, item.line_of("interviewee", "photo"), "missing-file", "interviewee.photo",
                                     f"'{photo}' is not an image under {CONTENT_DIR}/{MEDIA_FOLDER}/",
                                     f"put the photo in {CONTENT_DIR}/{MEDIA_FOLDER}/ and give its path, e.g. media/portrait.jpg"))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from .. import yamlstrict
+from ..config import CONFIG_FILE
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
 from ..yamlstrict import dotted
@@ -58,3 +60,12 @@ def field_at_line(item: Item, line: int) -> str:
         if at == line and len(path) > len(best):
             best = path
     return dotted(tuple(part for part in best))
+
+
+def config_lines(graph: SiteGraph) -> yamlstrict.YamlDocument:
+    """site_config.yaml read again for its line numbers (the config model keeps values only)."""
+    path = graph.root / CONFIG_FILE if graph.root is not None else None
+    try:
+        return yamlstrict.load(path.read_text(encoding="utf-8-sig")) if path else yamlstrict.YamlDocument(None)
+    except (OSError, UnicodeDecodeError):
+        return yamlstrict.YamlDocument(None)

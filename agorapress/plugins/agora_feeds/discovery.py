@@ -155,7 +155,7 @@ class Discovery:
         facts.authors = [p.url for p in authors]
         section = self.config.section_title(item.kind) if item.kind in SECTIONS else self.labels["page"]
         facts.search = {"kind": item.kind, "section": section, "authors": [p.name for p in authors],
-                        "date": self.view.date(self.portal.graph.date_of(item)) if getattr(meta, "date", None) else ""}
+                        "date": self.view.day(self.portal.graph.date_of(item)) if getattr(meta, "date", None) else ""}
         if item.kind in SECTIONS:
             facts.og_type = "article"
             published, modified = catalogue.dates(item)
@@ -168,9 +168,10 @@ class Discovery:
             if item.kind != "events":  # an event is a schema.org Event (the events templates), not an Article
                 facts.json_ld.append(self._article(item, url, authors, facts))
         crumbs.append((meta.title, item.url))
-        translations = [t for t in getattr(content, "translations", []) or [] if getattr(t, "url", None)]
+        graph = self.portal.graph
+        translations = graph.translations(item)
         if translations:
-            facts.alternates = [(lang, url)] + sorted((t.lang, self.absolute(t.url)) for t in translations)
+            facts.alternates = [(lang, url)] + sorted((graph.language_of(t), self.absolute(t.url)) for t in translations)
 
     def _profile(self, facts: PageFacts, profile, crumbs: list[tuple[str, str]]) -> None:
         url = self.absolute(profile.url)

@@ -14,9 +14,8 @@ from ...outputs.opml import Outline, render_opml
 from ...outputs.sitemap import ROBOTS, SITEMAP, content_dates, hidden_urls, page_urls, render_robots, render_sitemap
 
 OPML_FILE = f"{FEEDS_DIR}/contributors.opml"
-#: The feeds page groups, in display order: (catalogue kind, heading).
-GROUPS = [("all", "Tout le portail"), ("section", "Par rubrique"), ("lang", "Par langue"),
-          ("tag", "Par thème"), ("contributor", "Par membre")]
+#: The feeds page groups, in display order (catalogue kinds; the template names them in the page's language).
+GROUPS = ["all", "section", "lang", "tag", "contributor"]
 
 
 def write_bytes(output: Path, name: str, data: bytes) -> None:
@@ -60,7 +59,7 @@ class FeedsGenerator(Generator):
         title = f"{catalogue.config.site.title} · {discovery.labels['members']}"
         if writes(writer, OPML_FILE):
             write_bytes(output, OPML_FILE, render_opml(title, outlines, catalogue.latest()))
-        groups = [(heading, catalogue.of_kind(kind)) for kind, heading in GROUPS]
+        groups = [(kind, catalogue.of_kind(kind)) for kind in GROUPS]
         writer.write_file(f"{FEEDS_DIR}/index.html", self.get_template("feeds"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], feed_groups=groups, opml=OPML_FILE,
                           formats=discovery.labels["forms"], page_name=f"{FEEDS_DIR}/")

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pelican import signals
 
 from .translations import install
 
 
 def _install_translations(generator) -> None:
-    # Every generator, Agora's own included, gets the catalogue of the portal's language.
-    portal = generator.settings.get("AGORA_PORTAL")
-    language = portal.config.site.language if portal is not None else generator.settings["DEFAULT_LANG"]
-    install(generator.env, language)
+    # Every generator, Agora's own included, gets the catalogues: the portal's own theme folder first, so
+    # its messages win over the shipped theme's.
+    settings = generator.settings
+    portal = settings.get("AGORA_PORTAL")
+    themes = [Path(settings["THEME"])]
+    if portal is not None:
+        own = portal.root / "themes" / portal.config.theme.name
+        if own != themes[0]:
+            themes.insert(0, own)
+    install(generator.env, themes, settings["DEFAULT_LANG"])
 
 
 def register() -> None:

@@ -1,10 +1,85 @@
-"""Gettext translations for the theme, by language."""
+"""Gettext catalogues of the theme's interface, by language, and the page language that picks one.
+
+Message ids are English; a catalogue is `translations/<lang>/LC_MESSAGES/messages.po` in the theme, and a
+portal's own `themes/<name>/translations/` adds to it (its messages win). The .po files are compiled in
+memory with Babel: no .mo file is committed or written.
+"""
 
 from __future__ import annotations
 
-from jinja2 import Environment
+import gettext as stdlib_gettext
+import io
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+
+from ...engine.view import page_language
+
+DOMAIN = "messages"
 
 
-def install(env: Environment, language: str) -> None:
-    """Give `env` the `_`, `gettext` and `ngettext` of `language` (new-style: `_("%(n)s items", n=3)`)."""
-    env.install_null_translations(newstyle=True)
+def catalogue_path(theme: Path, language: str) -> Path:
+    return theme / "translations" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _compile(path: Path) -> Translations:
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=path.parent.parent.name, domain=DOMAIN)
+    buffer = io.BytesIO()
+    # Fuzzy entries are guesses nobody checked: they stay out, and the English text shows instead.
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@lru_cache(maxsize=64)
+def _catalogue(themes: tuple[Path, ...], language: str, stamps: tuple[int, ...]) -> stdlib_gettext.NullTranslations:
+    # `stamps` (modification times) is only part of the key: `agora serve` picks up an edited catalogue.
+    merged: stdlib_gettext.NullTranslations = stdlib_gettext.NullTranslations()
+    for code in _candidates(language):
+        found = [catalogue_path(theme, code) for theme in themes if catalogue_path(theme, code).is_file()]
+        if not found:
+            continue
+        # Translations.merge lets the merged-in catalogue win: start from the last theme, end with the first.
+        merged = _compile(found[-1])
+        for path in reversed(found[:-1]):
+            merged.merge(_compile(path))
+        break
+    return merged
+
+
+def _candidates(language: str) -> list[str]:
+    """'fr-CA' -> ['fr_CA', 'fr']: the regional catalogue first, then the language's."""
+    parts = language.replace("-", "_").split("_")
+    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def catalogue(themes: Iterable[Path], language: str) -> stdlib_gettext.NullTranslations:
+    """The merged catalogue of `language` over `themes` (first one wins); English ids when there is none."""
+    ordered = tuple(themes)
+    stamps = tuple(
+        catalogue_path(theme, code).stat().st_mtime_ns if catalogue_path(theme, code).is_file() else 0
+        for theme in ordered for code in _candidates(language)
+    )
+    return _catalogue(ordered, language, stamps)
+
+
+def install(env: Environment, themes: Iterable[Path], default: str) -> None:
+    """Give `env` `_`, `gettext` and `ngettext` (new-style: `_("%(n)s items", n=3)`) in each page's language."""
+    ordered = tuple(themes)
+
+    @pass_context
+    def gettext(context: Context, message: str) -> str:
+        return catalogue(ordered, page_language(context, default)).gettext(message)
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+        return catalogue(ordered, page_language(context, default)).ngettext(singular, plural, n)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)

@@ -116,7 +116,7 @@ def test_no_horizontal_scroll_at_320_px(browser, demo_url, kinds, kind) -> None:
         wide = page.evaluate(
             """() => [...document.querySelectorAll('body *')]
                  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-                 .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+                 .slice(0, 5).map(e => [e.tagName.toLowerCase(), e.getAttribute('class')].filter(Boolean).join('.'))"""
         )
         width = scroll_width(page)
     assert width <= NARROWEST["width"], f"{kind} ({kinds[kind]}) is {width} px wide at 320 px; widest elements: {wide}"

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import tempfile
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +18,18 @@ import pytest
 from agorapress.engine.build import build
 
 REPO = Path(__file__).resolve().parent.parent
+#: Debian's Chromium: the browser tests drive it and Playwright never downloads a browser of its own.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+needs_chromium = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}: the browser tests need it")
 #: The clock every demo build is pinned to, so outputs and tests never depend on the day they run.
 DEMO_NOW = datetime.fromisoformat("2026-11-22T12:00:00+01:00")
 
@@ -67,12 +85,64 @@ def copy_demo(target: Path) -> Path:
     return target
 
 
+_DEMO_OUTPUT = pytest.StashKey[Path]()
+
+
+def demo_output(config: pytest.Config) -> Path:
+    """The demo portal, built once per run with the pinned clock; callable at collection time, so a test
+    module can parametrize over the pages of the built demo (see test_theme_browser.py)."""
+    if _DEMO_OUTPUT not in config.stash:
+        # Not tmp_path_factory: that is a fixture, and collection runs before any fixture.
+        tmp = Path(tempfile.mkdtemp(prefix="agora-demo-"))
+        config.add_cleanup(functools.partial(shutil.rmtree, tmp, ignore_errors=True))
+        root = copy_demo(tmp / "demo")
+        config.stash[_DEMO_OUTPUT] = build(root, root / "output", now=DEMO_NOW).output
+    return config.stash[_DEMO_OUTPUT]
+
+
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory) -> Path:
+def demo_site(request) -> Path:
     """The demo portal, built once with the pinned clock; tests only read it."""
-    root = copy_demo(tmp_path_factory.mktemp("demo"))
-    result = build(root, root / "output", now=DEMO_NOW)
-    return result.output
+    return demo_output(request.config)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def serving(output: Path, tmp: Path) -> Iterator[str]:
+    """`output` served by http.server on 127.0.0.1 under /portal/, like https://org.github.io/portal/."""
+    shutil.copytree(output, tmp / "portal")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/portal/"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_site, tmp_path_factory) -> Iterator[str]:
+    """The demo portal served on localhost under /portal/ for the whole run."""
+    with serving(demo_site, tmp_path_factory.mktemp("served_demo")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the whole run; each test opens its own context (no shared cache or storage)."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        # An explicit executable: Playwright never downloads a browser of its own.
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def spoken_text(element) -> str:

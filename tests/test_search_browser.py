@@ -3,26 +3,18 @@ finds an article by a word of its body, shows its section and author, and says w
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-import functools
-import http.server
 import re
-import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import html5lib
 import pytest
-from conftest import REPO, write_portal
+from conftest import REPO, needs_chromium, serving, write_portal
 
 from agorapress.engine.build import build
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 FILES = {
     "content/articles/atelier.md": (
@@ -38,12 +30,7 @@ FILES = {
     ),
 }
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}: the browser tests need it")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -61,20 +48,6 @@ def site(request, tiny_site) -> tuple[Path, str]:
     return tiny_site, "articles/atelier/"
 
 
-@contextmanager
-def serving(output: Path, tmp: Path) -> Iterator[str]:
-    """`output` served by http.server on 127.0.0.1 under /portal/, like https://org.github.io/portal/."""
-    shutil.copytree(output, tmp / "portal")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/portal/"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def base_url(site, tmp_path_factory) -> Iterator[str]:
     with serving(site[0], tmp_path_factory.mktemp("served")) as url:
@@ -85,16 +58,6 @@ def base_url(site, tmp_path_factory) -> Iterator[str]:
 def tiny_url(tiny_site, tmp_path_factory) -> Iterator[str]:
     with serving(tiny_site, tmp_path_factory.mktemp("served_tiny")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        # An explicit executable: Playwright never downloads a browser of its own.
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def body_word(site: tuple[Path, str]) -> str:

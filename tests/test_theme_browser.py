@@ -272,7 +272,6 @@ def theme_state(page) -> tuple[str | None, str | None, str | None, list[int]]:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="dark toggle lands with the theme work")
 def test_the_dark_toggle_switches_and_remembers_the_theme(browser, demo_url) -> None:
     with opened(browser, demo_url, color_scheme="light") as (page, _):
         toggle = page.locator("header button#theme-toggle")
@@ -289,7 +288,6 @@ def test_the_dark_toggle_switches_and_remembers_the_theme(browser, demo_url) -> 
         assert theme_state(page) == ("light", "false", "light", light)
 
 
-@pytest.mark.xfail(strict=True, reason="dark toggle lands with the theme work")
 def test_a_stored_choice_wins_over_the_system_preference(browser, demo_url) -> None:
     ctx = browser.new_context(color_scheme="dark")
     ctx.add_init_script("localStorage.setItem('agora-theme', 'light')")

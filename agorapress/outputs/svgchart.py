@@ -53,8 +53,9 @@ def _open(chart_id: str, height: float, title: str, desc: str) -> list[str]:
 
 def render_columns(bars: Bars, *, chart_id: str, title: str, desc: str, labels: int = 6) -> Markup:
     """Vertical bars in the given order (a monthly series), with a value scale and at most `labels` labels below."""
-    top_pad, left, bottom, height = 14, 28, 22, 200
-    plot_w, plot_h = WIDTH - left - 4, height - top_pad - bottom
+    # `right` leaves room for half of the last month's label, centred under the last bar.
+    top_pad, left, right, bottom, height = 14, 28, 22, 22, 200
+    plot_w, plot_h = WIDTH - left - 4 - right, height - top_pad - bottom
     scale = nice_max(max((v for _, v in bars), default=0))
     parts = _open(chart_id, height, title, desc)
     # The scale: zero, half and top, so a reader sees the size of the bars without the table.

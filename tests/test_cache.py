@@ -13,7 +13,7 @@ NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 
 
 def _load(root: Path) -> ParseCache:
-    cache = ParseCache(root / ".agora-cache" / "parsed.pickle", "test")
+    cache = ParseCache(root / ".agora-cache" / "parsed", "test")
     load(root / "content", allow_html=False, max_bytes=1 << 20, cache=cache)
     return cache
 
@@ -29,7 +29,7 @@ def test_an_edit_invalidates_exactly_that_file(portal) -> None:
 def test_parse_cache_is_keyed_by_settings(portal) -> None:
     root = portal({"content/articles/a.md": article()})
     _load(root)
-    other = ParseCache(root / ".agora-cache" / "parsed.pickle", "other-settings")
+    other = ParseCache(root / ".agora-cache" / "parsed", "other-settings")
     load(root / "content", allow_html=True, max_bytes=1 << 20, cache=other)
     assert other.hits == 0
 

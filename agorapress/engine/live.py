@@ -28,12 +28,16 @@ PUBLISH_TO = "publish_to"
 
 def _keep_generators(generators) -> None:
     kept: dict = {}
+    target = None
     for generator in generators:
+        if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+            continue  # a portal's own generator may not even have settings
         live = generator.settings.get("AGORA_LIVE")
-        if live is not None and isinstance(generator, (ArticlesGenerator, PagesGenerator)):
-            kept = {"portal": live["portal"], **kept, type(generator).__name__: generator}
+        if live is not None:
             target = live.get(PUBLISH_TO, live)
-    if kept:
+            kept["portal"] = live["portal"]
+            kept[type(generator).__name__] = generator
+    if target is not None:
         # Key by key, never emptied: a quick render running meanwhile sees the old state or the new one.
         target.update(kept)
 

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
-from .commands.board import board
-from .commands.build import build
-from .commands.check import check
-from .commands.committee import committee
-from .commands.import_issue import import_issue
-from .commands.init import init
-from .commands.new import new
-from .commands.reference import reference
-from .commands.review import review
-from .commands.serve import serve
-from .commands.translations import translations
+#: Subcommand -> the module under agorapress/commands/ that defines it (a function of the same name).
+COMMANDS = {
+    "init": "init",
+    "new": "new",
+    "check": "check",
+    "build": "build",
+    "serve": "serve",
+    "reference": "reference",
+    "translations": "translations",
+    "board": "board",
+    "committee": "committee",
+    "review": "review",
+    "import-issue": "import_issue",
+}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Imports a subcommand's module only when it is asked for: `agora check`, the pull-request gate, does
+    not pay for the imports of `agora serve` or `agora new`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        return getattr(importlib.import_module(f".commands.{module}", __package__), module)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="agorapress")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
               help="The portal repository (where site_config.yaml is).")
@@ -27,20 +45,6 @@ from .commands.translations import translations
 def main(ctx: click.Context, root: Path) -> None:
     """Agora Press: build and guard a community portal kept in Git."""
     ctx.obj = {"root": root}
-
-
-# Subcommands, in the order `agora --help` lists them.
-main.add_command(init)
-main.add_command(new)
-main.add_command(check)
-main.add_command(build)
-main.add_command(serve)
-main.add_command(reference)
-main.add_command(translations)
-main.add_command(board)
-main.add_command(committee)
-main.add_command(review)
-main.add_command(import_issue)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from confusable_homoglyphs import confusables
+from .memory import paused_gc
+
+with paused_gc():  # the library reads its data, a large JSON of small objects, when imported
+    from confusable_homoglyphs import confusables
 
 # U+200E (left-to-right mark) wraps right-to-left glyphs in the library's data: it is layout, not a letter.
 _MARKS = "\u200e\u200f"
@@ -64,7 +67,14 @@ def is_confusable_with(a: str, b: str) -> bool:
 def invisible_characters(text: str) -> list[str]:
     """The invisible formatting characters in `text`, each once, in order (Unicode category Cf: bidi controls,
     zero-width spaces and joiners, soft hyphens, tag characters)."""
+    if text.isprintable():  # no Cf character is printable: most values are skipped in C, unscanned
+        return []
     return list(dict.fromkeys(char for char in text if unicodedata.category(char) == "Cf"))
+
+
+def mixes_scripts(word: str) -> bool:
+    """True when `word` mixes scripts with letters that look alike ('Аna' with a Cyrillic A)."""
+    return bool(confusables.is_dangerous(word))
 
 
 def describe(char: str) -> str:

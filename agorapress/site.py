@@ -42,9 +42,9 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
         problems.add(CONTENT_DIR, 0, "content-missing", "", "no content/ folder", "create content/ with articles/, pages/, contributors/")
         raise ConfigInvalid(problems)
     moderation = config.moderation
-    cache = ParseCache(root / CACHE_DIR / "parsed.pickle" if use_cache else None, f"html={moderation.allow_html}")
     timings = {"config": time.perf_counter() - clock}
     clock = time.perf_counter()
+    cache = ParseCache(root / CACHE_DIR / "parsed" if use_cache else None, f"html={moderation.allow_html}")
     loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache)
     problems.extend(loaded.problems)
     timings["read"] = time.perf_counter() - clock
@@ -55,9 +55,10 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     timings["graph"] = time.perf_counter() - clock
     clock = time.perf_counter()
     # Imported here: rules may import the graph, never the other way round.
-    from .rules import run_rules
+    from .rules import RuleMemo, run_rules
 
-    problems.extend(run_rules(graph))
+    memo = RuleMemo(root / CACHE_DIR / "rules.pickle" if use_cache else None, f"{digest}:{cache.key}", loaded.digests)
+    problems.extend(run_rules(graph, memo))
     timings["rules"] = time.perf_counter() - clock
     return Portal(root, config, graph, problems, digest, loaded.digests, timings)
 

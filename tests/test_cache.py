@@ -13,7 +13,7 @@ NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 
 
 def _load(root: Path) -> ParseCache:
-    cache = ParseCache(root / ".agora-cache" / "parsed.pickle", "test")
+    cache = ParseCache(root / ".agora-cache" / "parsed", "test")
     load(root / "content", allow_html=False, max_bytes=1 << 20, cache=cache)
     return cache
 
@@ -29,7 +29,7 @@ def test_an_edit_invalidates_exactly_that_file(portal) -> None:
 def test_parse_cache_is_keyed_by_settings(portal) -> None:
     root = portal({"content/articles/a.md": article()})
     _load(root)
-    other = ParseCache(root / ".agora-cache" / "parsed.pickle", "other-settings")
+    other = ParseCache(root / ".agora-cache" / "parsed", "other-settings")
     load(root / "content", allow_html=True, max_bytes=1 << 20, cache=other)
     assert other.hits == 0
 
@@ -78,3 +78,24 @@ def test_unchanged_pages_are_not_rewritten(portal) -> None:
     assert stays.stat().st_ino == before[0]  # the same file, linked from the previous build
     assert moves.stat().st_ino != before[1]
     assert "A new body." in moves.read_text(encoding="utf-8")
+
+
+def test_compiled_templates_follow_their_source_and_environment(portal, tmp_path) -> None:
+    root = portal({"content/articles/a.md": article()})
+    override = root / "themes/agora/templates/404.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("{% extends 'base.html' %}{% block content %}Gone once{% endblock %}", encoding="utf-8")
+    out = build(root, now=NOW).output
+    assert "Gone once" in (out / "404.html").read_text(encoding="utf-8")
+    assert any((root / ".agora-cache/jinja").iterdir())
+    override.write_text("{% extends 'base.html' %}{% block content %}Gone twice{% endblock %}", encoding="utf-8")
+    assert "Gone twice" in (build(root, now=NOW).output / "404.html").read_text(encoding="utf-8")
+    # The same source compiled with other extensions is another entry, never the cached code of the first.
+    import jinja2
+
+    from agorapress.engine.compiled import CompiledTemplates
+
+    cache = CompiledTemplates(tmp_path / "jinja")
+    plain = jinja2.Environment(bytecode_cache=cache)
+    i18n = jinja2.Environment(bytecode_cache=cache, extensions=["jinja2.ext.i18n"])
+    assert cache.get_bucket(plain, "t.html", None, "x").key != cache.get_bucket(i18n, "t.html", None, "x").key

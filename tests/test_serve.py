@@ -74,3 +74,29 @@ def test_server_injects_reload_script_into_html_only(portal) -> None:
         stream.close()
     finally:
         server.shutdown()
+
+
+def test_saves_during_a_build_are_shown_with_the_previous_state_until_the_new_one_is_ready(portal) -> None:
+    root = portal({"content/articles/a.md": article(title="Before"), "content/articles/b.md": article(title="Other")})
+    state: dict = {}
+    live.connect()
+    out = build(root, now=NOW, workers=1, live=state).output
+    first = state["ArticlesGenerator"]
+    seen: list = []
+
+    def save_while_reading(generator) -> None:
+        # The next build is reading its context: the previous build's state still serves.
+        seen.append(state["ArticlesGenerator"] is first)
+        (root / "content/articles/a.md").write_text(article(title="Saved meanwhile"), encoding="utf-8")
+        seen.append(live.render_item(state, root, out, "articles/a.md")[0])
+
+    from pelican import signals
+
+    signals.article_generator_finalized.connect(save_while_reading)
+    try:
+        build(root, now=NOW, workers=1, force=True, live=state)
+    finally:
+        signals.article_generator_finalized.disconnect(save_while_reading)
+    assert seen == [True, str(out / "articles/a/index.html")]
+    assert state["ArticlesGenerator"] is not first
+    assert state["portal"].graph.by_path["articles/a.md"] is not None

@@ -30,12 +30,23 @@ def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts:
     live_render.connect()
     rebuild_needed = threading.Event()
     stop = threading.Event()
+    # Items saved while a full build runs: that build may have read them before the save, and its swap
+    # would bring back their old page until the next build; they are rendered again on top of it.
+    saved_during_build: set[Path] = set()
+    saved_lock = threading.Lock()
+    render_lock = threading.Lock()
 
     def full_build() -> None:
         started = time.perf_counter()
+        with saved_lock:
+            saved_during_build.clear()
         try:
             # One process: the state kept for quick renders must come from this process's generators.
             build(root, output, drafts=drafts, workers=1, force=True, live=state)
+            with saved_lock:
+                again = sorted(saved_during_build)
+            for path in again:
+                quick_render(path)
         except BuildFailed as exc:
             reloads.bump(exc.problems.render("text"))
             click.echo(exc.problems.render("text"), err=True)
@@ -57,15 +68,24 @@ def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts:
         content = root / "content"
         # Saved items are shown first; the full build that always follows handles everything else.
         quick = [p for p in paths if p.suffix == ".md" and content in p.parents and p.is_file()]
+        with saved_lock:
+            saved_during_build.update(quick)
         for path in sorted(quick):
-            started = time.perf_counter()
-            written, problems = live_render.render_item(state, root, output, path.relative_to(content).as_posix())
-            if problems and any(p.severity == "error" for p in problems):
-                reloads.bump("\n".join(p.as_text() for p in problems))
-            elif written:
-                reloads.bump()
-                click.echo(f"{path.name}: page refreshed in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)
+            quick_render(path)
         rebuild_needed.set()
+
+    def quick_render(path: Path) -> None:
+        if not path.is_file():
+            return  # deleted since: the full build takes it out
+        started = time.perf_counter()
+        # One at a time: the watcher and the builder (after its swap) both render into the live generators.
+        with render_lock:
+            written, problems = live_render.render_item(state, root, output, path.relative_to(root / "content").as_posix())
+        if problems and any(p.severity == "error" for p in problems):
+            reloads.bump("\n".join(p.as_text() for p in problems))
+        elif written:
+            reloads.bump()
+            click.echo(f"{path.name}: page refreshed in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)
 
     full_build()
     server = make_server(output, host, port, reloads)

@@ -6,6 +6,8 @@ import hashlib
 import os
 import pickle
 import posixpath
+import zlib
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .. import __version__, yamlstrict
+from ..memory import paused_gc
 from ..problems import Problem
 from ..schema import validate
 from .kinds import AVATAR_SUFFIXES, BOARD_FILE, KINDS, MEDIA_FOLDER, STATIC_SUFFIXES, Kind
@@ -123,21 +126,27 @@ def _parse_task(args: tuple[str, str, bool, int]) -> tuple[Item | None, list[Pro
 
 
 class ParseCache:
-    """Parsed files keyed by path and content hash, kept between builds in the portal's cache folder."""
+    """Parsed files keyed by path and content hash, kept between builds in the portal's cache folder.
+
+    The entries are spread over SHARDS files by path, and only the shards holding a changed entry are
+    written back: a pull request of three files rewrites three small files, not the whole cache."""
+
+    SHARDS = 16
 
     def __init__(self, path: Path | None, settings_key: str):
-        self.path = path
+        self.path = path  # a folder, one pickle per shard
         self.key = f"{__version__}:{_code_digest()}:{settings_key}"
         self.entries: dict[str, tuple[str, tuple[Item | None, list[Problem]]]] = {}
         self.hits = 0
-        if path and path.is_file():
+        self._dirty: set[int] = set()
+        for shard in range(self.SHARDS) if path else ():
             try:
-                with open(path, "rb") as handle:
+                with open(self._shard_file(shard), "rb") as handle, paused_gc():
                     stored_key, entries = pickle.load(handle)
-                if stored_key == self.key:
-                    self.entries = entries
-            except Exception:  # a corrupt or old cache is only a slower build
-                self.entries = {}
+            except Exception:  # a missing, corrupt or old shard is only a slower build
+                continue
+            if stored_key == self.key:
+                self.entries.update(entries)
 
     def get(self, relpath: str, digest: str):
         entry = self.entries.get(relpath)
@@ -148,16 +157,38 @@ class ParseCache:
 
     def put(self, relpath: str, digest: str, result) -> None:
         self.entries[relpath] = (digest, result)
+        self._dirty.add(_shard_of(relpath, self.SHARDS))
 
     def save(self, keep: set[str]) -> None:
         if not self.path:
             return
-        self.entries = {k: v for k, v in self.entries.items() if k in keep}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump((self.key, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        for gone in [k for k in self.entries if k not in keep]:
+            del self.entries[gone]
+            self._dirty.add(_shard_of(gone, self.SHARDS))
+        if not self._dirty:
+            return
+        shards: dict[int, dict] = {shard: {} for shard in self._dirty}
+        for relpath, entry in self.entries.items():
+            shard = _shard_of(relpath, self.SHARDS)
+            if shard in shards:
+                shards[shard][relpath] = entry
+        self.path.mkdir(parents=True, exist_ok=True)
+        # Sorted, so the shards are written in the same order whatever was edited.
+        for shard, entries in sorted(shards.items()):
+            target = self._shard_file(shard)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                pickle.dump((self.key, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        self._dirty.clear()
+
+    def _shard_file(self, shard: int) -> Path:
+        return self.path / f"{shard:02d}.pickle"
+
+
+def _shard_of(relpath: str, shards: int) -> int:
+    # crc32, not hash(): string hashes are salted per process, the shard of a path must not be.
+    return zlib.crc32(relpath.encode("utf-8")) % shards
 
 
 def _code_digest() -> str:
@@ -170,27 +201,42 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def walk(root: Path) -> Iterator[tuple[str, list[os.DirEntry], list[os.DirEntry]]]:
+    """Like os.walk(root), top-down, names sorted, links never followed: (relative folder, its folders, its
+    files) as directory entries, so telling links apart costs no system call per file."""
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
+        try:
+            with os.scandir(os.path.join(root, rel_dir) if rel_dir else root) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:  # as os.walk: a folder that cannot be listed is skipped
+            continue
+        # Classified as os.walk does: a link to a folder is a folder (never entered), anything else a file.
+        dirs = [entry for entry in entries if entry.is_dir()]
+        files = [entry for entry in entries if not entry.is_dir()]
+        yield rel_dir, dirs, files
+        # Reversed onto the stack, so folders are visited in sorted order.
+        pending += [posixpath.join(rel_dir, d.name) for d in reversed(dirs) if not d.is_symlink()]
+
+
 def discover(content_root: Path) -> tuple[list[str], list[str], list[Problem]]:
     """Walk content/: Markdown files of a kind, static files, and problems for everything else."""
     markdown: list[str] = []
     static: list[str] = []
     problems: list[Problem] = []
-    root = str(content_root)
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir
-        for name in sorted(dirnames):
-            if os.path.islink(os.path.join(dirpath, name)):
-                problems.append(Problem(f"{CONTENT_DIR}/{posixpath.join(rel_dir, name)}", 0, "symlink", "",
+    for rel_dir, dirs, files in walk(content_root):
+        for entry in dirs:
+            if entry.is_symlink():
+                problems.append(Problem(f"{CONTENT_DIR}/{posixpath.join(rel_dir, entry.name)}", 0, "symlink", "",
                                         "symbolic links are not allowed under content/", "commit the real files instead"))
-                dirnames.remove(name)
-        dirnames.sort()
-        for name in sorted(filenames):
+        for entry in files:
+            name = entry.name
             rel = posixpath.join(rel_dir, name)
             display = f"{CONTENT_DIR}/{rel}"
             if name in _IGNORED_NAMES:
                 continue
-            if os.path.islink(os.path.join(dirpath, name)):
+            if entry.is_symlink():
                 problems.append(Problem(display, 0, "symlink", "", "symbolic links are not allowed under content/", "commit the real file instead"))
                 continue
             claim = _claim(rel)

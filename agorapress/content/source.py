@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -9,6 +10,8 @@ from .. import yamlstrict
 from ..problems import Problem
 
 _ALLOWED_CONTROLS = {"\t", "\n"}
+#: Unicode category Cc is exactly these 65 code points, less the allowed tab and line feed.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -34,6 +37,8 @@ def decode(raw: bytes, display: str, problems: list[Problem]) -> str | None:
         problems.append(Problem(display, line, "encoding", "", f"invalid UTF-8 byte at column {column}", "save the file as UTF-8"))
         return None
     text = text.replace("\r\n", "\n")
+    if not _CONTROLS.search(text):
+        return text  # the usual case, found in C: the scan below is only to place each one
     for number, line_text in enumerate(text.split("\n"), start=1):
         for column, ch in enumerate(line_text, start=1):
             if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc":

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..audit import ensure_safe_output
 from ..problems import AgoraError, BuildFailed, Problems
 from ..site import CACHE_DIR, Portal, load_portal
+from . import live as live_module
 from . import parallel
 from .fingerprint import fingerprint, next_change, output_summary
 from .settings import pelican_settings
@@ -87,9 +88,9 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
 def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None) -> None:
     settings = pelican_settings(portal, staging, previous)
     if live is not None:
-        live.clear()
-        live["portal"] = portal
-        settings["AGORA_LIVE"] = live
+        # `live` keeps the previous build's state, so saves are still shown at once while this build reads
+        # its context; this build's state replaces it once its generators are ready (see live.py).
+        settings["AGORA_LIVE"] = {"portal": portal, live_module.PUBLISH_TO: live}
     complaints = parallel.render(settings, len(portal.graph.published()), workers)
     if complaints:
         problems = Problems()

@@ -1,7 +1,8 @@
 """The instant edit loop: after a full build, re-render one edited item's page in milliseconds.
 
 A build started with a `live` dict keeps Pelican's article and page generators in it (through the
-`all_generators_finalized` signal, so the state travels with that build's settings). When a
+`all_generators_finalized` signal, so the state travels with that build's settings); until then the
+dict still holds the previous build's, so a save during a long build is still shown at once. When a
 contributor saves an existing item, `render_item` parses that one file, swaps it into the site graph
 and the generator, and writes its page straight into the served output; the full rebuild that
 follows brings lists, feeds and tags up to date.
@@ -21,11 +22,24 @@ from ..content.loader import CONTENT_DIR, parse_file
 from ..problems import Problem
 
 
+#: The key, in a build's AGORA_LIVE, of the dict `agora serve` reads: filled only once the build is ready.
+PUBLISH_TO = "publish_to"
+
+
 def _keep_generators(generators) -> None:
+    kept: dict = {}
+    target = None
     for generator in generators:
+        if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+            continue  # a portal's own generator may not even have settings
         live = generator.settings.get("AGORA_LIVE")
-        if live is not None and isinstance(generator, (ArticlesGenerator, PagesGenerator)):
-            live[type(generator).__name__] = generator
+        if live is not None:
+            target = live.get(PUBLISH_TO, live)
+            kept["portal"] = live["portal"]
+            kept[type(generator).__name__] = generator
+    if target is not None:
+        # Key by key, never emptied: a quick render running meanwhile sees the old state or the new one.
+        target.update(kept)
 
 
 def connect() -> None:

@@ -9,7 +9,8 @@ from pelican.settings import read_settings
 
 from ..content.kinds import SECTIONS
 from ..content.loader import CONTENT_DIR
-from ..site import Portal
+from ..site import CACHE_DIR, Portal
+from .compiled import CompiledTemplates
 from .view import TemplateView
 
 PACKAGED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -124,7 +125,7 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         "PLUGINS": [*AGORA_PLUGINS, *config.plugins],
         # auto_reload off: templates do not change during a build, so Jinja need not stat them on every include.
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"], "autoescape": True,
-                              "auto_reload": False},
+                              "auto_reload": False, "bytecode_cache": CompiledTemplates(portal.root / CACHE_DIR / "jinja")},
         "JINJA_GLOBALS": {"agora": TemplateView(portal)},
         "AGORA_PORTAL": portal,
         # The last successful output: unchanged pages are hard-linked from it instead of rewritten.

@@ -4,31 +4,49 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..content.loader import Item
 from ..graph import SiteGraph
 from ..problems import Problem
 from .committee import check_committee
-from .events import check_events
+from .events import item_events
 from .files import check_files
 from .identity import check_identity
-from .safety import check_safety
-from .words import check_words
+from .memo import RuleMemo
+from .safety import check_safety, item_safety
+from .words import check_words, item_words
 
 #: Each rule reads the graph (and the portal root through it) and returns the problems it finds.
 Rule = Callable[[SiteGraph], list[Problem]]
 
 RULES: list[Rule] = [
     check_identity,
-    check_events,
     check_safety,
     check_words,
     check_files,
     check_committee,
 ]
 
+#: Rules that read one item, its own file and the config, and nothing else of the graph: what they find
+#: in a file depends only on its bytes, so it is kept by content hash (see memo.py).
+ItemRule = Callable[[Item, SiteGraph], list[Problem]]
 
-def run_rules(graph: SiteGraph) -> list[Problem]:
-    """Every registered rule, in registry order."""
+ITEM_RULES: list[ItemRule] = [
+    item_events,
+    item_safety,
+    item_words,
+]
+
+
+def run_rules(graph: SiteGraph, memo: RuleMemo | None = None) -> list[Problem]:
+    """Every registered rule, in registry order, then the item rules on each item (from `memo` when its file
+    did not change)."""
     problems: list[Problem] = []
     for rule in RULES:
         problems += rule(graph)
+    for item in sorted(graph.items, key=lambda i: i.relpath):
+        def compute(item: Item = item) -> list[Problem]:
+            return [problem for rule in ITEM_RULES for problem in rule(item, graph)]
+        problems += memo.problems(item.relpath, compute) if memo is not None else compute()
+    if memo is not None:
+        memo.save({item.relpath for item in graph.items})
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -20,15 +21,23 @@ from ..graph import SiteGraph
 from ..problems import Problem, did_you_mean
 
 
-def check_events(graph: SiteGraph) -> list[Problem]:
-    """Every event, published or not: a contributor learns what is wrong before the day it goes out."""
-    zones = available_timezones()
+def item_events(item: Item, graph: SiteGraph) -> list[Problem]:
+    """Every event, published or not: a contributor learns what is wrong before the day it goes out.
+
+    Reads only the item and the config's time zone (see rules.memo)."""
+    if item.kind != "events":
+        return []
     problems: list[Problem] = []
-    for item in sorted((i for i in graph.items if i.kind == "events"), key=lambda i: i.relpath):
-        zone = _zone(item, zones, graph.tz, problems)
-        problems += _times(item, zone)
-        problems += _recurrence(item, timing_of(item.meta, zone))
+    zone = _zone(item, graph.tz, problems)
+    problems += _times(item, zone)
+    problems += _recurrence(item, timing_of(item.meta, zone))
     return problems
+
+
+@functools.lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    # Listing the installed zones walks the tz database: done once, and only when an event names a zone.
+    return frozenset(available_timezones())
 
 
 def _problem(item: Item, field: tuple, rule: str, message: str, hint: str, severity: str = "error") -> Problem:
@@ -36,10 +45,11 @@ def _problem(item: Item, field: tuple, rule: str, message: str, hint: str, sever
     return Problem(item.path, item.line_of(*field), rule, name, message, hint, severity)
 
 
-def _zone(item: Item, zones: set[str], default: ZoneInfo, problems: list[Problem]) -> ZoneInfo:
+def _zone(item: Item, default: ZoneInfo, problems: list[Problem]) -> ZoneInfo:
     name = item.meta.timezone
     if not name:
         return default
+    zones = _zones()
     if name in zones:
         return ZoneInfo(name)
     # 'Paris' or 'new york' name a city: offer the zone named after it before a spelling match.

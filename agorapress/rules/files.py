@@ -23,14 +23,13 @@ check of every file reads only headers; ``agora check --base`` decodes the image
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from pathlib import Path
 
 from ..config import CONFIG_FILE
 from ..content.kinds import KINDS, MEDIA_FOLDER
-from ..content.loader import CONTENT_DIR
+from ..content.loader import CONTENT_DIR, walk
 from ..graph import SiteGraph
 from ..images import FORMAT_NAMES, check_image, open_image, sniff
 from ..problems import Problem
@@ -71,15 +70,8 @@ def check_files(graph: SiteGraph) -> list[Problem]:
 
 def list_files(content: Path) -> list[str]:
     """Every regular file under content/, relative and sorted; links and the loader's ignored names left out."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(content):
-        dirnames[:] = sorted(d for d in dirnames if not os.path.islink(os.path.join(dirpath, d)))
-        rel_dir = os.path.relpath(dirpath, content).replace(os.sep, "/")
-        for name in sorted(filenames):
-            if name in _IGNORED_NAMES or os.path.islink(os.path.join(dirpath, name)):
-                continue
-            found.append(name if rel_dir == "." else f"{rel_dir}/{name}")
-    return found
+    return [posixpath.join(rel_dir, entry.name) for rel_dir, _, files in walk(content)
+            for entry in files if entry.name not in _IGNORED_NAMES and not entry.is_symlink()]
 
 
 def count_problems(count: int, limit: int) -> list[Problem]:

@@ -22,11 +22,9 @@ from __future__ import annotations
 import html
 import re
 
-from confusable_homoglyphs import confusables
-
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
-from ..identity import describe, invisible_characters
+from ..identity import describe, invisible_characters, mixes_scripts
 from ..problems import Problem
 from .sources import field_name, source_lines, text_fields
 
@@ -50,19 +48,22 @@ _RAW_TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])")
 
 
 def check_safety(graph: SiteGraph) -> list[Problem]:
-    """Every item and the board, field by field, then each body."""
+    """The board, line by line (each item is checked by item_safety)."""
+    return _invisible_in_board(graph)
+
+
+def item_safety(item: Item, graph: SiteGraph) -> list[Problem]:
+    """One item, field by field, then its body. Reads only the item, its file and the config (see rules.memo)."""
     problems: list[Problem] = []
-    for item in sorted(graph.items, key=lambda i: i.relpath):
-        problems += _invisible_in_fields(item)
-        problems += _mixed_script_names(item)
-        problems += _missing_alt(item)
-        text = _visible_text(item.html)
-        lines = source_lines(graph, item.relpath) if _needs_lines(item, text, graph) else []
-        problems += _bidi_in_body(item, lines)
-        problems += _unsafe_urls(item, text, lines)
-        if not graph.config.moderation.allow_html:
-            problems += _raw_html(item, text, lines)
-    problems += _invisible_in_board(graph)
+    problems += _invisible_in_fields(item)
+    problems += _mixed_script_names(item)
+    problems += _missing_alt(item)
+    text = _visible_text(item.html)
+    lines = source_lines(graph, item.relpath) if _needs_lines(item, text, graph) else []
+    problems += _bidi_in_body(item, lines)
+    problems += _unsafe_urls(item, text, lines)
+    if not graph.config.moderation.allow_html:
+        problems += _raw_html(item, text, lines)
     return problems
 
 
@@ -102,7 +103,7 @@ def _mixed_script_names(item: Item) -> list[Problem]:
         for part in path:
             value = getattr(value, part, None)
         # Word by word: 'Ken 健' is a name written in two scripts, 'Аna' is one word made to look Latin.
-        if isinstance(value, str) and any(confusables.is_dangerous(word) for word in value.split()):
+        if isinstance(value, str) and any(mixes_scripts(word) for word in value.split()):
             problems.append(Problem(item.path, item.line_of(*path), "mixed-script", field_name(path),
                                     f"'{value}' mixes alphabets with letters that look alike",
                                     "write the name in one alphabet, so nobody can mistake it for another member's",

@@ -14,6 +14,7 @@ Cyrillic): writing around the list does not get past it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -71,24 +72,41 @@ def find_terms(lines: list[str], terms: list[Term]) -> dict[str, list[tuple[int,
 
 
 def check_words(graph: SiteGraph) -> list[Problem]:
-    """Refused terms are errors, flagged terms warnings; one problem per term and file, on its first line."""
-    moderation = graph.config.moderation
-    lists = [("refused-term", "error", compile_terms(moderation.refused_terms)),
-             ("flagged-term", "warning", compile_terms(moderation.flagged_terms))]
+    """Refused terms are errors, flagged terms warnings; one problem per term and file, on its first line.
+
+    This is the board; each item is checked by item_words."""
+    lists = _term_lists(graph)
     if not any(terms for _, _, terms in lists):
         return []
     problems: list[Problem] = []
-    for item in sorted(graph.items, key=lambda i: i.relpath):
-        lines = source_lines(graph, item.relpath)
-        for rule, severity, terms in lists:
-            for term, hits in find_terms(lines, terms).items():
-                problems.append(_problem(item.path, item, hits, term, rule, severity))
     if graph.board is not None:
         lines = source_lines(graph, BOARD_FILE)
         for rule, severity, terms in lists:
             for term, hits in find_terms(lines, terms).items():
                 problems.append(_problem(f"{CONTENT_DIR}/{BOARD_FILE}", None, hits, term, rule, severity))
     return problems
+
+
+def item_words(item: Item, graph: SiteGraph) -> list[Problem]:
+    """The terms in one item's file. Reads only the item, its file and the config (see rules.memo)."""
+    lists = _term_lists(graph)
+    if not any(terms for _, _, terms in lists):
+        return []
+    lines = source_lines(graph, item.relpath)
+    return [_problem(item.path, item, hits, term, rule, severity)
+            for rule, severity, terms in lists for term, hits in find_terms(lines, terms).items()]
+
+
+def _term_lists(graph: SiteGraph) -> list[tuple[str, str, list[Term]]]:
+    moderation = graph.config.moderation
+    return [("refused-term", "error", _compiled(tuple(moderation.refused_terms))),
+            ("flagged-term", "warning", _compiled(tuple(moderation.flagged_terms)))]
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(terms: tuple[str, ...]) -> list[Term]:
+    # Compiled once per list, not once per item; keyed by the terms themselves, so no build sees another's.
+    return compile_terms(list(terms))
 
 
 def _problem(path: str, item: Item | None, hits: list[tuple[int, bool]], term: str, rule: str, severity: str) -> Problem:

@@ -1,0 +1,75 @@
+"""The problems of the rules that read one item at a time, kept between runs by the content hash of its file.
+
+An item rule reads the item, its own file and the config, nothing else; so its problems for a file whose
+bytes did not change, under the same config and the same code, are the ones it found last time. A check
+after a three-file change runs the item rules on those three files only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import __version__
+from ..memory import paused_gc
+from ..problems import Problem
+
+
+class RuleMemo:
+    """relpath -> (content digest, problems of every item rule), under one key for config and code."""
+
+    def __init__(self, path: Path | None, config_digest: str, digests: dict[str, str]):
+        self.path = path
+        self.key = f"{__version__}:{_code_digest()}:{config_digest}"
+        self.digests = digests  # relpath -> sha256 of the file as the loader read it
+        self.entries: dict[str, tuple[str, list[Problem]]] = {}
+        self.hits = 0
+        self._changed = False
+        if path and path.is_file():
+            try:
+                with open(path, "rb") as handle, paused_gc():
+                    stored_key, entries = pickle.load(handle)
+                if stored_key == self.key:
+                    self.entries = entries
+            except Exception:  # a corrupt or old memo only means the rules run again
+                self.entries = {}
+
+    def problems(self, relpath: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
+        digest = self.digests.get(relpath)
+        entry = self.entries.get(relpath)
+        if digest is not None and entry is not None and entry[0] == digest:
+            self.hits += 1
+            return list(entry[1])
+        found = compute()
+        if digest is not None:
+            self.entries[relpath] = (digest, list(found))
+            self._changed = True
+        return found
+
+    def save(self, keep: set[str]) -> None:
+        if not self.path:
+            return
+        if any(k not in keep for k in self.entries):
+            self.entries = {k: v for k, v in self.entries.items() if k in keep}
+            self._changed = True
+        if not self._changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((self.key, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+        self._changed = False
+
+
+def _code_digest() -> str:
+    """A digest of the whole package: a rule may call any helper, so any code change runs every rule again."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -22,6 +22,7 @@ AGORA_PLUGINS = [
     "agorapress.plugins.agora_search",
     "agorapress.plugins.agora_events",
     "agorapress.plugins.agora_committee",
+    "agorapress.plugins.agora_fragments",
 ]
 _PAGE = "{base_name}/page/{number}/"
 

@@ -19,3 +19,15 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Everything alive on entry (the site graph, the parsed items) moved out of the collector's reach until
+    exit: collections during rendering stop walking it, and forked render shards stop writing to its pages
+    (the collector's bookkeeping would copy them). Unfrozen on exit, so `agora serve` frees old builds."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

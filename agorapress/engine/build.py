@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..audit import ensure_safe_output
+from ..memory import frozen_heap
 from ..problems import AgoraError, BuildFailed, Problems
 from ..site import CACHE_DIR, Portal, load_portal
 from . import live as live_module
@@ -62,7 +63,8 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     try:
         on_stage(f"rendering {len(portal.graph.published())} items")
         mark = time.perf_counter()
-        _render(portal, staging, output, workers, live)
+        with frozen_heap():
+            _render(portal, staging, output, workers, live)
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()

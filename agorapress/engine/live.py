@@ -21,7 +21,6 @@ from pelican.writers import Writer
 from ..content.loader import CONTENT_DIR, parse_file
 from ..problems import Problem
 
-
 #: The key, in a build's AGORA_LIVE, of the dict `agora serve` reads: filled only once the build is ready.
 PUBLISH_TO = "publish_to"
 

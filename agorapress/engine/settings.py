@@ -23,6 +23,7 @@ AGORA_PLUGINS = [
     "agorapress.plugins.agora_events",
     "agorapress.plugins.agora_committee",
     "agorapress.plugins.agora_stats",
+    "agorapress.plugins.agora_fragments",
 ]
 _PAGE = "{base_name}/page/{number}/"
 

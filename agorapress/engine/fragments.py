@@ -1,0 +1,75 @@
+"""Partials rendered once per distinct set of values: a card included on every listing an item is on.
+
+A listed partial (`PURE_PARTIALS`) must be a function of the variables it names and nothing else: its HTML
+is then kept per value of each variable it (or a partial it includes) reads, and reused. Strings, numbers
+and None are compared by value and type, anything else by identity (the object is kept alive with the
+entry, so its id is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a
+tag page and on a section page are two entries. A partial that includes one by a computed name, or that
+cannot be parsed again, is never memoised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+#: Partials of the shipped theme that read only the variables they name (checked by the byte-identity tests).
+PURE_PARTIALS = frozenset({"partials/card.html"})
+#: Read by Pelican's content objects behind the templates' back (links in a summary follow the page's depth),
+#: and by the i18n extension's `_()` when a build puts translations in the context.
+_ALWAYS = ("SITEURL", "localsiteurl", "gettext", "ngettext", "pgettext", "npgettext")
+_BY_VALUE = (str, int, float, bool, type(None))
+
+
+class FragmentTemplate(jinja2.Template):
+    """A template that memoises its output when it is one of `PURE_PARTIALS`."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):  # noqa: A002 - Jinja's own signature
+        template = super().from_code(environment, code, globals, uptodate)
+        if template.name in PURE_PARTIALS:
+            names = _free_variables(environment, template.name, set())
+            if names is not None:
+                template.root_render_func = _memoised(template.root_render_func, tuple(dict.fromkeys([*sorted(names), *_ALWAYS])))
+        return template
+
+
+def install(env: jinja2.Environment) -> None:
+    """Make `env` compile listed partials as FragmentTemplate (before any template is loaded)."""
+    env.template_class = FragmentTemplate
+
+
+def _free_variables(env: jinja2.Environment, name: str, seen: set[str]) -> set[str] | None:
+    """What `name` and the partials it includes read from their context; None when that cannot be known."""
+    if name in seen:
+        return set()
+    seen.add(name)
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+        ast = env.parse(source)
+    except jinja2.TemplateError:
+        return None
+    names = set(meta.find_undeclared_variables(ast))
+    for included in meta.find_referenced_templates(ast):
+        inner = _free_variables(env, included, seen) if included is not None else None
+        if inner is None:
+            return None
+        names |= inner
+    return names
+
+
+def _memoised(render: Callable, names: tuple[str, ...]) -> Callable:
+    cache: dict[tuple, tuple[str, list[Any]]] = {}
+
+    def root(context) -> Iterator[str]:
+        values = [context.resolve_or_missing(name) for name in names]
+        key = tuple((type(v), v) if isinstance(v, _BY_VALUE) else (type(v), id(v)) for v in values)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = ("".join(render(context)), values)  # values: keeps the objects behind the ids alive
+        yield hit[0]
+
+    return root

@@ -1,0 +1,43 @@
+"""Pure partials: rendered once per distinct set of the values they read, with the same bytes as without."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import jinja2
+
+from agorapress.engine import fragments
+
+TEMPLATES = {
+    "list.html": "{% for entry in entries %}{% include 'card.html' %}{% endfor %}",
+    "card.html": "<a href='{{ SITEURL }}/{{ entry.url }}'>{{ entry.title|counted }}</a>{% include 'by.html' %}",
+    "by.html": "<i>{{ entry.by }}{{ suffix }}</i>",
+    "dynamic.html": "{% include entry.partial %}",
+}
+
+
+def environment(memo: bool, calls: list[str]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True)
+    env.filters["counted"] = lambda value: calls.append(value) or value
+    if memo:
+        fragments.install(env)
+    return env
+
+
+def test_a_pure_partial_renders_once_per_values_and_the_same_bytes(monkeypatch) -> None:
+    monkeypatch.setattr(fragments, "PURE_PARTIALS", frozenset({"card.html", "dynamic.html"}))
+    a = SimpleNamespace(url="a/", title="A <b>", by="ana", partial="by.html")
+    b = SimpleNamespace(url="b/", title="B", by="bob", partial="by.html")
+    pages = [dict(entries=[a, b], SITEURL="..", suffix="."), dict(entries=[b, a], SITEURL="..", suffix="."),
+             dict(entries=[a], SITEURL="../..", suffix="."), dict(entries=[a], SITEURL="..", suffix="!")]
+    plain_calls: list[str] = []
+    memo_calls: list[str] = []
+    plain, memo = environment(False, plain_calls), environment(True, memo_calls)
+    for page in pages:
+        assert memo.get_template("list.html").render(page) == plain.get_template("list.html").render(page)
+    assert len(plain_calls) == 6
+    # a and b once at '..', a again at '../..' (another depth) and with another suffix (read by the included by.html).
+    assert memo_calls == ["A <b>", "B", "A <b>", "A <b>"]
+    # An include by a computed name cannot be known in advance: never memoised, still right.
+    assert memo.get_template("dynamic.html").render(entry=a) == "<i>ana</i>"
+    assert fragments._free_variables(memo, "dynamic.html", set()) is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -23,9 +25,29 @@ COMMANDS = {
 }
 
 
+#: Commands that only read and print: run from the command line, they end without freeing their objects one
+#: by one (tearing down a 10,000-item portal took a third of a second, a fifth of a pull-request check).
+FAST_EXIT = frozenset({"check"})
+
+
 class LazyGroup(click.Group):
     """Imports a subcommand's module only when it is asked for: `agora check`, the pull-request gate, does
     not pay for the imports of `agora serve` or `agora new`."""
+
+    ends_fast = False  # set by the group's callback when the subcommand is in FAST_EXIT
+
+    def main(self, args=None, *rest, **kwargs):
+        if args is not None:
+            return super().main(args, *rest, **kwargs)  # called from code (tests, tools): an ordinary return
+        try:
+            return super().main(None, *rest, **kwargs)
+        except SystemExit as done:
+            if not self.ends_fast or not isinstance(done.code, int | None):
+                raise
+            # Everything is printed and every file the command writes is closed: nothing is left to free.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code or 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -45,6 +67,8 @@ class LazyGroup(click.Group):
 def main(ctx: click.Context, root: Path) -> None:
     """Agora Press: build and guard a community portal kept in Git."""
     ctx.obj = {"root": root}
+    if isinstance(ctx.command, LazyGroup):
+        ctx.command.ends_fast = ctx.invoked_subcommand in FAST_EXIT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -127,3 +127,17 @@ def test_an_edit_rewrites_one_shard_of_the_parse_cache(tmp_path: Path) -> None:
     assert run().hits == len(MANY)
     rewritten = [p.name for p in folder.iterdir() if p.stat().st_mtime_ns != stamps.get(p.name)]
     assert len(rewritten) == 1
+
+
+def test_check_from_the_command_line_prints_everything_and_keeps_its_exit_code(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = write_portal(tmp_path / "portal", {"content/articles/bad.md": item("Bad", "nobody")})
+    done = subprocess.run([sys.executable, "-m", "agorapress.cli", "--root", str(repo), "check", "--format", "json"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert [p["rule"] for p in json.loads(done.stdout)] == ["unknown-contributor"]
+    clean = subprocess.run([sys.executable, "-m", "agorapress.cli", "--root", str(tmp_path / "nowhere"), "check"],
+                           capture_output=True, text=True, check=False)
+    assert clean.returncode == 2 and "site_config.yaml" in clean.stdout + clean.stderr

@@ -97,9 +97,17 @@ class SiteGraph:
 
     def translations(self, item: Item) -> list[Item]:
         """The other published languages of `item`: its original and the original's translations, by language."""
-        original = self._original_of(item)
-        group = [i for i in self.published(item.kind) if i is original or self._original_of(i) is original]
-        return sorted((i for i in group if i is not item), key=lambda i: (self.language_of(i), i.relpath))
+        group = self._translation_groups.get(self._original_of(item).relpath, [])
+        return [i for i in group if i is not item]
+
+    @cached_property
+    def _translation_groups(self) -> dict[str, list[Item]]:
+        # Every item page asks for its translations: grouped once, by the original's path, in language order.
+        groups: dict[str, list[Item]] = defaultdict(list)
+        for item in self.published():
+            groups[self._original_of(item).relpath].append(item)
+        return {key: sorted(group, key=lambda i: (self.language_of(i), i.relpath))
+                for key, group in groups.items() if len(group) > 1}
 
     def _original_of(self, item: Item) -> Item:
         source = getattr(item.meta, "translation_of", None)

@@ -73,13 +73,22 @@ def catalogue(themes: Iterable[Path], language: str) -> stdlib_gettext.NullTrans
 def install(env: Environment, themes: Iterable[Path], default: str) -> None:
     """Give `env` `_`, `gettext` and `ngettext` (new-style: `_("%(n)s items", n=3)`) in each page's language."""
     ordered = tuple(themes)
+    # One lookup per language and environment: `_()` runs thousands of times a build, the files' stat once.
+    # A new build (and so `agora serve` after an edit) makes new environments, which see an edited catalogue.
+    chosen: dict[str, stdlib_gettext.NullTranslations] = {}
+
+    def of(context: Context) -> stdlib_gettext.NullTranslations:
+        language = page_language(context, default)
+        if language not in chosen:
+            chosen[language] = catalogue(ordered, language)
+        return chosen[language]
 
     @pass_context
     def gettext(context: Context, message: str) -> str:
-        return catalogue(ordered, page_language(context, default)).gettext(message)
+        return of(context).gettext(message)
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-        return catalogue(ordered, page_language(context, default)).ngettext(singular, plural, n)
+        return of(context).ngettext(singular, plural, n)
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)

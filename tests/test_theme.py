@@ -74,6 +74,7 @@ def test_french_portal_speaks_french_and_an_english_item_speaks_english(portal) 
     assert english.find(".//a[@class='skip-link']").text == "Skip to content"
     # The portal's own names keep their language, marked so screen readers pronounce them right.
     assert english.find(".//a[@class='site-title']").get("lang") == "fr"
+    assert french.find(".//a[@class='site-title']").get("lang") is None  # the page's own language needs no mark
 
 
 def test_english_portal_speaks_english(portal) -> None:

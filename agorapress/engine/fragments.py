@@ -16,12 +16,14 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
+from .view import CONTENT_VARIABLES
+
 #: Partials of the shipped theme that read only the variables they name (checked by the byte-identity tests).
 PURE_PARTIALS = frozenset({"partials/card.html"})
 #: Read by Pelican's content objects behind the templates' back (links in a summary follow the page's depth),
 #: by the i18n extension's `_()` when a build puts translations in the context, and by the page-language
 #: lookups (`_()`, `agora.date`, `agora.language`: view.page_language reads the page's `article` or `page`).
-_ALWAYS = ("SITEURL", "localsiteurl", "gettext", "ngettext", "pgettext", "npgettext", "article", "page")
+_ALWAYS = ("SITEURL", "localsiteurl", "gettext", "ngettext", "pgettext", "npgettext", *CONTENT_VARIABLES)
 _BY_VALUE = (str, int, float, bool, type(None))
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 from jinja2.runtime import Context
 
 from ..avatars import Initials, initials
@@ -25,13 +26,14 @@ from ..outputs.event_schema import event_data, script_json
 from ..people import People, Profile
 from ..site import Portal
 
-#: Context variables that carry the content a page is about, in the order they are looked for.
-_CONTENT_VARIABLES = ("article", "page")
+#: Context variables that carry the content a page is about, in the order they are looked for (what
+#: `page_language` reads: a memoised partial must count them in its key, see engine/fragments.py).
+CONTENT_VARIABLES = ("article", "page")
 
 
 def page_language(context: Context, default: str) -> str:
     """The language of the page being rendered: that of its item (`lang` in front matter), else the portal's."""
-    for name in _CONTENT_VARIABLES:
+    for name in CONTENT_VARIABLES:
         lang = getattr(context.get(name), "lang", None)
         if isinstance(lang, str) and lang:
             return lang
@@ -288,12 +290,12 @@ class TemplateView:
         locale = page_language(context, self.locale)
         when = occurrence or self.event_occurrence(event)
         if when.all_day:
-            first, last = _format_date(when.start.date(), "full", locale), _format_date(when.last_day, "full", locale)
+            first, last = self.day(when.start, "full", locale), self.day(when.last_day, "full", locale)
             return first if when.last_day == when.start.date() else f"{first} – {last}"
         end = _format_time(when.end, locale)
         if when.end.date() != when.start.date():
-            end = f"{_format_date(when.end.date(), 'full', locale)}, {end}"
-        start = f"{_format_date(when.start.date(), 'full', locale)}, {_format_time(when.start, locale)}"
+            end = f"{self.day(when.end, 'full', locale)}, {end}"
+        start = f"{self.day(when.start, 'full', locale)}, {_format_time(when.start, locale)}"
         return f"{start} – {end} ({self.event_zone_label(event, when.start)})"
 
     @pass_context
@@ -309,7 +311,7 @@ class TemplateView:
         if not recurrence:
             return ""
         locale = page_language(context, self.locale)
-        return describe(recurrence, locale, lambda day: _format_date(day, "long", locale))
+        return describe(recurrence, locale, lambda day: self.day(day, "long", locale))
 
     def event_ics(self, event: Item) -> str:
         """The event's own calendar file, relative to the site root."""
@@ -352,6 +354,13 @@ class TemplateView:
     def language(self, context: Context) -> str:
         """The language of the page being rendered (its item's, else the portal's)."""
         return page_language(context, self.locale)
+
+    @pass_context
+    def lang_attr(self, context: Context, lang: str | None) -> Markup:
+        """' lang="en"' for text in another language than the page's, so screen readers switch voice; else nothing."""
+        if not lang or lang == page_language(context, self.locale):
+            return Markup("")
+        return Markup(' lang="%s"') % escape(lang)
 
     def edit_url(self, relpath: str) -> str | None:
         """GitHub's web editor on the source of a page: 'propose a correction'."""

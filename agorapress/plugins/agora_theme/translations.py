@@ -1,4 +1,4 @@
-"""Gettext catalogues of the theme's interface, by language, and the page language that picks one.
+"""Gettext catalogues of the theme's interface, by language; each page gets that of its language (view.page_language).
 
 Message ids are English; a catalogue is `translations/<lang>/LC_MESSAGES/messages.po` in the theme, and a
 portal's own `themes/<name>/translations/` adds to it (its messages win). The .po files are compiled in

@@ -122,3 +122,17 @@ def test_same_commit_same_bytes_whatever_the_machine_clock_zone(portal, tmp_path
         digests.append(tree_digest(out))
     assert digests[0] == digests[1]
     assert len(digests[0]) > 10
+
+
+def test_builds_without_python_markdown_installed(portal, tmp_path: Path) -> None:
+    # Agora reads Markdown with markdown-it-py; Pelican's own Markdown reader needs Python-Markdown, which is
+    # not a dependency. Without it, Pelican used to warn on every .md file, and the build refused them all.
+    root = portal({"content/articles/hello.md": article()})
+    out = tmp_path / "out"
+    without_markdown = ("import sys; sys.modules['markdown'] = None; sys.argv[0] = 'agora'; "
+                        "from agorapress.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", without_markdown, "--root", str(root), "build", "--output", str(out),
+                             "--now", NOW.isoformat()], env={**os.environ, "NO_COLOR": "1"}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "markdown" not in (result.stdout + result.stderr).lower().replace("content/", "")
+    assert (out / "articles/hello/index.html").is_file()

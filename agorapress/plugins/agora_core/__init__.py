@@ -13,6 +13,17 @@ def _add_reader(readers) -> None:
     readers.reader_classes["md"] = AgoraReader
 
 
+def _forget_replaced_readers(generator) -> None:
+    # Without Python-Markdown installed, Pelican keeps its own Markdown reader as "disabled" for .md and
+    # warns on every .md file that it cannot read it, although Agora's reader reads them.
+    readers = getattr(generator, "readers", None)
+    if readers is None:
+        return
+    for extension in list(readers.disabled_readers):
+        if extension in readers.readers:
+            del readers.disabled_readers[extension]
+
+
 def _order_articles(generator) -> None:
     # Pelican collects files in a set, so items of the same date come in an order that changes from
     # one process to the next; a total order (newest first, then by path) keeps every list stable.
@@ -29,5 +40,6 @@ def _add_generators(pelican):
 
 def register() -> None:
     signals.readers_init.connect(_add_reader)
+    signals.generator_init.connect(_forget_replaced_readers)
     signals.get_generators.connect(_add_generators)
     signals.article_generator_pretaxonomy.connect(_order_articles)

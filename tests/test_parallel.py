@@ -36,6 +36,16 @@ def test_every_file_has_exactly_one_shard() -> None:
             assert sum(parallel.owns(name, k, shards) for k in range(shards)) == 1
 
 
+def test_every_shared_out_part_has_exactly_one_shard(tmp_path) -> None:
+    for shards in (1, 2, 3):
+        writers = [parallel.ShardWriter(str(tmp_path), {}, shard, shards) for shard in range(shards)]
+        for part in range(5):
+            assert sum(parallel.takes(writer, part) for writer in writers) == 1
+        # A generator that writes all its files in one shard takes every part there.
+        writers[-1].sharding = False
+        assert all(parallel.takes(writers[-1], part) for part in range(5))
+
+
 def test_demo_portal_sharded_is_byte_identical_to_serial(tmp_path, monkeypatch) -> None:
     # The demo has events, tags, members and avatars: feeds, calendars and profiles are split by file too.
     root = copy_demo(tmp_path / "demo")

@@ -1,8 +1,9 @@
 """Rendering on every core: Pelican runs once per shard, each shard writing its own share of the pages.
 
 Every output file belongs to exactly one shard (an article or page by a stable hash of its name, as
-are the files of Agora's generators that mark themselves `shards_by_file`; the files of any other
-generator by that generator's owner shard), so the output does not depend
+are the files of Agora's generators that mark themselves `shards_by_file`, which may also share out
+fixed parts instead, see `takes`; the files of any other generator by that generator's owner shard),
+so the output does not depend
 on how many shards ran or in which order they finished. Shard 0 runs in this process; the others
 are forked after the site graph is loaded (nothing is read twice). Finalisation hooks (the search
 index, the sitemap) run once, in shard 0, after every shard has written.
@@ -74,6 +75,12 @@ class ShardWriter(Writer):
 def writes(writer: Writer, name: str) -> bool:
     """Whether `writer` is to write output file `name`: always, unless it is one shard of several."""
     return not isinstance(writer, ShardWriter) or writer.owns(name)
+
+
+def takes(writer: Writer, part: int) -> bool:
+    """Whether `writer` is to write the files of part number `part` of a generator's fixed list of parts
+    (the parts go round the shards): for files that share work which splitting by name would repeat."""
+    return not isinstance(writer, ShardWriter) or not writer.sharding or part % writer.shards == writer.shard
 
 
 class _ReusingFile(io.StringIO):

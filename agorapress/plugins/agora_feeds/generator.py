@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from ...engine.parallel import writes
+from ...engine.parallel import takes, writes
 from ...outputs.feeds import FEEDS_DIR, Catalogue, FeedRenderer
 from ...outputs.jsonfeed import JsonFeedRenderer
 from ...outputs.opml import Outline, render_opml
@@ -27,7 +27,9 @@ def write_bytes(output: Path, name: str, data: bytes) -> None:
 class FeedsGenerator(Generator):
     """Writes feeds/: Atom, RSS and JSON Feed for the portal, each section, tag, language and member."""
 
-    shards_by_file = True  # a feed's three forms are made together, in the shard that owns its Atom file
+    # The formats go round the shards (Atom in one, RSS in the next...): an entry is in many feeds, and
+    # each of its formats is then serialised in one process only.
+    shards_by_file = True
 
     def generate_output(self, writer) -> None:
         discovery = self.settings["JINJA_GLOBALS"]["discovery"]
@@ -48,11 +50,10 @@ class FeedsGenerator(Generator):
         xml, json = FeedRenderer(), JsonFeedRenderer()
         renderers = {"atom": lambda feed: xml.render(feed, "atom"), "rss": lambda feed: xml.render(feed, "rss"),
                      "json": json.render}
-        for spec in catalogue.specs:
-            if not writes(writer, spec.path("atom")):
-                continue
+        mine = [(form, render) for part, (form, render) in enumerate(renderers.items()) if takes(writer, part)]
+        for spec in catalogue.specs if mine else ():
             feed = catalogue.feed(spec, content_of)
-            for form, render in renderers.items():
+            for form, render in mine:
                 write_bytes(output, spec.path(form), render(feed))
         outlines = [Outline(spec.name, catalogue.absolute(spec.path("atom")), catalogue.absolute(spec.page))
                     for spec in catalogue.of_kind("contributor")]

@@ -244,3 +244,19 @@ def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["en", "fr"]  # Pagefind lists them in hash-map order; Agora sorts them
     assert first == second
+
+
+def test_search_index_holds_the_items_and_profiles_and_nothing_else(site: Path) -> None:
+    marked = [p for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert any(p.parent.parent.name == "contributors" for p in marked)  # profiles are searchable too
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(language["page_count"] for language in entry["languages"].values()) == len(marked)
+
+
+def test_pagefind_reads_only_the_folders_of_searchable_pages() -> None:
+    from agorapress.plugins.agora_search.index import folders_glob
+
+    assert folders_glob(["articles/a/index.html", "contributors/ana/index.html", "articles/b/index.html"]) \
+        == "{articles,contributors}/**/*.html"
+    assert folders_glob(["about/index.html"]) == "about/**/*.html"
+    assert folders_glob(["index.html", "articles/a/index.html"]) == "**/*.html"  # a page at the root: everything

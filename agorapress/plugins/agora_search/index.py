@@ -2,9 +2,10 @@
 
 Only pages that are content are indexed (items and member profiles), so a search never lands on a
 tag list or an archive that merely repeats titles: their <main> carries `data-pagefind-body`, and
-once any page does, Pagefind skips the pages that do not. (A glob naming each page stops working
-past some 10,000 pages.) Each page is indexed in the language of its <html lang>, with that
-language's stemming.
+once any page does, Pagefind skips the pages that do not. Pagefind reads only the folders that hold
+such pages (a glob naming each page stops working past some 10,000 pages), not the tag lists,
+archives and feeds pages it would parse to skip. Each page is indexed in the language of its
+<html lang>, with that language's stemming.
 """
 
 from __future__ import annotations
@@ -62,10 +63,10 @@ class Searchable:
 class Indexing:
     """Pagefind running over the written pages while the build goes on; `finish()` waits for it."""
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, files: list[str]):
         self.output = output
         # Settings in a pagefind.json in the folder Pagefind runs in: nothing of the portal on a command line.
-        settings = {"site": str(output), "glob": "**/*.html", "output_subdir": BUNDLE_DIR,
+        settings = {"site": str(output), "glob": folders_glob(files), "output_subdir": BUNDLE_DIR,
                     "exclude_selectors": list(EXCLUDED)}
         self.folder = tempfile.TemporaryDirectory(prefix="agora-pagefind-")
         Path(self.folder.name, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
@@ -88,7 +89,15 @@ def start_index(output: Path, files: list[str]) -> Indexing | None:
     """Start indexing the `files` already written in `output`; None when there is nothing to search yet."""
     if not any((output / name).is_file() for name in files):
         return None  # the search page says the index is missing
-    return Indexing(output)
+    return Indexing(output, files)
+
+
+def folders_glob(files: list[str]) -> str:
+    """The Pagefind glob of the HTML files in the top folders of `files` ("articles/x/index.html"...)."""
+    if not files or any("/" not in name for name in files):
+        return "**/*.html"
+    folders = sorted({name.split("/", 1)[0] for name in files})
+    return f"{folders[0]}/**/*.html" if len(folders) == 1 else "{" + ",".join(folders) + "}/**/*.html"
 
 
 def _sort_entry(path: Path) -> None:

@@ -73,19 +73,54 @@ def calendar_events(graph: SiteGraph, items: list[Item] | None = None) -> list[C
 
 def site_calendar(graph: SiteGraph) -> bytes:
     """events/calendar.ics: every published event of the portal, to subscribe to."""
-    site = graph.config.site
-    site_url = _site_url(graph)
-    calendar = _calendar(graph, site.title, site.description, site_url, urljoin(site_url, CALENDAR_FILE))
-    calendar.add("X-WR-TIMEZONE", site.timezone)
-    return _render(calendar, calendar_events(graph), graph)
+    return Calendars(graph).site()
 
 
 def event_calendar(graph: SiteGraph, item: Item) -> bytes:
     """events/<slug>/event.ics: one event, to add to one's own calendar."""
-    site_url = _site_url(graph)
-    page = urljoin(site_url, item.url)
-    calendar = _calendar(graph, item.meta.title, None, page, urljoin(page, EVENT_FILE))
-    return _render(calendar, calendar_events(graph, [item]), graph)
+    return Calendars(graph).event(item)
+
+
+class Calendars:
+    """The calendars of one build. An event is in its own file and in the portal's, and every file of a
+    zone holds the same VTIMEZONE: each component is serialised once and its lines reused, which is byte
+    for byte what icalendar writes for the whole calendar (a calendar's lines are its own properties, then
+    each component's lines in order)."""
+
+    def __init__(self, graph: SiteGraph):
+        self.graph = graph
+        language = graph.config.site.language.split("-")[0]
+        self.words = _WORDS.get(language, _WORDS["en"])
+        self._events: dict[str, bytes] = {}
+
+    def site(self) -> bytes:
+        graph = self.graph
+        site = graph.config.site
+        site_url = _site_url(graph)
+        calendar = _calendar(graph, site.title, site.description, site_url, urljoin(site_url, CALENDAR_FILE))
+        calendar.add("X-WR-TIMEZONE", site.timezone)
+        return self._render(calendar, calendar_events(graph))
+
+    def event(self, item: Item) -> bytes:
+        graph = self.graph
+        page = urljoin(_site_url(graph), item.url)
+        calendar = _calendar(graph, item.meta.title, None, page, urljoin(page, EVENT_FILE))
+        return self._render(calendar, calendar_events(graph, [item]))
+
+    def _render(self, calendar: Calendar, events: list[CalendarEvent]) -> bytes:
+        head = calendar.to_ical()
+        if not head.endswith(_END):
+            raise AssertionError("icalendar no longer ends a calendar with END:VCALENDAR")
+        parts = [_zone_lines(*span) for span in _zones(events, self.graph)]
+        for event in events:
+            lines = self._events.get(event.item.relpath)
+            if lines is None:
+                lines = self._events[event.item.relpath] = _vevent(event, self.graph, self.words).to_ical()
+            parts.append(lines)
+        return head[:-len(_END)] + b"".join(parts) + _END
+
+
+_END = b"END:VCALENDAR\r\n"
 
 
 def text(value: str) -> str:
@@ -117,19 +152,9 @@ def _calendar(graph: SiteGraph, name: str, description: str | None, url: str, so
     return calendar
 
 
-def _render(calendar: Calendar, events: list[CalendarEvent], graph: SiteGraph) -> bytes:
-    for zone in _zones(events, graph):
-        calendar.add_component(zone)
-    language = graph.config.site.language.split("-")[0]
-    words = _WORDS.get(language, _WORDS["en"])
-    for event in events:
-        calendar.add_component(_vevent(event, graph, words))
-    return calendar.to_ical()
-
-
-def _zones(events: list[CalendarEvent], graph: SiteGraph) -> list[Timezone]:
+def _zones(events: list[CalendarEvent], graph: SiteGraph) -> list[tuple[str, int, int]]:
     """A VTIMEZONE for every zone a timed event uses (the portal's alone when there is none, so the file
-    still holds a component as RFC 5545 wants), over the years the events name."""
+    still holds a component as RFC 5545 wants), over the years the events name: (zone, first, last year)."""
     years: dict[str, list[int]] = {}
     for event in events:
         timing = event.timing
@@ -142,14 +167,15 @@ def _zones(events: list[CalendarEvent], graph: SiteGraph) -> list[Timezone]:
         years.setdefault(timing.zone.key, []).extend(named)
     if not events:
         year = graph.now.year
-        return [_zone(graph.tz.key, year, year + 1)]
-    return [_zone(key, min(named), max(named) + ZONE_YEARS_AHEAD) for key, named in sorted(years.items()) if key != "UTC"]
+        return [(graph.tz.key, year, year + 1)]
+    return [(key, min(named), max(named) + ZONE_YEARS_AHEAD) for key, named in sorted(years.items()) if key != "UTC"]
 
 
 @functools.cache
-def _zone(key: str, first_year: int, last_year: int) -> Timezone:
-    # Built once per zone and span: every event calendar of a portal shares the same few (never mutated).
-    return Timezone.from_tzid(key, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+def _zone_lines(key: str, first_year: int, last_year: int) -> bytes:
+    # Serialised once per zone and span: every event calendar of a portal holds the same few.
+    zone = Timezone.from_tzid(key, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    return zone.to_ical()
 
 
 def _vevent(event: CalendarEvent, graph: SiteGraph, words: dict[str, str]) -> Event:

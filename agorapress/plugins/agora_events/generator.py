@@ -8,7 +8,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from ...engine.parallel import writes
-from ...outputs.calendar import CALENDAR_FILE, EVENT_FILE, event_calendar, site_calendar
+from ...outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
 
 
 class CalendarsGenerator(Generator):
@@ -19,11 +19,12 @@ class CalendarsGenerator(Generator):
     def generate_output(self, writer) -> None:
         graph = self.settings["AGORA_PORTAL"].graph
         output = Path(self.output_path)
+        calendars = Calendars(graph)
         if writes(writer, CALENDAR_FILE):
-            _write(output / CALENDAR_FILE, site_calendar(graph))
+            _write(output / CALENDAR_FILE, calendars.site())
         for item in graph.published("events"):
             if writes(writer, item.url + EVENT_FILE):
-                _write(output / item.url / EVENT_FILE, event_calendar(graph, item))
+                _write(output / item.url / EVENT_FILE, calendars.event(item))
 
 
 def _write(path: Path, data: bytes) -> None:

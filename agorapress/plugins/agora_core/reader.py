@@ -33,6 +33,9 @@ class AgoraReader(BaseReader):
             "item": item,
             "lang": meta.lang or portal.config.site.language,
             "summary": html.escape(meta.summary or shorten(item.first_paragraph)),
+            # The site graph decides every address; Pelican would otherwise format it again on every access.
+            "url": item.url,
+            "save_as": f"{item.url}index.html",
         }
         when = graph.date_of(item)
         if when is not None:

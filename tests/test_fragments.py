@@ -41,3 +41,33 @@ def test_a_pure_partial_renders_once_per_values_and_the_same_bytes(monkeypatch) 
     # An include by a computed name cannot be known in advance: never memoised, still right.
     assert memo.get_template("dynamic.html").render(entry=a) == "<i>ana</i>"
     assert fragments._free_variables(memo, "dynamic.html", set()) is None
+
+
+def test_a_partial_that_does_not_name_the_page_content_is_kept_per_page_language(monkeypatch) -> None:
+    from agorapress.engine.view import page_language
+
+    monkeypatch.setattr(fragments, "PURE_PARTIALS", frozenset({"header.html", "named.html"}))
+    templates = {"page.html": "{% include 'header.html' %}|{% include 'named.html' %}",
+                 "header.html": "<header lang='{{ language()|counted }}'>{{ SITEURL }}</header>",
+                 "named.html": "{{ article.title|counted }}"}
+
+    def env(memo: bool, calls: list[str]) -> jinja2.Environment:
+        environment = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True)
+        environment.filters["counted"] = lambda value: calls.append(value) or value
+        environment.globals["language"] = jinja2.pass_context(lambda context: page_language(context, "fr"))
+        if memo:
+            fragments.install(environment)
+        return environment
+
+    articles = [SimpleNamespace(title="One", lang="en"), SimpleNamespace(title="Two", lang="en"),
+                SimpleNamespace(title="Trois", lang=None), SimpleNamespace(title="Quatre", lang="fr")]
+    plain_calls: list[str] = []
+    memo_calls: list[str] = []
+    plain, memo = env(False, plain_calls), env(True, memo_calls)
+    for article in articles:
+        page = dict(article=article, SITEURL="..")
+        assert memo.get_template("page.html").render(page) == plain.get_template("page.html").render(page)
+    # The header once per language the pages have (an item with no lang gets the portal's, "fr", once more:
+    # the key is what the item says, never wrong, at worst one render too many); the partial that names
+    # `article` once per article.
+    assert memo_calls == ["en", "One", "Two", "fr", "Trois", "fr", "Quatre"]

@@ -4,8 +4,10 @@ A listed partial (`PURE_PARTIALS`) must be a function of the variables it names 
 is then kept per value of each variable it (or a partial it includes) reads, and reused. Strings, numbers
 and None are compared by value and type, anything else by identity (the object is kept alive with the
 entry, so its id is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a
-tag page and on a section page are two entries. A partial that includes one by a computed name, or that
-cannot be parsed again, is never memoised.
+tag page and on a section page are two entries. The page's `article` or `page` is read behind the
+template's back only for the page's language (view.page_language): a partial that does not name them is
+kept per language, so the site header is rendered once per depth and language, not once per page. A
+partial that includes one by a computed name, or that cannot be parsed again, is never memoised.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from jinja2 import meta
 from .view import CONTENT_VARIABLES
 
 #: Partials of the shipped theme that read only the variables they name (checked by the byte-identity tests).
-PURE_PARTIALS = frozenset({"partials/card.html"})
+PURE_PARTIALS = frozenset({"partials/card.html", "partials/site_header.html", "partials/site_footer.html"})
 #: Read by Pelican's content objects behind the templates' back (links in a summary follow the page's depth),
 #: by the i18n extension's `_()` when a build puts translations in the context, and by the page-language
 #: lookups (`_()`, `agora.date`, `agora.language`: view.page_language reads the page's `article` or `page`).
-_ALWAYS = ("SITEURL", "localsiteurl", "gettext", "ngettext", "pgettext", "npgettext", *CONTENT_VARIABLES)
+_ALWAYS = ("SITEURL", "localsiteurl", "gettext", "ngettext", "pgettext", "npgettext")
 _BY_VALUE = (str, int, float, bool, type(None))
 
 
@@ -36,7 +38,10 @@ class FragmentTemplate(jinja2.Template):
         if template.name in PURE_PARTIALS:
             names = _free_variables(environment, template.name, set())
             if names is not None:
-                template.root_render_func = _memoised(template.root_render_func, tuple(dict.fromkeys([*sorted(names), *_ALWAYS])))
+                # A partial that names the page's content is kept per content object; any other per language.
+                by_language = tuple(name for name in CONTENT_VARIABLES if name not in names)
+                template.root_render_func = _memoised(template.root_render_func,
+                                                      tuple(dict.fromkeys([*sorted(names), *_ALWAYS])), by_language)
         return template
 
 
@@ -64,11 +69,13 @@ def _free_variables(env: jinja2.Environment, name: str, seen: set[str]) -> set[s
     return names
 
 
-def _memoised(render: Callable, names: tuple[str, ...]) -> Callable:
+def _memoised(render: Callable, names: tuple[str, ...], by_language: tuple[str, ...]) -> Callable:
     cache: dict[tuple, tuple[str, list[Any]]] = {}
 
     def root(context) -> Iterator[str]:
         values = [context.resolve_or_missing(name) for name in names]
+        # What page_language reads of the content objects the partial does not name itself.
+        values += [getattr(context.get(name), "lang", None) for name in by_language]
         key = tuple((type(v), v) if isinstance(v, _BY_VALUE) else (type(v), id(v)) for v in values)
         hit = cache.get(key)
         if hit is None:

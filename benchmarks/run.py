@@ -4,7 +4,13 @@
 
 Each build runs in its own process; wall time is the median of --runs runs and peak memory is that
 process's maximum resident set size. Scenarios: a full build from scratch (no cache, no output), a
-rebuild with nothing changed, and a rebuild after editing one item.
+rebuild with nothing changed, and a rebuild after editing one item. The tools take turns within each
+run, so a machine that slows down or speeds up during the benchmark weighs on all of them alike.
+
+Agora's build includes a Pagefind search index, which neither stock Pelican nor Hugo builds: "Hugo +
+Pagefind" (Hugo, then Pagefind over its output, as a Hugo site with search is built) is the reference
+with the same work. CPU seconds (user + system, the build's processes together) show how much of the
+machine each build takes.
 """
 
 from __future__ import annotations
@@ -37,8 +43,8 @@ def hugo_binary() -> str | None:
         return shutil.which(HUGO_ENV_BINARY)
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one process."""
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) and CPU seconds of one process (with the children it waited for)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -46,7 +52,16 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{proc.stderr.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
+def pagefind_binary() -> str | None:
+    try:
+        from pagefind.service import get_executable  # noqa: PLC0415
+    except ImportError:
+        return None
+    found = get_executable()
+    return str(found) if found else None
 
 
 def tools(work: Path) -> dict[str, dict]:
@@ -60,6 +75,12 @@ def tools(work: Path) -> dict[str, dict]:
     if hugo:
         found["hugo"] = {"root": work / "hugo", "cmd": [hugo, "--quiet", "-d", "output"], "clean": ["output", "resources"],
                          "edit": "content/articles"}
+        pagefind = pagefind_binary()
+        if pagefind:
+            # The same Hugo site, then its search index, as a Hugo site with search is built.
+            script = f'"{hugo}" --quiet -d output && "{pagefind}" --site output --output-subdir pagefind --silent'
+            found["hugo+pagefind"] = {"root": work / "hugo", "cmd": ["sh", "-c", script], "clean": ["output", "resources"],
+                                      "edit": "content/articles"}
     return found
 
 
@@ -73,37 +94,50 @@ def measure(size: int, runs: int, work: Path) -> dict[str, dict[str, tuple[float
     corpus.write_agora(work / "agora", size)
     corpus.write_pelican(work / "pelican", size)
     corpus.write_hugo(work / "hugo", size)
-    results: dict[str, dict[str, tuple[float, int]]] = {}
-    for name, tool in tools(work).items():
-        root = tool["root"]
-        scenario: dict[str, list[tuple[float, int]]] = {"full": [], "no-change": [], "one-edit": []}
-        for round_ in range(runs):
+    found = tools(work)
+    scenarios: dict[str, dict[str, list[tuple[float, int, float]]]] = {
+        name: {"full": [], "no-change": [], "one-edit": []} for name in found}
+    for round_ in range(runs):
+        # The tools take turns in each round: a machine whose speed drifts weighs on all of them alike.
+        for name, tool in found.items():
+            root, scenario = tool["root"], scenarios[name]
             for stale in tool["clean"]:
                 shutil.rmtree(root / stale, ignore_errors=True)
             scenario["full"].append(timed(tool["cmd"], root))
             scenario["no-change"].append(timed(tool["cmd"], root))
             edit_one(root, tool["edit"], round_)
             scenario["one-edit"].append(timed(tool["cmd"], root))
+    results: dict[str, dict[str, tuple[float, int, float]]] = {}
+    for name, scenario in scenarios.items():
         results[name] = {
-            key: (statistics.median(t for t, _ in values), max(m for _, m in values)) for key, values in scenario.items()
+            key: (statistics.median(t for t, _, _ in values), max(m for _, m, _ in values),
+                  statistics.median(c for _, _, c in values))
+            for key, values in scenario.items()
         }
-        print(f"  {name:8} " + "  ".join(f"{k}={v[0]:.2f}s" for k, v in results[name].items()), file=sys.stderr, flush=True)
+        print(f"  {name:14} " + "  ".join(f"{k}={v[0]:.2f}s" for k, v in results[name].items()), file=sys.stderr, flush=True)
     return results
 
 
 def table(all_results: dict[int, dict]) -> str:
-    lines = ["| items | scenario | Agora (s) | Pelican (s) | Hugo (s) | Agora / Pelican | Agora / Hugo | Agora peak MiB | Pelican peak MiB |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| items | scenario | Agora (s) | Pelican (s) | Hugo (s) | Hugo + Pagefind (s) | Agora / Pelican | Agora / Hugo "
+             "| Agora / (Hugo + Pagefind) | Agora peak MiB | Pelican peak MiB | Agora CPU s | Pelican CPU s |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def seconds(value) -> str:
+        return f"{value[0]:.2f}" if value else "–"
+
+    def ratio(value, reference) -> str:
+        return f"{value[0] / reference[0]:.2f}" if reference else "–"
+
     for size, results in all_results.items():
         for scenario in ("full", "no-change", "one-edit"):
             agora, pelican = results["agora"][scenario], results["pelican"][scenario]
             hugo = results.get("hugo", {}).get(scenario)
+            searched = results.get("hugo+pagefind", {}).get(scenario)
             lines.append(
-                f"| {size} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | {hugo[0]:.2f} | {agora[0] / pelican[0]:.2f} | "
-                f"{agora[0] / hugo[0]:.2f} | {agora[1] / 1024:.0f} | {pelican[1] / 1024:.0f} |"
-                if hugo else
-                f"| {size} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | – | {agora[0] / pelican[0]:.2f} | – | "
-                f"{agora[1] / 1024:.0f} | {pelican[1] / 1024:.0f} |"
+                f"| {size} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | {seconds(hugo)} | {seconds(searched)} | "
+                f"{ratio(agora, pelican)} | {ratio(agora, hugo)} | {ratio(agora, searched)} | "
+                f"{agora[1] / 1024:.0f} | {pelican[1] / 1024:.0f} | {agora[2]:.1f} | {pelican[2]:.1f} |"
             )
     return "\n".join(lines)
 

@@ -1,0 +1,25 @@
+"""The benchmark command runs end to end on a tiny corpus and prints its table (timings are not asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_command_builds_every_tool_and_prints_the_table() -> None:
+    pytest.importorskip("markdown", reason="stock Pelican reads the corpus with Python-Markdown: pip install -e '.[bench]'")
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "40", "--runs", "1"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split("|")[1:-1] for line in result.stdout.splitlines() if line.startswith("| 40 |")]
+    assert [cells[1].strip() for cells in rows] == ["full", "no-change", "one-edit"]
+    for cells in rows:
+        agora, pelican = float(cells[2]), float(cells[3])
+        assert agora > 0 and pelican > 0
+        assert float(cells[6]) == pytest.approx(agora / pelican, rel=0.05, abs=0.02)  # the ratio of the same run's (unrounded) figures
+        assert float(cells[11]) > 0  # CPU seconds of Agora's processes

@@ -71,3 +71,19 @@ def test_a_partial_that_does_not_name_the_page_content_is_kept_per_page_language
     # the key is what the item says, never wrong, at worst one render too many); the partial that names
     # `article` once per article.
     assert memo_calls == ["en", "One", "Two", "fr", "Trois", "fr", "Quatre"]
+
+
+def test_a_list_is_compared_by_its_elements(monkeypatch) -> None:
+    # `agora serve` swaps an edited page into the same list: the footer that lists the pages must follow.
+    monkeypatch.setattr(fragments, "PURE_PARTIALS", frozenset({"footer.html"}))
+    templates = {"footer.html": "{% for p in pages %}{{ p.title|counted }};{% endfor %}"}
+    calls: list[str] = []
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True)
+    env.filters["counted"] = lambda value: calls.append(value) or value
+    fragments.install(env)
+    pages = [SimpleNamespace(title="About"), SimpleNamespace(title="Join")]
+    assert env.get_template("footer.html").render(pages=pages) == "About;Join;"
+    assert env.get_template("footer.html").render(pages=pages) == "About;Join;"
+    pages[0] = SimpleNamespace(title="About us")
+    assert env.get_template("footer.html").render(pages=pages) == "About us;Join;"
+    assert calls == ["About", "Join", "About us", "Join"]

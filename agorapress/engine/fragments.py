@@ -2,8 +2,8 @@
 
 A listed partial (`PURE_PARTIALS`) must be a function of the variables it names and nothing else: its HTML
 is then kept per value of each variable it (or a partial it includes) reads, and reused. Strings, numbers
-and None are compared by value and type, anything else by identity (the object is kept alive with the
-entry, so its id is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a
+and None are compared by value and type, lists by the identity of the list and of each element, anything
+else by identity (the object is kept alive with the entry, so its id is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a
 tag page and on a section page are two entries. The page's `article` or `page` is read behind the
 template's back only for the page's language (view.page_language): a partial that does not name them is
 kept per language, so the site header is rendered once per depth and language, not once per page. A
@@ -76,10 +76,21 @@ def _memoised(render: Callable, names: tuple[str, ...], by_language: tuple[str, 
         values = [context.resolve_or_missing(name) for name in names]
         # What page_language reads of the content objects the partial does not name itself.
         values += [getattr(context.get(name), "lang", None) for name in by_language]
-        key = tuple((type(v), v) if isinstance(v, _BY_VALUE) else (type(v), id(v)) for v in values)
+        key = tuple(_key(v) for v in values)
         hit = cache.get(key)
         if hit is None:
-            hit = cache[key] = ("".join(render(context)), values)  # values: keeps the objects behind the ids alive
+            # Keeps the objects behind the ids alive (a list's elements too), so no id is reused while cached.
+            kept = [tuple(v) if isinstance(v, (list, tuple)) else v for v in values]
+            hit = cache[key] = ("".join(render(context)), kept)
         yield hit[0]
 
     return root
+
+
+def _key(value: Any) -> tuple:
+    if isinstance(value, _BY_VALUE):
+        return type(value), value
+    if isinstance(value, (list, tuple)):
+        # By its elements: `agora serve` swaps an edited item into the same list (the footer's `pages`).
+        return type(value), id(value), tuple(map(id, value))
+    return type(value), id(value)

@@ -79,8 +79,11 @@ def writes(writer: Writer, name: str) -> bool:
 
 def takes(writer: Writer, part: int) -> bool:
     """Whether `writer` is to write the files of part number `part` of a generator's fixed list of parts
-    (the parts go round the shards): for files that share work which splitting by name would repeat."""
-    return not isinstance(writer, ShardWriter) or not writer.sharding or part % writer.shards == writer.shard
+    (the parts go round the shards, from the last one: shard 0 also finishes the build, with the search
+    index and the sitemap): for files that share work which splitting by name would repeat."""
+    if not isinstance(writer, ShardWriter) or not writer.sharding:
+        return True
+    return writer.shards - 1 - part % writer.shards == writer.shard
 
 
 class _ReusingFile(io.StringIO):

@@ -34,8 +34,9 @@ class AgoraReader(BaseReader):
             "lang": meta.lang or portal.config.site.language,
             "summary": html.escape(meta.summary or shorten(item.first_paragraph)),
             # The site graph decides every address; Pelican would otherwise format it again on every access.
+            # (Not save_as: Pelican writes a file with an overridden save_as as one that may overwrite
+            # another, which bypasses the reuse of unchanged files.)
             "url": item.url,
-            "save_as": f"{item.url}index.html",
         }
         when = graph.date_of(item)
         if when is not None:

@@ -87,3 +87,18 @@ def test_a_list_is_compared_by_its_elements(monkeypatch) -> None:
     pages[0] = SimpleNamespace(title="About us")
     assert env.get_template("footer.html").render(pages=pages) == "About us;Join;"
     assert calls == ["About", "Join", "About us", "Join"]
+
+
+def test_a_dict_literal_of_plain_values_is_compared_by_value(monkeypatch) -> None:
+    # The byline makes {"handle": ...} anew on every page: its avatars are still rendered once per member.
+    monkeypatch.setattr(fragments, "PURE_PARTIALS", frozenset({"avatar.html"}))
+    templates = {"byline.html": "{% for h in handles %}{% with person = {'handle': h} %}{% include 'avatar.html' %}"
+                                "{% endwith %}{% endfor %}",
+                 "avatar.html": "[{{ person.handle|counted }}]"}
+    calls: list[str] = []
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True)
+    env.filters["counted"] = lambda value: calls.append(value) or value
+    fragments.install(env)
+    for handles in (["ana", "bob"], ["bob"], ["ana", "chloe"]):
+        assert env.get_template("byline.html").render(handles=handles) == "".join(f"[{h}]" for h in handles)
+    assert calls == ["ana", "bob", "chloe"]

@@ -2,8 +2,8 @@
 
 A listed partial (`PURE_PARTIALS`) must be a function of the variables it names and nothing else: its HTML
 is then kept per value of each variable it (or a partial it includes) reads, and reused. Strings, numbers
-and None are compared by value and type, lists by the identity of the list and of each element, anything
-else by identity (the object is kept alive with the entry, so its id is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a
+and None are compared by value and type, lists by the identity of the list and of each element, a dict
+of such values by value, anything else by identity (the object is kept alive with the entry, so its id is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a
 tag page and on a section page are two entries. The page's `article` or `page` is read behind the
 template's back only for the page's language (view.page_language): a partial that does not name them is
 kept per language, so the site header is rendered once per depth and language, not once per page. A
@@ -21,7 +21,8 @@ from jinja2 import meta
 from .view import CONTENT_VARIABLES
 
 #: Partials of the shipped theme that read only the variables they name (checked by the byte-identity tests).
-PURE_PARTIALS = frozenset({"partials/card.html", "partials/site_header.html", "partials/site_footer.html"})
+PURE_PARTIALS = frozenset({"partials/card.html", "partials/site_header.html", "partials/site_footer.html",
+                           "partials/avatar.html"})
 #: Read by Pelican's content objects behind the templates' back (links in a summary follow the page's depth),
 #: by the i18n extension's `_()` when a build puts translations in the context, and by the page-language
 #: lookups (`_()`, `agora.date`, `agora.language`: view.page_language reads the page's `article` or `page`).
@@ -93,4 +94,7 @@ def _key(value: Any) -> tuple:
     if isinstance(value, (list, tuple)):
         # By its elements: `agora serve` swaps an edited item into the same list (the footer's `pages`).
         return type(value), id(value), tuple(map(id, value))
+    if isinstance(value, dict) and all(isinstance(v, _BY_VALUE) for v in value.values()):
+        # A literal made in the template, like the byline's {"handle": ...}: new on every page, same value.
+        return type(value), tuple(sorted((str(k), type(v), v) for k, v in value.items()))
     return type(value), id(value)

@@ -7,6 +7,10 @@ process's maximum resident set size. Scenarios: a full build from scratch (no ca
 rebuild with nothing changed, and a rebuild after editing one item. The tools take turns within each
 run, so a machine that slows down or speeds up during the benchmark weighs on all of them alike.
 
+Then, on Agora's corpus made a Git repository, the pull-request gate: `agora check --pr-author …
+--base …` on a pull request of three new articles by one member, with the cache the builds left and
+with no cache at all.
+
 Agora's build includes a Pagefind search index, which neither stock Pelican nor Hugo builds: "Hugo +
 Pagefind" (Hugo, then Pagefind over its output, as a Hugo site with search is built) is the reference
 with the same work. CPU seconds (user + system, the build's processes together) show how much of the
@@ -115,7 +119,49 @@ def measure(size: int, runs: int, work: Path) -> dict[str, dict[str, tuple[float
             for key, values in scenario.items()
         }
         print(f"  {name:14} " + "  ".join(f"{k}={v[0]:.2f}s" for k, v in results[name].items()), file=sys.stderr, flush=True)
+    results["pr-check"] = measure_pr_check(found["agora"]["root"], runs)
+    print(f"  pr-check       warm={results['pr-check']['warm']:.2f}s  cold={results['pr-check']['cold']:.2f}s",
+          file=sys.stderr, flush=True)
     return results
+
+
+PR_FILES = 3
+
+
+def measure_pr_check(root: Path, runs: int) -> dict[str, float]:
+    """Seconds of `agora check --pr-author … --base …` on three new articles by one member (medians)."""
+    git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    (root / ".gitignore").write_text(".agora-cache/\noutput/\n", encoding="utf-8")
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "base"], cwd=root, check=True)
+    handle = sorted((root / "content" / "contributors").glob("*.md"))[0].stem
+    model = sorted((root / "content" / "articles").glob("*.md"))[0].read_text(encoding="utf-8")
+    body = model.split("\n---\n", 1)[1]
+    for n in range(PR_FILES):
+        (root / "content" / "articles" / f"pr-{n}.md").write_text(
+            f'---\ntitle: "Proposition {n}"\ndate: 2026-11-20\nauthors: [{handle}]\ntags: [sujet-001]\n---\n{body}',
+            encoding="utf-8")
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "pull request"], cwd=root, check=True)
+    check = [sys.executable, "-m", "agorapress.cli", "check", "--now", "2026-11-22T12:00:00+01:00",
+             "--pr-author", f"gh-{handle}", "--base", "HEAD~1"]
+    warm, cold = [], []
+    for _ in range(runs):
+        warm.append(timed(check, root)[0])
+    for _ in range(runs):
+        shutil.rmtree(root / ".agora-cache", ignore_errors=True)
+        cold.append(timed(check, root)[0])
+    return {"warm": statistics.median(warm), "cold": statistics.median(cold)}
+
+
+def pr_table(all_results: dict[int, dict]) -> str:
+    lines = [f"| items | PR check of {PR_FILES} new articles, cache of the last build (s) | the same, no cache (s) |",
+             "|---:|---:|---:|"]
+    for size, results in all_results.items():
+        pr = results["pr-check"]
+        lines.append(f"| {size} | {pr['warm']:.2f} | {pr['cold']:.2f} |")
+    return "\n".join(lines)
 
 
 def table(all_results: dict[int, dict]) -> str:
@@ -153,6 +199,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"agora-bench-{size}-") as tmp:
             all_results[size] = measure(size, args.runs, Path(tmp))
     print(table(all_results))
+    print()
+    print(pr_table(all_results))
 
 
 if __name__ == "__main__":

@@ -136,3 +136,12 @@ def test_builds_without_python_markdown_installed(portal, tmp_path: Path) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     assert "markdown" not in (result.stdout + result.stderr).lower().replace("content/", "")
     assert (out / "articles/hello/index.html").is_file()
+
+
+def test_listings_test_membership_by_identity_in_one_lookup() -> None:
+    from agorapress.plugins.agora_core import _Members
+
+    a, b, c = object(), object(), object()
+    members = _Members([a, b])
+    assert a in members and b in members and c not in members
+    assert list(members) == [a, b] and len(members) == 2 and members[1:] == [b]  # still the list Pelican made

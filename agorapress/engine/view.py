@@ -242,12 +242,17 @@ class TemplateView:
 
     def event_next(self, event: Item) -> Occurrence | None:
         """The occurrence that is on or comes next, if any."""
-        return next((o for o in self.event_occurrences(event) if o.end.timestamp() > self.now.timestamp()), None)
+        now = self.now.timestamp()
+        return self._cached("next", event,
+                            lambda: next((o for o in self.event_occurrences(event) if o.end.timestamp() > now), None))
 
     def event_occurrence(self, event: Item) -> Occurrence:
         """The occurrence pages show: the one on or next, else the last one."""
-        over = [o for o in self.event_occurrences(event) if o.end.timestamp() <= self.now.timestamp()]
-        return self.event_next(event) or (over[-1] if over else self.event_timing(event).first)
+        def shown() -> Occurrence:
+            over = [o for o in self.event_occurrences(event) if o.end.timestamp() <= self.now.timestamp()]
+            return self.event_next(event) or (over[-1] if over else self.event_timing(event).first)
+
+        return self._cached("occurrence", event, shown)
 
     def event_dates(self, event: Item, limit: int = 6) -> list[Occurrence]:
         """The next occurrences of a recurring event (the one on included)."""

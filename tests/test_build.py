@@ -145,3 +145,19 @@ def test_listings_test_membership_by_identity_in_one_lookup() -> None:
     members = _Members([a, b])
     assert a in members and b in members and c not in members
     assert list(members) == [a, b] and len(members) == 2 and members[1:] == [b]  # still the list Pelican made
+
+
+def test_join_url_is_urljoin() -> None:
+    import random
+    from urllib.parse import urljoin
+
+    from agorapress.text import join_url
+
+    bases = ["https://example.org/bench/", "https://example.org/", "http://a.b/c/d/", "https://e.org/x",
+             "https://e.org/?x=/", "https://e.org/#/"]
+    pieces = ["a", "b", "/", ".", "..", "-", "_", "%20", ":", "?", "#", "~", "é", " ", "\\", "//", "index.html", "1"]
+    rng = random.Random(7)
+    for _ in range(20000):
+        url = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        for base in bases:
+            assert join_url(base, url) == urljoin(base, url), (base, url)

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 from babel import Locale, UnknownLocaleError
 from feedgen.feed import FeedGenerator
@@ -24,7 +23,7 @@ from ..content.loader import Item
 from ..graph import SiteGraph, as_datetime
 from ..images import AVATAR_SIZES
 from ..people import People
-from ..text import shorten, slugify
+from ..text import join_url, shorten, slugify
 
 #: Feed formats: the file suffix and the media type used in <link rel="alternate">.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -53,7 +52,7 @@ def absolute_links(markup: str, base: str) -> str:
     The markup is what markdown-it or nh3 produced, so attributes are always double-quoted and escaped."""
 
     def one(url: str) -> str:
-        return html.escape(urljoin(base, html.unescape(url)), quote=True)
+        return html.escape(join_url(base, html.unescape(url)), quote=True)
 
     def attribute(match: re.Match) -> str:
         return match["lead"] + one(match["url"]) + match["end"]
@@ -125,7 +124,7 @@ class Feed:
     entries: tuple[Entry, ...]
 
     def url(self, form: str) -> str:
-        return urljoin(self.site_url, feed_path(self.key, form))
+        return join_url(self.site_url, feed_path(self.key, form))
 
 
 def feed_path(key: str, form: str) -> str:
@@ -224,7 +223,7 @@ class Catalogue:
     # -- what an entry says -----------------------------------------------------------------------
 
     def absolute(self, url: str) -> str:
-        return urljoin(self.site_url, url)
+        return join_url(self.site_url, url)
 
     def person(self, handle: str) -> Person:
         item = self.graph.contributors.get(handle)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -14,6 +14,7 @@ from ..content.kinds import SECTIONS
 from ..content.loader import Item
 from ..graph import SiteGraph, as_datetime
 from ..people import People
+from ..text import join_url
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
@@ -87,7 +88,7 @@ def render_sitemap(site_url: str, urls: Iterable[str], dates: dict[str, datetime
     root = etree.Element("urlset", nsmap={None: _NS})
     for url in urls:
         entry = etree.SubElement(root, "url")
-        etree.SubElement(entry, "loc").text = urljoin(site_url, quote(url, safe="/"))
+        etree.SubElement(entry, "loc").text = join_url(site_url, quote(url, safe="/"))
         if url in dates:
             etree.SubElement(entry, "lastmod").text = dates[url].isoformat()
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
@@ -98,4 +99,4 @@ def render_robots(site_url: str) -> str:
 
     Crawlers read robots.txt only at a domain's root: under https://org.github.io/<repo>/ it is
     informative, and the sitemap should also be submitted to search engines directly."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {urljoin(site_url, SITEMAP)}\n"
+    return f"User-agent: *\nAllow: /\n\nSitemap: {join_url(site_url, SITEMAP)}\n"

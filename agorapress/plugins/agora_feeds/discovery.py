@@ -11,7 +11,6 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -19,7 +18,7 @@ from babel.core import get_global
 from ...content.kinds import KINDS, SECTIONS
 from ...outputs.feeds import FORMATS, Catalogue, FeedSpec
 from ...site import Portal
-from ...text import shorten
+from ...text import join_url, shorten
 
 SCHEMA = "https://schema.org"
 #: Words of the structured data and feed links, per interface language.
@@ -93,7 +92,7 @@ class Discovery:
         return Catalogue(self.portal.graph, self.view.people, self.slug_of)
 
     def absolute(self, url: str) -> str:
-        return urljoin(self.site_url, url)
+        return join_url(self.site_url, url)
 
     def feed_links(self, spec: FeedSpec | None) -> list[FeedLink]:
         if spec is None:

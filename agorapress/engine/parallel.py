@@ -3,8 +3,7 @@
 Every output file belongs to exactly one shard (an article or page by a stable hash of its name, as
 are the files of Agora's generators that mark themselves `shards_by_file`, which may also share out
 fixed parts instead, see `takes`; the files of any other generator by that generator's owner shard),
-so the output does not depend
-on how many shards ran or in which order they finished. Shard 0 runs in this process; the others
+so the output does not depend on how many shards ran or in which order they finished. Shard 0 runs in this process; the others
 are forked after the site graph is loaded (nothing is read twice). Finalisation hooks (the search
 index, the sitemap) run once, in shard 0, after every shard has written.
 

@@ -41,10 +41,6 @@ class Series:
     points: tuple[Point, ...]
 
     @property
-    def total(self) -> int:
-        return sum(p.value for p in self.points)
-
-    @property
     def peak(self) -> Point | None:
         """The highest bar (the earliest of equal ones), None for an empty or all-zero series."""
         best = max(self.points, key=lambda p: p.value, default=None)
@@ -123,7 +119,7 @@ def active_members_by_month(graph: SiteGraph, people: People) -> Counter[date]:
     return counts
 
 
-def new_members_by_month(graph: SiteGraph, people: People) -> Counter[date]:
+def new_members_by_month(people: People) -> Counter[date]:
     """Members by the month they arrived: the earlier of joining and first publishing (People.arrival)."""
     arrivals = (people.arrival(profile) for profile in people.profiles.values())
     return Counter(arrival.replace(day=1) for arrival in arrivals if arrival is not None)
@@ -154,7 +150,7 @@ def community_stats(graph: SiteGraph, people: People, locale: str) -> Stats:
         months=months,
         contributions=_monthly("contributions", months, contributions_by_month(graph), locale),
         active=_monthly("active", months, active_members_by_month(graph, people), locale),
-        newcomers=_monthly("newcomers", months, new_members_by_month(graph, people), locale),
+        newcomers=_monthly("newcomers", months, new_members_by_month(people), locale),
         sections=items_by_section(graph),
         tags=top_tags(graph),
     )

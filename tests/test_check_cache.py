@@ -4,6 +4,7 @@ and reports exactly what a check from scratch reports."""
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -93,9 +94,17 @@ def test_item_rules_run_again_on_exactly_the_edited_file(tmp_path: Path, monkeyp
     assert [p.rule for p in edited if p.path == "content/articles/text-07.md"] == ["flagged-term"]
     # A deleted file leaves the memo; the others stay.
     seen.clear()
+    assert "articles/text-08.md" in _memo_entries(repo)
     (repo / "content/articles/text-08.md").unlink()
     load_portal(repo, now=now)
     assert seen == []
+    entries = _memo_entries(repo)
+    assert "articles/text-08.md" not in entries and "articles/text-07.md" in entries
+
+
+def _memo_entries(repo: Path) -> dict:
+    with open(repo / CACHE_DIR / "rules.pickle", "rb") as handle:
+        return pickle.load(handle)[1]
 
 
 def test_a_config_change_runs_every_item_rule_again(tmp_path: Path, monkeypatch) -> None:

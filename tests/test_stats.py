@@ -106,10 +106,9 @@ def test_the_page_changes_when_a_month_begins(graph) -> None:
 
 # --- the charts ------------------------------------------------------------------------------------------------
 
-def test_charts_are_deterministic_escaped_svg() -> None:
+def test_charts_are_escaped_accessible_svg() -> None:
     bars = [("Jan 26", 3), ("<b>x</b> & y", 0), ("Mar 26", 7)]
     svg = render_columns(bars, chart_id="c", title="Per <month>", desc="Three & more")
-    assert svg == render_columns(list(bars), chart_id="c", title="Per <month>", desc="Three & more")
     root = etree.fromstring(str(svg))
     assert root.get("role") == "img" and root.get("aria-labelledby") == "c-title c-desc"
     assert root.find(f"{SVG}title").text == "Per <month>" and root.find(f"{SVG}desc").text == "Three & more"

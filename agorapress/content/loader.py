@@ -25,7 +25,8 @@ from .source import decode, split_front_matter
 
 CONTENT_DIR = "content"
 PARALLEL_THRESHOLD = 300  # below this, starting worker processes costs more than it saves
-_IGNORED_NAMES = {".gitkeep", ".DS_Store"}
+#: Names skipped in content/ (editors and file managers leave them behind).
+IGNORED_NAMES = {".gitkeep", ".DS_Store"}
 
 
 @dataclass
@@ -234,7 +235,7 @@ def discover(content_root: Path) -> tuple[list[str], list[str], list[Problem]]:
             name = entry.name
             rel = posixpath.join(rel_dir, name)
             display = f"{CONTENT_DIR}/{rel}"
-            if name in _IGNORED_NAMES:
+            if name in IGNORED_NAMES:
                 continue
             if entry.is_symlink():
                 problems.append(Problem(display, 0, "symlink", "", "symbolic links are not allowed under content/", "commit the real file instead"))

@@ -8,6 +8,7 @@ templates instead of compiling them again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 from pathlib import Path
@@ -50,7 +51,9 @@ def _name(value: object) -> str:
     return value if isinstance(value, (bool, str)) or value is None else getattr(value, "__qualname__", repr(type(value)))
 
 
+@functools.cache
 def _source_of(cls: type) -> bytes:
+    # Read once per process: every template load salts its key with the extensions' code.
     try:
         return Path(inspect.getsourcefile(cls) or "").read_bytes()
     except (OSError, TypeError):

@@ -3,11 +3,12 @@
 A listed partial (`PURE_PARTIALS`) must be a function of the variables it names and nothing else: its HTML
 is then kept per value of each variable it (or a partial it includes) reads, and reused. Strings, numbers
 and None are compared by value and type, lists by the identity of the list and of each element, a dict
-of such values by value, anything else by identity (the object is kept alive with the entry, so its id is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a
-tag page and on a section page are two entries. The page's `article` or `page` is read behind the
-template's back only for the page's language (view.page_language): a partial that does not name them is
-kept per language, so the site header is rendered once per depth and language, not once per page. A
-partial that includes one by a computed name, or that cannot be parsed again, is never memoised.
+of such values by value, anything else by identity (the object is kept alive with the entry, so its id
+is never reused). `SITEURL` and `localsiteurl` differ with a page's depth, so a card on a tag page and
+on a section page are two entries. The page's `article` or `page` is read behind the template's back
+only for the page's language (view.page_language), which is part of every key: the site header is
+rendered once per depth and language, not once per page. A partial that includes one by a computed
+name, or that cannot be parsed again, is never memoised.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from .view import CONTENT_VARIABLES
+from .view import page_language
 
 #: Partials of the shipped theme that read only the variables they name (checked by the byte-identity tests).
 PURE_PARTIALS = frozenset({"partials/card.html", "partials/site_header.html", "partials/site_footer.html",
@@ -39,10 +40,7 @@ class FragmentTemplate(jinja2.Template):
         if template.name in PURE_PARTIALS:
             names = _free_variables(environment, template.name, set())
             if names is not None:
-                # A partial that names the page's content is kept per content object; any other per language.
-                by_language = tuple(name for name in CONTENT_VARIABLES if name not in names)
-                template.root_render_func = _memoised(template.root_render_func,
-                                                      tuple(dict.fromkeys([*sorted(names), *_ALWAYS])), by_language)
+                template.root_render_func = _memoised(template.root_render_func, tuple(dict.fromkeys([*sorted(names), *_ALWAYS])))
         return template
 
 
@@ -70,13 +68,14 @@ def _free_variables(env: jinja2.Environment, name: str, seen: set[str]) -> set[s
     return names
 
 
-def _memoised(render: Callable, names: tuple[str, ...], by_language: tuple[str, ...]) -> Callable:
+def _memoised(render: Callable, names: tuple[str, ...]) -> Callable:
     cache: dict[tuple, tuple[str, list[Any]]] = {}
 
     def root(context) -> Iterator[str]:
         values = [context.resolve_or_missing(name) for name in names]
-        # What page_language reads of the content objects the partial does not name itself.
-        values += [getattr(context.get(name), "lang", None) for name in by_language]
+        # What the page-language lookups read behind the template's back (a partial that names `article`
+        # or `page` itself is kept per content object too, by its names).
+        values.append(page_language(context, ""))
         key = tuple(_key(v) for v in values)
         hit = cache.get(key)
         if hit is None:

@@ -76,11 +76,6 @@ def site_calendar(graph: SiteGraph) -> bytes:
     return Calendars(graph).site()
 
 
-def event_calendar(graph: SiteGraph, item: Item) -> bytes:
-    """events/<slug>/event.ics: one event, to add to one's own calendar."""
-    return Calendars(graph).event(item)
-
-
 class Calendars:
     """The calendars of one build. An event is in its own file and in the portal's, and every file of a
     zone holds the same VTIMEZONE: each component is serialised once and its lines reused, which is byte

@@ -175,7 +175,7 @@ class Catalogue:
         return tuple(self.syndicable(items)[: self.limit])
 
     def lang_of(self, item: Item) -> str:
-        return getattr(item.meta, "lang", None) or self.config.site.language
+        return self.graph.language_of(item)
 
     def _plan(self) -> list[FeedSpec]:
         graph, config = self.graph, self.config

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..config import CONFIG_FILE
 from ..content.kinds import KINDS, MEDIA_FOLDER
-from ..content.loader import CONTENT_DIR, walk
+from ..content.loader import CONTENT_DIR, IGNORED_NAMES, walk
 from ..graph import SiteGraph
 from ..images import FORMAT_NAMES, check_image, open_image, sniff
 from ..problems import Problem
@@ -39,8 +39,6 @@ from .sources import config_lines
 #: Image formats accepted under media/, by suffix.
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF", ".avif": "AVIF"}
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-#: Names the loader skips (editors and file managers leave them behind).
-_IGNORED_NAMES = {".gitkeep", ".DS_Store"}
 
 
 def check_files(graph: SiteGraph) -> list[Problem]:
@@ -71,7 +69,7 @@ def check_files(graph: SiteGraph) -> list[Problem]:
 def list_files(content: Path) -> list[str]:
     """Every regular file under content/, relative and sorted; links and the loader's ignored names left out."""
     return [posixpath.join(rel_dir, entry.name) for rel_dir, _, files in walk(content)
-            for entry in files if entry.name not in _IGNORED_NAMES and not entry.is_symlink()]
+            for entry in files if entry.name not in IGNORED_NAMES and not entry.is_symlink()]
 
 
 def count_problems(count: int, limit: int) -> list[Problem]:

@@ -146,7 +146,7 @@ class Discovery:
         facts.canonical = url
         facts.title = meta.title
         facts.description = catalogue.summary(item)
-        lang = getattr(meta, "lang", None) or self.site.language
+        lang = self.portal.graph.language_of(item)
         facts.locale = og_locale(lang)
         facts.image = catalogue.image(item)
         facts.image_alt = getattr(meta, "image_alt", None)
@@ -210,7 +210,7 @@ class Discovery:
             "mainEntityOfPage": url,
             "datePublished": facts.published,
             "dateModified": facts.modified,
-            "inLanguage": getattr(meta, "lang", None) or self.site.language,
+            "inLanguage": self.portal.graph.language_of(item),
             "articleSection": self.config.section_title(item.kind),
             "author": [self._person(p) for p in authors],
             "publisher": {"@type": "Organization", "name": self.site.title, "url": self.site_url},

@@ -43,13 +43,6 @@ def pagefind_executable() -> Path:
     return found
 
 
-def index_site(output: Path, files: list[str]) -> None:
-    """Write the Pagefind bundle into output/pagefind/; raise AgoraError when Pagefind fails."""
-    running = start_index(output, files)
-    if running is not None:
-        running.finish()
-
-
 class Searchable:
     """What templates see as `search`: whether the page being written goes into the index."""
 

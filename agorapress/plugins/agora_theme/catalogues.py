@@ -8,9 +8,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
-from .translations import DOMAIN, catalogue_path
+from .translations import DOMAIN, catalogue_path, read_catalogue
 
 #: How Babel reads the templates: Jinja2 with the same extension and whitespace rules as the build.
 _METHODS = [("**/templates/**.html", "jinja2")]
@@ -58,8 +58,7 @@ def check(theme: Path) -> list[CatalogueReport]:
     reports = []
     for language in languages(theme):
         path = catalogue_path(theme, language)
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language, domain=DOMAIN)
+        catalog = read_catalogue(path)
         present = {_key(m.id): m for m in catalog if m.id}
         report = CatalogueReport(language, path)
         report.missing = sorted(wanted - set(present))
@@ -83,8 +82,7 @@ def update(theme: Path, new_languages: tuple[str, ...] = ()) -> list[Path]:
     for language in sorted(set(languages(theme)) | set(new_languages)):
         path = catalogue_path(theme, language)
         if path.is_file():
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=language, domain=DOMAIN)
+            catalog = read_catalogue(path)
         else:
             catalog = Catalog(locale=language, domain=DOMAIN, project="Agora Press theme", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)

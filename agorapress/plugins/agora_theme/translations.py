@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from jinja2 import Environment, pass_context
-from markupsafe import Markup
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from ...engine.view import page_language
 
@@ -29,9 +30,14 @@ def catalogue_path(theme: Path, language: str) -> Path:
     return theme / "translations" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def _compile(path: Path) -> Translations:
+def read_catalogue(path: Path) -> Catalog:
+    """The .po file at `path` (translations/<lang>/LC_MESSAGES/messages.po), in the language of its folder."""
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=path.parent.parent.name, domain=DOMAIN)
+        return read_po(handle, locale=path.parent.parent.name, domain=DOMAIN)
+
+
+def _compile(path: Path) -> Translations:
+    catalog = read_catalogue(path)
     buffer = io.BytesIO()
     # Fuzzy entries are guesses nobody checked: they stay out, and the English text shows instead.
     write_mo(buffer, catalog, use_fuzzy=False)

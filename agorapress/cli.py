@@ -25,9 +25,10 @@ COMMANDS = {
 }
 
 
-#: Commands that only read and print: run from the command line, they end without freeing their objects one
-#: by one (tearing down a 10,000-item portal took a third of a second, a fifth of a pull-request check).
-FAST_EXIT = frozenset({"check"})
+#: Commands that, run from the command line, end without freeing their objects one by one once everything is
+#: printed and every file they write is closed: tearing down a 10,000-item portal took a third of a second, a
+#: fifth of a pull-request check, and after a build (rendering processes joined, output swapped in) 1.4 s.
+FAST_EXIT = frozenset({"check", "build"})
 
 
 class LazyGroup(click.Group):

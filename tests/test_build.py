@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -122,6 +123,23 @@ def test_same_commit_same_bytes_whatever_the_machine_clock_zone(portal, tmp_path
         digests.append(tree_digest(out))
     assert digests[0] == digests[1]
     assert len(digests[0]) > 10
+
+
+def test_build_from_the_command_line_prints_everything_and_keeps_its_exit_code(portal, tmp_path: Path) -> None:
+    # `agora build` ends without tearing down its heap (cli.FAST_EXIT): what it prints and writes must all be there.
+    root = portal({"content/articles/hello.md": article()})
+    command = [sys.executable, "-m", "agorapress.cli", "--root", str(root), "build", "--now", NOW.isoformat(), "--profile"]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 0, done.stderr
+    assert "Where the time went" in done.stderr and "Built 1 items" in done.stderr
+    info = json.loads((root / ".agora-cache/build.json").read_text(encoding="utf-8"))
+    assert info["files"] == sum(len(files) for _, _, files in os.walk(root / "output"))
+    before = tree_digest(root / "output")
+    (root / "content/articles/broken.md").write_text(article(extra="colour: red\n"), encoding="utf-8")
+    failed = subprocess.run([*command, "--format", "json"], capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert [(p["path"], p["rule"]) for p in json.loads(failed.stdout)] == [("content/articles/broken.md", "schema-unknown")]
+    assert tree_digest(root / "output") == before
 
 
 def test_builds_without_python_markdown_installed(portal, tmp_path: Path) -> None:

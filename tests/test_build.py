@@ -93,6 +93,21 @@ def test_template_error_fails_and_keeps_output(portal) -> None:
     with pytest.raises(Exception):
         build(root, now=NOW)
     assert tree_digest(out) == before
+    assert own_children("pagefind") == []  # the search index started with the rendering: stopped with it
+
+
+def own_children(name: str) -> list[int]:
+    """This process's live children whose command line names `name` (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and name.encode() in command:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_portal_template_override_wins(portal) -> None:

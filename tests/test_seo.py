@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -253,10 +255,74 @@ def test_search_index_holds_the_items_and_profiles_and_nothing_else(site: Path) 
     assert sum(language["page_count"] for language in entry["languages"].values()) == len(marked)
 
 
-def test_pagefind_reads_only_the_folders_of_searchable_pages() -> None:
-    from agorapress.plugins.agora_search.index import folders_glob
+def test_pagefind_reads_the_html_tag_the_marked_head_tags_and_the_main_of_a_page() -> None:
+    from agorapress.plugins.agora_search.index import search_copy
 
-    assert folders_glob(["articles/a/index.html", "contributors/ana/index.html", "articles/b/index.html"]) \
-        == "{articles,contributors}/**/*.html"
-    assert folders_glob(["about/index.html"]) == "about/**/*.html"
-    assert folders_glob(["index.html", "articles/a/index.html"]) == "**/*.html"  # a page at the root: everything
+    head = b'<head><meta charset="utf-8"><title>T</title><meta name="x" content="1" data-pagefind-meta="x[content]"></head>'
+    main = b'<main id="main" data-pagefind-body><h1>T</h1><p data-pagefind-ignore>no</p></main>'
+    page = b'<!DOCTYPE html><html lang="fr">' + head + b'<body><header>Site</header>' + main + b'<footer>F</footer></body></html>'
+    assert search_copy(page) == (b'<!DOCTYPE html><html lang="fr"><head><meta name="x" content="1" data-pagefind-meta="x[content]">'
+                                 b"</head><body>" + main + b"</body></html>")
+    # Anything else marked for Pagefind outside <main>, or a <main> that is not the indexed part: the page, whole.
+    outside = page.replace(b"<header>", b'<header data-pagefind-filter="a:b">')
+    assert search_copy(outside) == outside
+    unmarked = page.replace(b" data-pagefind-body", b"")
+    assert search_copy(unmarked) == unmarked
+    assert search_copy(page.replace(b' lang="fr"', b"")).startswith(b"<!DOCTYPE html><html><head><meta name")
+
+
+def test_search_index_is_the_one_pagefind_makes_of_the_whole_pages(site: Path, tmp_path: Path) -> None:
+    # Pagefind handed the written pages uncut, in the same order, makes the same index byte for byte.
+    from agorapress.plugins.agora_search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
+    from agorapress.site import load_portal
+
+    order = searchable_pages(load_portal(site.parent, now=NOW).graph)
+    whole = tmp_path / "whole"
+    for name in order:
+        (whole / name).parent.mkdir(parents=True, exist_ok=True)
+        (whole / name).write_bytes((site / name).read_bytes())
+    (tmp_path / "out").mkdir()
+    indexing = Indexing(SearchCopies(whole, tmp_path / "out", order))
+    assert indexing.finish() is None
+    assert digest(tmp_path / "out" / BUNDLE_DIR) == digest(site / BUNDLE_DIR)
+
+
+def test_search_index_does_not_depend_on_how_a_disk_lists_a_folder(tmp_path: Path) -> None:
+    # Pagefind's own walk numbers pages in the order the file system lists them: by a hash on ext4, by creation
+    # on tmpfs. Agora hands the pages over in its own order, so the index is the same on any disk.
+    memory = Path("/dev/shm")
+    if not (memory.is_dir() and os.access(memory, os.W_OK)):
+        pytest.skip("no tmpfs at /dev/shm to build on a second kind of file system")
+    files = {f"content/articles/text-{i:02d}.md": f"---\ntitle: Texte {i}\ndate: 2026-01-{i + 1:02d}\nauthors: [ana]\n"
+             f"---\nMot{i} vélo atelier.\n" for i in range(16)}
+    root = write_portal(tmp_path / "portal", files)
+    on_disk = build(root, tmp_path / "out", now=NOW).output
+    with tempfile.TemporaryDirectory(dir=memory) as folder:
+        in_memory = build(root, Path(folder) / "out", now=NOW).output
+        assert digest(in_memory) == digest(on_disk)
+
+
+def test_a_page_written_again_without_the_writer_is_indexed_as_written(site: Path, tmp_path: Path) -> None:
+    # Pelican writes a page a second time by its own rules without the writer's hooks (they get None): the
+    # index is then made again from the written pages, so it holds what the page finally says.
+    import shutil
+
+    from agorapress.plugins.agora_search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
+    from agorapress.site import load_portal
+
+    output = tmp_path / "site"
+    shutil.copytree(site, output)
+    shutil.rmtree(output / BUNDLE_DIR)
+    order = searchable_pages(load_portal(site.parent, now=NOW).graph)
+    copies = SearchCopies(tmp_path / "copies", output, order)
+    for name in order:
+        copies(name, b"<!DOCTYPE html><html lang='fr'><body><main data-pagefind-body>Old words</main></body></html>")
+    copies(order[0], None)
+    assert copies.stale and not (copies.folder / order[0]).exists()
+    first_of_all = SearchCopies(tmp_path / "not-yet", output, order)
+    first_of_all(order[0], None)  # before any copy was made
+    assert first_of_all.stale
+    again = Indexing(copies).finish()
+    assert isinstance(again, Indexing) and not copies.stale
+    assert again.finish() is None
+    assert digest(output / BUNDLE_DIR) == digest(site / BUNDLE_DIR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,7 +89,30 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
 
 
 def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None) -> None:
-    settings = pelican_settings(portal, staging, previous)
+    # Working files of the build's plugins (the search plugin's copies of the pages for Pagefind), shared by every
+    # rendering process and gone when the build ends, whatever happens.
+    with tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
+        settings = pelican_settings(portal, staging, previous)
+        settings["AGORA_SCRATCH"] = scratch
+        _render_with(settings, portal, workers, live)
+
+
+#: Working files go to memory (/dev/shm) when it has this much room: creating files there costs a tenth of what it
+#: costs on a disk, and the search plugin creates one per searchable page.
+SCRATCH_ROOM = 1 << 30
+
+
+def scratch_root() -> str | None:
+    """Where the build's working files go: /dev/shm when it is there, writable and roomy, else the system's temp."""
+    try:
+        room = os.statvfs("/dev/shm")
+    except (OSError, AttributeError):
+        return None
+    roomy = room.f_bavail * room.f_frsize >= SCRATCH_ROOM
+    return "/dev/shm" if roomy and os.access("/dev/shm", os.W_OK | os.X_OK) else None
+
+
+def _render_with(settings: dict, portal: Portal, workers: int | None, live: dict | None) -> None:
     if live is not None:
         # `live` keeps the previous build's state, so saves are still shown at once while this build reads
         # its context; this build's state replaces it once its generators are ready (see live.py).

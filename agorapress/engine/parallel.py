@@ -7,9 +7,11 @@ so the output does not depend on how many shards ran or in which order they fini
 are forked after the site graph is loaded (nothing is read twice). Finalisation hooks (the search
 index, the sitemap) run once, in shard 0, after every shard has written.
 
-The pages a search index reads (items and profiles) are written first. Once every shard has
-written its share of them, shard 0 sends `pages_written`, so a slow indexer (Pagefind, a separate
-program) can work while the shards go on with feeds and calendars.
+The pages a search index reads (items and profiles) are written first. The writer hands every page
+it writes to the callables of the `ON_WRITE` setting, in the shard that writes it, so an indexer
+(Pagefind, a separate program) can take the pages as they come. Once every shard has written its
+share of them, shard 0 sends `pages_written`: no more are coming. `rendering_ended` is sent when a
+shard's rendering ends, whether or not it was finalised, so what a plugin started is stopped.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from pelican.writers import Writer
 PARALLEL_THRESHOLD = 400
 #: Sent with the Pelican instance of shard 0 once every shard has written its item and profile pages.
 pages_written = signal("agora-pages-written")
+#: Sent with each shard's Pelican instance when its rendering ends, finalised or not (a failed build included).
+rendering_ended = signal("agora-rendering-ended")
 #: What a child shard sends its parent once its item and profile pages are on disk.
 _PAGES_DONE = "pages written"
 
@@ -57,9 +61,12 @@ class ShardWriter(Writer):
             # Pelican's own overwrite rules apply; never truncate a file shared with the previous build.
             if os.path.isfile(filename) and os.stat(filename).st_nlink > 1:
                 os.unlink(filename)
+            for call in self.settings.get(ON_WRITE, ()):
+                call(_relative(filename, self.output_path), None)  # written without the hooks seeing the bytes
             return super()._open_w(filename, encoding, override)
         self._written_files.add(filename)
-        return _ReusingFile(filename, self.output_path, self.settings.get("AGORA_PREVIOUS_OUTPUT"))
+        return _ReusingFile(filename, self.output_path, self.settings.get("AGORA_PREVIOUS_OUTPUT"),
+                            self.settings.get(ON_WRITE, ()))
 
     def owns(self, name: str) -> bool:
         """Whether this shard writes `name`; generators that write files themselves ask before rendering."""
@@ -85,6 +92,18 @@ def takes(writer: Writer, part: int) -> bool:
     return writer.shards - 1 - part % writer.shards == writer.shard
 
 
+#: The setting that lists what is called with (file name relative to the output, bytes) for every page the
+#: sharded writer writes, in the process that writes it: a plugin sees the pages without reading them back.
+#: A page Pelican writes again by its own rules comes with None: it is to be read from the output.
+ON_WRITE = "AGORA_ON_WRITE"
+
+
+def _relative(filename: str, output_path: str) -> str:
+    # Pelican joins the output folder and the page's path: cutting the prefix spares relpath's work per page.
+    prefix = output_path.rstrip(os.sep) + os.sep
+    return filename[len(prefix):] if filename.startswith(prefix) else os.path.relpath(filename, output_path)
+
+
 class _ReusingFile(io.StringIO):
     """A text file written on close: hard-linked to the previous build's file when the bytes are equal.
 
@@ -92,16 +111,20 @@ class _ReusingFile(io.StringIO):
     a changed page is written to a temporary file and renamed, never written through a link.
     """
 
-    def __init__(self, filename: str, output_path: str, previous: str | None):
+    def __init__(self, filename: str, output_path: str, previous: str | None, on_write=()):
         super().__init__()
         self.filename = filename
-        self.previous = os.path.join(previous, os.path.relpath(filename, output_path)) if previous else None
+        self.on_write = on_write
+        self.name = _relative(filename, output_path)
+        self.previous = os.path.join(previous, self.name) if previous else None
 
     def close(self) -> None:
         if self.closed:
             return
         data = self.getvalue().encode("utf-8")
         super().close()
+        for call in self.on_write:
+            call(self.name, data)
         if self.previous and _same_bytes(self.previous, data):
             tmp = self.filename + ".agora-link"
             os.link(self.previous, tmp)
@@ -217,6 +240,7 @@ def run_shard(settings: dict[str, Any], shard: int, shards: int,
     previous, quiet = engine_log.propagate, console.quiet
     # Pelican prints its own summary on its console; Agora reports the build itself.
     engine_log.propagate, console.quiet = False, True
+    pelican = None
     try:
         pelican = ShardedPelican(settings, shard, shards, on_pages)
         if wait is None:
@@ -229,6 +253,8 @@ def run_shard(settings: dict[str, Any], shard: int, shards: int,
     finally:
         engine_log.removeHandler(handler)
         engine_log.propagate, console.quiet = previous, quiet
+        if pelican is not None:
+            rendering_ended.send(pelican)
     return handler.messages
 
 

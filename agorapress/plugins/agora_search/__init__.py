@@ -1,7 +1,8 @@
 """Site search: the /search/ page and the Pagefind index of the site.
 
-Pagefind starts as soon as every item and profile page is written (the engine's `pages_written`)
-and runs beside the rest of the build; the build waits for it when it finalises.
+Every rendering process keeps a copy of the searchable pages it writes, as Pagefind reads them (see
+index.py). Pagefind's service starts with the first rendering process and is handed each page once it
+is written, so it runs beside the rendering; the build waits for it when it finalises.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from pathlib import Path
 
 from pelican import signals
 
-from ...engine.parallel import pages_written
-from .index import Searchable, searchable_pages, start_index
+from ...engine.parallel import ON_WRITE, pages_written, rendering_ended
+from .index import COPIES_DIR, Indexing, Searchable, SearchCopies, searchable_pages
 from .page import SearchPageGenerator
 
 
@@ -20,30 +21,47 @@ def _add_generators(pelican):
 
 
 def _install(pelican) -> None:
-    # Every rendering process: base.html marks the <main> of the pages the index takes.
+    # Every rendering process: base.html marks the <main> of the pages the index takes, and the writer hands
+    # those pages to the copies Pagefind reads. The first process runs Pagefind, from now on.
     portal = pelican.settings.get("AGORA_PORTAL")
-    if portal is not None:
-        pelican.settings["JINJA_GLOBALS"]["search"] = Searchable(searchable_pages(portal.graph))
+    if portal is None:
+        return
+    order = searchable_pages(portal.graph)
+    pelican.settings["JINJA_GLOBALS"]["search"] = Searchable(order)
+    scratch = pelican.settings.get("AGORA_SCRATCH")  # a build's, never agora serve's re-render of one page
+    if scratch is None or not order:
+        return
+    copies = SearchCopies(Path(scratch, COPIES_DIR), Path(pelican.settings["OUTPUT_PATH"]), order)
+    pelican.settings[ON_WRITE] = (*pelican.settings.get(ON_WRITE, ()), copies)
+    if getattr(pelican, "shard", 0) == 0:
+        pelican.agora_search = Indexing(copies)
 
 
-def _start(pelican) -> None:
-    portal = pelican.settings.get("AGORA_PORTAL")
-    if portal is not None:
-        pelican.agora_search = start_index(Path(pelican.settings["OUTPUT_PATH"]), searchable_pages(portal.graph))
+def _pages_written(pelican) -> None:
+    running = getattr(pelican, "agora_search", None)
+    if running is not None:
+        running.copies.written.set()  # a page with no copy by now was written some other way, or not at all
 
 
 def _finish(pelican) -> None:
     # finalized: every page of this build is in the staging folder, which is swapped in only afterwards.
-    if not hasattr(pelican, "agora_search"):
-        _start(pelican)  # the pages-written mark never came (a shard failed): index now, the build reports why
+    running = getattr(pelican, "agora_search", None)
+    pelican.agora_search = None
+    while running is not None:
+        running = running.finish()
+
+
+def _stop(pelican) -> None:
+    # The rendering ended without finalising (a template failed, a process crashed): no index, no service left.
     running = getattr(pelican, "agora_search", None)
     pelican.agora_search = None
     if running is not None:
-        running.finish()
+        running.stop()
 
 
 def register() -> None:
     signals.initialized.connect(_install)
     signals.get_generators.connect(_add_generators)
-    pages_written.connect(_start)
+    pages_written.connect(_pages_written)
     signals.finalized.connect(_finish)
+    rendering_ended.connect(_stop)

@@ -1,24 +1,36 @@
 """The search index: Pagefind (the binary shipped by the `pagefind` Python package) over the written site.
 
 Only pages that are content are indexed (items and member profiles), so a search never lands on a
-tag list or an archive that merely repeats titles: their <main> carries `data-pagefind-body`, and
-once any page does, Pagefind skips the pages that do not. Pagefind reads only the folders that hold
-such pages (a glob naming each page stops working past some 10,000 pages), not the tag lists,
-archives and feeds pages it would parse to skip. Each page is indexed in the language of its
-<html lang>, with that language's stemming.
+tag list or an archive that merely repeats titles: their <main> carries `data-pagefind-body`. Each page
+is indexed in the language of its <html lang>, with that language's stemming.
+
+Pagefind does not walk the written site: the rendering processes keep a copy of each searchable page,
+cut down to what Pagefind reads of it (`search_copy`: the <html> tag, the head's `data-pagefind-meta`
+tags and the <main>), in the build's scratch folder, and Pagefind's service is handed those copies in
+name order. It parses 40 % of the bytes, never reads the tag lists, archives and feeds it would skip,
+and numbers the pages the same way on every machine. The index is byte for byte the one Pagefind's own
+walk makes of the site when the folders list their pages in that order (a test compares them).
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
+import os
+import re
 import subprocess
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from ...graph import SiteGraph
 from ...problems import AgoraError
 
 BUNDLE_DIR = "pagefind"
+#: Where the copies Pagefind reads go, in the build's scratch folder.
+COPIES_DIR = "search-pages"
 ENTRY_FILE = "pagefind-entry.json"
 #: Parts of the theme's pages that are not what a page is about (Pagefind already skips nav and footer):
 #: the skip link, the site header, "propose a correction", reading time, and a profile's lists of
@@ -28,9 +40,11 @@ EXCLUDED = (".skip-link", ".site-header", ".site-footer", ".correction", ".readi
 
 
 def searchable_pages(graph: SiteGraph) -> list[str]:
-    """Output files to index, relative to the site root, sorted: published items and every profile."""
-    urls = {item.url for item in graph.published()} | {item.url for item in graph.contributors.values()}
-    return sorted(f"{url}index.html" for url in urls)
+    """Output files to index, relative to the site root, in the index's order: published items newest first (the
+    order the rendering processes write them), then every profile by address."""
+    items = [item.url for item in graph.published()]
+    profiles = sorted({item.url for item in graph.contributors.values()} - set(items))
+    return [f"{url}index.html" for url in dict.fromkeys(items + profiles)]
 
 
 def pagefind_executable() -> Path:
@@ -53,44 +67,181 @@ class Searchable:
         return output_file in self.files
 
 
-class Indexing:
-    """Pagefind running over the written pages while the build goes on; `finish()` waits for it."""
+_HTML_TAG = re.compile(rb"<html(?:\s[^>]*)?>")
+_META_TAG = re.compile(rb"<meta\s[^>]*data-pagefind-[^>]*>")
+_MARK = b"data-pagefind"
 
-    def __init__(self, output: Path, files: list[str]):
+
+def search_copy(page: bytes) -> bytes:
+    """What Pagefind reads of a written page: its <html> tag (the language), the <meta> tags of the head marked
+    for Pagefind, and the element marked `data-pagefind-body` (the theme's <main>). A page that marks anything
+    else for Pagefind, or has no such <main>, is copied whole: the index is the same either way."""
+    body = page.find(b"<body")
+    start = page.find(b"<main", body)
+    end = page.rfind(b"</main>")
+    html = _HTML_TAG.search(page, 0, body)
+    if body < 0 or start < 0 or end < start or html is None or _MARK + b"-body" not in page[start:page.find(b">", start)]:
+        return page
+    metas = _META_TAG.findall(page, 0, body)
+    main = page[start:end + len(b"</main>")]
+    if page.count(_MARK) != main.count(_MARK) + sum(meta.count(_MARK) for meta in metas):
+        return page
+    return b"".join((b"<!DOCTYPE html>", html.group(0), b"<head>", *metas, b"</head><body>", main, b"</body></html>"))
+
+
+#: In the copies' folder, the mark that a searchable page was written again without the writer (see parallel.py).
+_STALE = ".stale"
+
+
+class SearchCopies:
+    """Called by the writer with every page it writes: keeps `search_copy` of the searchable ones in `folder`,
+    where the process that indexes finds the copies every rendering process made, as they come."""
+
+    def __init__(self, folder: Path, output: Path, order: list[str]):
+        self.folder = folder
         self.output = output
-        # Settings in a pagefind.json in the folder Pagefind runs in: nothing of the portal on a command line.
-        settings = {"site": str(output), "glob": folders_glob(files), "output_subdir": BUNDLE_DIR,
-                    "exclude_selectors": list(EXCLUDED)}
-        self.folder = tempfile.TemporaryDirectory(prefix="agora-pagefind-")
-        Path(self.folder.name, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
-        self.process = subprocess.Popen([str(pagefind_executable()), "--silent"], cwd=self.folder.name,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.order = order
+        self.files = frozenset(order)
+        self.written = threading.Event()  # set once every process has written its searchable pages
 
-    def finish(self) -> None:
+    def __call__(self, name: str, data: bytes | None) -> None:
+        if name not in self.files:
+            return
+        path = self.folder / name
+        if data is None:  # written again some other way: the index is made again from the written pages
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / _STALE).touch()
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(search_copy(data))
+        os.replace(tmp, path)  # the indexing thread never reads half a copy
+
+    @property
+    def stale(self) -> bool:
+        return (self.folder / _STALE).exists()
+
+    def pages(self) -> Iterator[tuple[str, bytes]]:
+        """The searchable pages in the index's order as Pagefind is to read them, each as soon as it is written;
+        once every page is written, a page with no copy is cut down from the written file, or left out."""
+        for name in self.order:
+            page = self._wait_for(name)
+            if page is not None:
+                yield name, page
+
+    def _wait_for(self, name: str) -> bytes | None:
+        while True:
+            done = self.written.is_set()
+            try:
+                return (self.folder / name).read_bytes()
+            except FileNotFoundError:
+                if done:
+                    written = self.output / name
+                    return search_copy(written.read_bytes()) if written.is_file() else None
+            self.written.wait(0.002)
+
+
+class Indexing:
+    """Pagefind's service (`pagefind --service`) indexing the pages while the build goes on; `finish()` waits.
+
+    It starts with the rendering: a thread hands each page over as soon as it is written, so Pagefind works
+    beside the rendering processes instead of after them. The pages go in a fixed order (`searchable_pages`),
+    so page numbers in the index do not depend on which process wrote a page first, nor on the order a file
+    system lists a folder (Pagefind's own walk over a folder takes that order, which differs from disk to disk).
+    The service takes one message after the other and answers each; the answers are read at the end."""
+
+    def __init__(self, copies: SearchCopies):
+        self.copies = copies
+        self.names: dict[int, str] = {}
+        self.last = 0  # the number of the last message, once every page is sent
+        self.failure: BaseException | None = None
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([str(pagefind_executable()), "--service"], cwd=copies.output,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
+        self.sending = threading.Thread(target=self._send_all, name="agora-pagefind", daemon=True)
+        self.sending.start()
+
+    def _send_all(self) -> None:
+        bundle = str(self.copies.output / BUNDLE_DIR)
+        number = 1
         try:
-            stdout, stderr = self.process.communicate()
+            self._send(number, {"type": "NewIndex", "config": {"exclude_selectors": list(EXCLUDED), "output_path": bundle}})
+            for number, (name, page) in enumerate(self.copies.pages(), start=2):
+                self.names[number] = name
+                self._send(number, {"type": "AddFile", "index_id": 0, "file_path": name, "url": None,
+                                    "file_contents": page.decode("utf-8")})
+            if self.names:
+                self._send(number + 1, {"type": "WriteFiles", "index_id": 0, "output_path": bundle})
+                self.last = number + 1
+            self.process.stdin.flush()
+        except OSError:
+            pass  # the service is gone: finish() says why
+        except BaseException as failure:  # noqa: BLE001 - reported by finish(), in the build's own thread
+            self.failure = failure
+
+    def _send(self, number: int, payload: dict) -> None:
+        # The service's wire format: base64 of a JSON message, then a comma (as the pagefind package sends it).
+        message = json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False).encode("utf-8")
+        self.process.stdin.write(base64.b64encode(message) + b",")
+
+    def finish(self) -> Indexing | None:
+        """Wait for the index; with a page written again without the writer, start over (the new indexing is
+        returned, to be finished in turn)."""
+        self.copies.written.set()
+        self.sending.join()
+        if self.failure is not None:
+            self.stop()
+            raise self.failure
+        if self.copies.stale:
+            self.stop()
+            (self.copies.folder / _STALE).unlink()
+            for name in self.copies.order:
+                (self.copies.folder / name).unlink(missing_ok=True)
+            return Indexing(self.copies)
+        try:
+            failures, done = self._responses() if self.last else ([], True)
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()  # the service ends at the end of its input
+            self.process.wait()
+            self.errors.seek(0)
+            detail = self.errors.read().decode("utf-8", "replace").strip().splitlines()
         finally:
-            self.folder.cleanup()
-        if self.process.returncode != 0:
-            detail = (stderr or stdout).strip().splitlines()
+            self.errors.close()
+        if failures:
+            raise AgoraError("search index: Pagefind could not index " + "; ".join(failures))
+        if not done:
             reason = detail[-1] if detail else f"exit code {self.process.returncode}"
             raise AgoraError(f"search index: Pagefind failed ({reason})")
-        _sort_entry(self.output / BUNDLE_DIR / ENTRY_FILE)
+        if self.last:
+            _sort_entry(self.copies.output / BUNDLE_DIR / ENTRY_FILE)
+        return None
 
+    def stop(self) -> None:
+        """End the service without an index (the build failed)."""
+        self.copies.written.set()
+        self.process.kill()
+        self.sending.join()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.errors):
+            with contextlib.suppress(OSError):
+                stream.close()
 
-def start_index(output: Path, files: list[str]) -> Indexing | None:
-    """Start indexing the `files` already written in `output`; None when there is nothing to search yet."""
-    if not any((output / name).is_file() for name in files):
-        return None  # the search page says the index is missing
-    return Indexing(output, files)
-
-
-def folders_glob(files: list[str]) -> str:
-    """The Pagefind glob of the HTML files in the top folders of `files` ("articles/x/index.html"...)."""
-    if not files or any("/" not in name for name in files):
-        return "**/*.html"
-    folders = sorted({name.split("/", 1)[0] for name in files})
-    return f"{folders[0]}/**/*.html" if len(folders) == 1 else "{" + ",".join(folders) + "}/**/*.html"
+    def _responses(self) -> tuple[list[str], bool]:
+        """Read the service's answers up to the one to WriteFiles: (what failed, whether the index was written)."""
+        failures: list[str] = []
+        pending = b""
+        while chunk := self.process.stdout.read1(1 << 16):
+            *answers, pending = (pending + chunk).split(b",")
+            for answer in answers:
+                message = json.loads(base64.b64decode(answer))
+                payload = message.get("payload", {})
+                if payload.get("type") == "Error":
+                    where = self.names.get(message.get("message_id"), "the index")
+                    failures.append(f"{where}: {payload.get('message', 'an error')}")
+                elif message.get("message_id") == self.last:
+                    return failures, payload.get("type") == "WriteFiles"
+        return failures, False
 
 
 def _sort_entry(path: Path) -> None:

@@ -6,10 +6,10 @@ is indexed in the language of its <html lang>, with that language's stemming.
 
 Pagefind does not walk the written site: the rendering processes keep a copy of each searchable page,
 cut down to what Pagefind reads of it (`search_copy`: the <html> tag, the head's `data-pagefind-meta`
-tags and the <main>), in the build's scratch folder, and Pagefind's service is handed those copies in
-name order. It parses 40 % of the bytes, never reads the tag lists, archives and feeds it would skip,
-and numbers the pages the same way on every machine. The index is byte for byte the one Pagefind's own
-walk makes of the site when the folders list their pages in that order (a test compares them).
+tags and the <main>), in the build's scratch folder, and Pagefind's service is handed each copy as soon
+as it is written, in the fixed order of `searchable_pages`. It parses 40 % of the bytes, never reads the
+tag lists, archives and feeds it would skip, and numbers the pages the same way on every disk. The index
+is byte for byte the one Pagefind makes of the whole pages handed over in that order (a test compares them).
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ index keep them, and a total size GitHub Pages accepts. Every problem has the ru
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import BuildFailed, Problem, Problems
@@ -29,33 +31,67 @@ ALLOWED_DOTFILES = frozenset({".nojekyll"})
 MAX_SITE_BYTES = 1024**3  # GitHub Pages refuses larger sites
 
 
+@dataclass
+class Survey:
+    """One walk of a built site: what the audit refuses, how many files it holds, and a digest of their
+    names and sizes (an output someone changed or deleted by hand no longer matches the last build's)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    summary: str = ""
+
+
+def survey(site: Path, previous: Path | None = None, max_bytes: int = MAX_SITE_BYTES) -> Survey:
+    """Walk `site` once, folders and files in name order; hard links into `previous` (the last output) are expected."""
+    site = Path(site)
+    found = Survey()
+    digest = hashlib.sha256()
+    total = 0
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        try:
+            with os.scandir(os.path.join(site, prefix) if prefix else site) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:  # as os.walk: a folder that cannot be listed is skipped
+            continue
+        folders = []
+        for entry in entries:
+            if not entry.is_dir():
+                continue
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                found.problems.append(_problem(rel, "is a symbolic link to a folder"))
+            elif entry.name.startswith("."):
+                found.problems.append(_problem(rel, "is a hidden folder"))
+            else:
+                # Links and hidden folders are not entered: what is inside is not published either way.
+                folders.append(rel + "/")
+        for entry in entries:
+            if entry.is_dir():
+                continue
+            rel = prefix + entry.name
+            info = entry.stat(follow_symlinks=False)
+            reason = _refusal(rel, entry.name, info, site, previous)
+            if reason:
+                found.problems.append(_problem(rel, reason))
+                continue
+            found.files += 1
+            total += info.st_size
+            digest.update(f"{rel}\0{info.st_size}\n".encode())
+        # Reversed onto the stack, so folders are visited in name order, each before the next one's files.
+        pending += reversed(folders)
+    if total > max_bytes:
+        found.problems.append(_problem("", f"the site holds {total:,} bytes, over the limit of {max_bytes:,} bytes"))
+    for problem in found.problems:  # a refused entry changes the summary too
+        digest.update(f"!{problem.message}\n".encode())
+    found.summary = digest.hexdigest()
+    return found
+
+
 def audit_output(staging: Path, previous: Path | None = None, max_bytes: int = MAX_SITE_BYTES) -> list[Problem]:
     """Problems with the site built in `staging`; hard links into `previous` (the last output) are expected."""
-    staging = Path(staging)
-    problems: list[Problem] = []
-    total = 0
-    for dirpath, dirnames, filenames in os.walk(staging):
-        rel_dir = os.path.relpath(dirpath, staging).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        for name in sorted(dirnames):
-            full = os.path.join(dirpath, name)
-            if os.path.islink(full):
-                problems.append(_problem(prefix + name, "is a symbolic link to a folder"))
-            elif name.startswith("."):
-                problems.append(_problem(prefix + name, "is a hidden folder"))
-        # Links and hidden folders are not entered: what is inside is not published either way.
-        dirnames[:] = sorted(n for n in dirnames if not os.path.islink(os.path.join(dirpath, n)) and not n.startswith("."))
-        for name in sorted(filenames):
-            rel = prefix + name
-            info = os.lstat(os.path.join(dirpath, name))
-            reason = _refusal(rel, name, info, staging, previous)
-            if reason:
-                problems.append(_problem(rel, reason))
-            elif stat.S_ISREG(info.st_mode):
-                total += info.st_size
-    if total > max_bytes:
-        problems.append(_problem("", f"the site holds {total:,} bytes, over the limit of {max_bytes:,} bytes"))
-    return problems
+    return survey(staging, previous, max_bytes).problems
 
 
 def _refusal(rel: str, name: str, info: os.stat_result, staging: Path, previous: Path | None) -> str | None:
@@ -70,19 +106,20 @@ def _refusal(rel: str, name: str, info: os.stat_result, staging: Path, previous:
         return f"has a file type the site does not publish ('{suffix or name}')"
     if suffix in ACTIVE_SUFFIXES and not rel.startswith(ACTIVE_FOLDERS):
         return f"is a '{suffix}' file outside {' and '.join(ACTIVE_FOLDERS)}: only the theme and the search index ship scripts"
-    if info.st_nlink > 1 and not _linked_from_previous(staging / rel, previous, rel):
+    if info.st_nlink > 1 and not _linked_from_previous(info, previous, rel):
         return "is a hard link to a file outside the site"
     return None
 
 
-def _linked_from_previous(path: Path, previous: Path | None, rel: str) -> bool:
+def _linked_from_previous(info: os.stat_result, previous: Path | None, rel: str) -> bool:
     # The incremental build hard-links an unchanged page to the same page of the last output, and only that.
     if previous is None:
         return False
     try:
-        return os.path.samefile(path, Path(previous) / rel)
+        other = os.lstat(os.path.join(previous, rel))
     except OSError:
         return False
+    return (other.st_ino, other.st_dev) == (info.st_ino, info.st_dev)
 
 
 def _problem(rel: str, reason: str) -> Problem:
@@ -90,8 +127,9 @@ def _problem(rel: str, reason: str) -> Problem:
                    "nothing was published; a theme, plugin or build step put it there")
 
 
-def ensure_safe_output(staging: Path, previous: Path | None = None) -> None:
+def ensure_safe_output(staging: Path, previous: Path | None = None) -> Survey:
     """Raise BuildFailed when the audit finds anything: the previous output then stays published."""
-    problems = audit_output(staging, previous)
-    if problems:
-        raise BuildFailed(Problems(problems))
+    found = survey(staging, previous)
+    if found.problems:
+        raise BuildFailed(Problems(found.problems))
+    return found

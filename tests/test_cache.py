@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -62,10 +63,21 @@ def test_content_theme_config_and_clock_changes_rebuild(portal) -> None:
 
 def test_output_edited_by_hand_is_rebuilt(portal) -> None:
     root = portal({"content/articles/a.md": article()})
-    out = build(root, now=NOW).output
+    built = build(root, now=NOW)
+    out = built.output
+    # The build's count and summary come from its audit of the staging folder: the same as a survey of the output.
+    assert built.files == sum(len(files) for _, _, files in os.walk(out))
+    assert build(root, now=NOW).unchanged
     (out / "404.html").unlink()
     assert not build(root, now=NOW).unchanged
     assert (out / "404.html").exists()
+    page = out / "articles/a/index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    assert not build(root, now=NOW).unchanged
+    assert "edited" not in page.read_text(encoding="utf-8")
+    (out / ".cache").mkdir()  # refused by the audit, so it is not the output of the last build
+    assert not build(root, now=NOW).unchanged
+    assert not (out / ".cache").exists()
 
 
 def test_unchanged_pages_are_not_rewritten(portal) -> None:

@@ -69,17 +69,17 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()
-        ensure_safe_output(staging, previous=output)  # nothing odd is ever published
+        surveyed = ensure_safe_output(staging, previous=output)  # nothing odd is ever published
         _swap(staging, output)
         timings["swap"] = time.perf_counter() - mark
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    files = sum(len(f) for _, _, f in os.walk(output))
-    _write_build_info(portal, {"fingerprint": digest, "output": str(output), "output_summary": output_summary(output),
-                               "files": files})
+    # The survey of the staging folder is the survey of the output it became: the same files, the same names.
+    _write_build_info(portal, {"fingerprint": digest, "output": str(output), "output_summary": surveyed.summary,
+                               "files": surveyed.files})
     timings["total"] = time.perf_counter() - started
-    return BuildResult(output, portal, timings, files)
+    return BuildResult(output, portal, timings, surveyed.files)
 
 
 def _refuse_dangerous_output(root: Path, output: Path) -> None:

@@ -7,6 +7,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from ..audit import survey
 from ..committee.pages import next_change as committee_next_change
 from ..content.loader import CONTENT_DIR
 from ..people import People
@@ -59,11 +60,6 @@ def next_change(portal: Portal) -> datetime | None:
 
 
 def output_summary(output: Path) -> str:
-    """Files and sizes of an output tree: detects an output someone changed or deleted by hand."""
-    digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(output):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            digest.update(f"{os.path.relpath(path, output)}\0{os.path.getsize(path)}\n".encode())
-    return digest.hexdigest()
+    """Files and sizes of an output tree, and anything the audit refuses in it: detects an output someone
+    changed or deleted by hand. The same digest as the audit's survey of the staging folder it was swapped from."""
+    return survey(output).summary

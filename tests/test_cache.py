@@ -111,3 +111,40 @@ def test_compiled_templates_follow_their_source_and_environment(portal, tmp_path
     plain = jinja2.Environment(bytecode_cache=cache)
     i18n = jinja2.Environment(bytecode_cache=cache, extensions=["jinja2.ext.i18n"])
     assert cache.get_bucket(plain, "t.html", None, "x").key != cache.get_bucket(i18n, "t.html", None, "x").key
+
+
+def test_an_unchanged_file_is_known_by_its_stat_signature(portal, monkeypatch) -> None:
+    from agorapress.content import loader
+
+    root = portal({"content/articles/a.md": article(title="Settled")})
+    monkeypatch.setattr(loader, "SETTLED_NS", -(10**12))  # every file counts as settled when read
+    first = _load(root)
+    digest, known, result = first.entries["articles/a.md"]
+    assert known is not None
+    # The entry's digest is made wrong behind the cache's back: an unchanged signature is trusted without reading the file.
+    first.put("articles/a.md", "not the digest", known, result)
+    first.save(set(first.entries))
+    again = ParseCache(root / ".agora-cache" / "parsed", "test")
+    assert again.lookup(str(root / "content/articles/a.md"), "articles/a.md") == ("not the digest", result)
+
+
+def test_same_size_and_date_restored_by_hand_is_read_again(portal, monkeypatch) -> None:
+    from agorapress.content import loader
+
+    root = portal({"content/articles/a.md": article(title="Before")})
+    monkeypatch.setattr(loader, "SETTLED_NS", -(10**12))
+    _load(root)
+    path = root / "content/articles/a.md"
+    info = path.stat()
+    path.write_text(article(title="Later!"), encoding="utf-8")  # the same size
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # and the same date: only the change time tells
+    assert path.stat().st_size == info.st_size
+    cache = _load(root)
+    assert cache.hits == 1  # the profile only
+    assert cache.entries["articles/a.md"][2][0].meta.title == "Later!"
+
+
+def test_a_file_changed_just_before_it_was_read_is_hashed_next_time(portal) -> None:
+    # Changed within the file system's clock tick of its reading, a file could change again unseen by its signature.
+    root = portal({"content/articles/a.md": article()})
+    assert _load(root).entries["articles/a.md"][1] is None

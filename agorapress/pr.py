@@ -144,10 +144,29 @@ def _same_login(a: object, b: str) -> bool:
     return isinstance(a, str) and a.casefold() == b.casefold()
 
 
-def check_pull_request(portal: Portal, author: str, base: str) -> PullRequest:
-    """The pull request of `author` from `base` to the checked-out HEAD, and its problems."""
+def checked_in_themselves(changes: list[Change]) -> set[str] | None:
+    """The files under content/ a pull request's check reads in full (their paths under content/), or None for all.
+
+    A file the pull request neither adds nor changes was checked in itself when it was merged, and its own checks
+    give the same answer now, unless what they read changed too: the config, the board, themes, plugins or Agora
+    itself (anything outside content/), or another file (a deleted or retyped file breaks the links to it). Then
+    every file is checked in full; otherwise only the checks across files (addresses, handles, translations,
+    identities) read the other files, and those read their front matter alone."""
+    paths = set()
+    prefix = f"{CONTENT_DIR}/"
+    for change in changes:
+        if not change.path.startswith(prefix) or change.path == f"{prefix}{BOARD_FILE}" or change.status not in ("A", "M"):
+            return None
+        paths.add(change.path[len(prefix):])
+    return paths
+
+
+def check_pull_request(portal: Portal, author: str, base: str,
+                       changed: tuple[str, list[Change]] | None = None) -> PullRequest:
+    """The pull request of `author` from `base` to the checked-out HEAD, and its problems (`changed`: what
+    changed_files gave, when it was already asked)."""
     root = portal.root
-    merge_base, changes = changed_files(root, base)
+    merge_base, changes = changed or changed_files(root, base)
     pr = PullRequest(author, merge_base, changes)
     reader = _Reader(portal, pr)
     pr.handle, head_handle = reader.author_handles()

@@ -28,8 +28,13 @@ class Portal:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for --profile
 
 
-def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False, use_cache: bool = True) -> Portal:
-    """config -> read (each file checked) -> site graph (checks across files). Raises only for config errors."""
+def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False, use_cache: bool = True,
+                bodies: set[str] | None = None) -> Portal:
+    """config -> read (each file checked) -> site graph (checks across files). Raises only for config errors.
+
+    With `bodies` (paths under content/), only those files are checked in themselves: every other file is
+    read for what the checks across files need (its front matter), and the rules that read one item at a
+    time skip it. That is a pull request's check of the files it does not change; such a portal is never built."""
     root = root.resolve()
     clock = time.perf_counter()
     config, config_problems, digest = load_config(root)
@@ -45,7 +50,8 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     timings = {"config": time.perf_counter() - clock}
     clock = time.perf_counter()
     cache = ParseCache(root / CACHE_DIR / "parsed" if use_cache else None, f"html={moderation.allow_html}")
-    loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache)
+    loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache,
+                  bodies=bodies)
     problems.extend(loaded.problems)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -58,7 +64,7 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     from .rules import RuleMemo, run_rules
 
     memo = RuleMemo(root / CACHE_DIR / "rules.pickle" if use_cache else None, f"{digest}:{cache.key}", loaded.digests)
-    problems.extend(run_rules(graph, memo))
+    problems.extend(run_rules(graph, memo, only=bodies))
     timings["rules"] = time.perf_counter() - clock
     return Portal(root, config, graph, problems, digest, loaded.digests, timings)
 

@@ -15,6 +15,7 @@ from test_pr_checks import BASE_FILES, CONFIG, NOW, item, pull_request, write
 
 from agorapress import rules
 from agorapress.cli import main
+from agorapress.content import loader
 from agorapress.content.loader import ParseCache, load
 from agorapress.site import CACHE_DIR, load_portal
 
@@ -59,13 +60,45 @@ def test_pr_check_on_warm_caches_reports_what_a_check_from_scratch_reports(tmp_p
     assert {("content/articles/collides.md", "url-collision"), ("content/articles/stranger.md", "unknown-contributor"),
             ("content/articles/stranger.md", "invisible-character"), ("content/articles/anas-text.md", "ownership"),
             ("content/articles/anas-text.md", "flagged-term")} <= found, found
-    # As before the caches: an unchanged file's warning was there before the PR and is left out, its error stays.
-    assert not any(p["path"] == "content/articles/old-warning.md" for p in warm)
-    assert ("content/articles/old-error.md", "image-alt-missing") in found
+    # A file the PR does not change passed its own checks when it was merged, warnings and errors alike: the PR is
+    # checked for what it adds and what it breaks (text-03's address, taken by collides.md).
+    assert not any(p["path"] in OLD_PROBLEMS for p in warm)
+    assert ("content/articles/text-03.md", "url-collision") in found
     # The changed files' problems are those of the full check, plus what only a PR can get wrong.
     changed = {"content/articles/collides.md", "content/articles/stranger.md", "content/articles/anas-text.md"}
     full = [p for p in check_json(repo) if p["path"] in changed]
     assert [p for p in warm if p["path"] in changed and p["rule"] != "ownership"] == full
+
+
+def test_a_pr_that_deletes_a_file_has_every_file_checked_in_itself(tmp_path: Path) -> None:
+    def change(repo: Path) -> None:
+        write(repo, "content/articles/new.md", item("New", "bob", "Links to [a text](text-04.md).\n"))
+        (repo / "content/articles/text-04.md").unlink()
+
+    repo = pull_request(tmp_path, change, base_extra={**MANY, **OLD_PROBLEMS})
+    found = {(p["path"], p["rule"]) for p in check_json(repo, "--pr-author", "bob-m", "--base", "main")}
+    assert ("content/articles/new.md", "broken-link") in found
+    # Checked in full, the unchanged files show their own errors again (a deletion may break any link to it).
+    assert ("content/articles/old-error.md", "image-alt-missing") in found
+
+
+def test_a_content_pr_reads_the_other_files_front_matter_only(tmp_path: Path, monkeypatch) -> None:
+    def change(repo: Path) -> None:
+        write(repo, "content/articles/new.md", item("New", "bob", "About crypto.\n"))
+
+    repo = pull_request(tmp_path, change, base_extra=MANY)
+    seen = _counting(monkeypatch)
+    rendered: list[str] = []
+    original = loader.render
+    monkeypatch.setattr(loader, "render", lambda body, relpath, *args, **kwargs: rendered.append(relpath) or original(body, relpath, *args, **kwargs))
+    found = {(p["path"], p["rule"]) for p in check_json(repo, "--pr-author", "bob-m", "--base", "main")}
+    assert ("content/articles/new.md", "flagged-term") in found
+    assert rendered == ["articles/new.md"] and seen == ["articles/new.md"]
+    # Nothing read for its front matter only is kept: a later check from the cache renders every body.
+    rendered.clear()
+    check_json(repo)
+    others = {str(path.relative_to(repo / "content")) for path in (repo / "content").rglob("*.md")} - {"articles/new.md"}
+    assert sorted(rendered) == sorted(others)  # new.md comes from the cache
 
 
 def _counting(monkeypatch) -> list[str]:

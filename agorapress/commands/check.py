@@ -26,7 +26,10 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
     With PATHS, only problems in those files or folders are reported (the whole portal is still read,
     so references across files are checked). With --pr-author and --base, the changes of a pull request
     are checked too: file modes, and whether its author may make each of them (see the rules reference).
-    Exit 0: clean; 1: problems; 2: usage or config error."""
+    A pull request that only adds or edits files under content/ has those files checked in full and the
+    others for what it can break in them (addresses, handles, translations, identities): their own
+    checks passed when they were merged. Any other change (a deletion, the config, the board, a theme)
+    has every file checked in full. Exit 0: clean; 1: problems; 2: usage or config error."""
     from ..problems import AgoraError
     from ..site import load_portal
 
@@ -36,8 +39,9 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
     def load_and_check():
         portal = None
         try:
-            portal = load_portal(ctx.obj["root"], now=parse_now(now))
-            pr = _pull_request(portal, pr_author, base) if base else None
+            changed = _changed_files(ctx.obj["root"], base) if base else None
+            portal = load_portal(ctx.obj["root"], now=parse_now(now), bodies=_in_themselves(changed))
+            pr = _pull_request(portal, pr_author, base, changed) if base else None
         except AgoraError as exc:
             if report_path is not None:
                 # The reviewers still get a report saying why nothing else could be checked.
@@ -56,15 +60,27 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
     sys.exit(1 if errors else 0)
 
 
-def _pull_request(portal, author: str, base: str):
+def _changed_files(root: Path, base: str):
+    from ..pr import changed_files
+
+    return changed_files(Path(root).resolve(), base)
+
+
+def _in_themselves(changed) -> set[str] | None:
+    from ..pr import checked_in_themselves
+
+    return checked_in_themselves(changed[1]) if changed is not None else None
+
+
+def _pull_request(portal, author: str, base: str, changed):
     from ..pr import check_pull_request
 
-    return check_pull_request(portal, author, base)
+    return check_pull_request(portal, author, base, changed)
 
 
 def _for_pull_request(problems, pr):
     """The portal's problems and the pull request's. Warnings about files it does not touch are left out: they
-    were there before it; errors anywhere stay, since a change can break another file (a deleted profile)."""
+    were there before it; errors anywhere stay, since a change can break another file (an address taken)."""
     from ..problems import Problems
 
     kept = [p for p in problems if p.severity == "error" or p.path in pr.paths]

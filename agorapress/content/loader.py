@@ -10,7 +10,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -25,7 +25,8 @@ from .models import Board
 from .source import decode, split_front_matter
 
 CONTENT_DIR = "content"
-PARALLEL_THRESHOLD = 300  # below this, starting worker processes costs more than it saves
+PARALLEL_THRESHOLD = 300  # files to render: below this, starting worker processes costs more than it saves
+FRONT_MATTER_SHARE = 8  # reading a file's front matter alone costs about an eighth of rendering it too
 #: Names skipped in content/ (editors and file managers leave them behind).
 IGNORED_NAMES = {".gitkeep", ".DS_Store"}
 
@@ -47,6 +48,9 @@ class Item:
     external_links: list[str] = field(default_factory=list)
     images_without_alt: list[int] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    #: False when only the front matter was read (a pull request's check of the files it does not change):
+    #: the body's HTML, words, links and questions are then empty. Such an item is never rendered or cached.
+    body_read: bool = True
 
     @property
     def path(self) -> str:
@@ -80,8 +84,11 @@ class Loaded:
 
 
 def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int,
-               data: bytes | None = None) -> tuple[Item | None, list[Problem]]:
-    """Read (unless its bytes are given), check and render one Markdown file. Pure: the same bytes give the same result."""
+               data: bytes | None = None, body: bool = True) -> tuple[Item | None, list[Problem]]:
+    """Read (unless its bytes are given), check and render one Markdown file. Pure: the same bytes give the same result.
+
+    With `body` false the Markdown is not rendered: the item has its front matter only, and the same problems,
+    since rendering a body finds none (what is wrong in a body, the item rules find)."""
     display = f"{CONTENT_DIR}/{relpath}"
     problems: list[Problem] = []
     full = os.path.join(content_root, relpath)
@@ -106,8 +113,11 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
     problems += [p for p in schema_problems if p.field not in yaml_fields]
     if meta is None:
         return None, problems
-    rendered = render(source.body, relpath, source.body_line, allow_html=allow_html, interview=kind.name == "interview")
     stem = posixpath.splitext(posixpath.basename(relpath))[0]
+    if not body:
+        return Item(kind=kind.folder, relpath=relpath, slug=getattr(meta, "slug", None) or stem, meta=meta, html="",
+                    words=0, first_paragraph="", lines=source.doc.lines, body_line=source.body_line, body_read=False), problems
+    rendered = render(source.body, relpath, source.body_line, allow_html=allow_html, interview=kind.name == "interview")
     item = Item(
         kind=kind.folder,
         relpath=relpath,
@@ -144,15 +154,15 @@ def _settled(info: os.stat_result, read_at_ns: int) -> Signature | None:
     return signature(info) if read_at_ns - max(info.st_mtime_ns, info.st_ctime_ns) > SETTLED_NS else None
 
 
-def _parse_task(args: tuple[str, str, bool, int]) -> tuple[str, Signature | None, Parsed]:
+def _parse_task(args: tuple[str, str, bool, int, bool]) -> tuple[str, Signature | None, Parsed]:
     """Read one file once: its digest, its signature if it may stand for the digest next time, and its parse."""
-    content_root, relpath, allow_html, max_bytes = args
+    content_root, relpath, allow_html, max_bytes, body = args
     full = os.path.join(content_root, relpath)
     info = os.stat(full)  # before reading: a change after it changes the signature the next run sees
     with open(full, "rb") as handle:
         data = handle.read()
     known = _settled(info, time.time_ns())
-    return hashlib.sha256(data).hexdigest(), known, parse_file(content_root, relpath, allow_html, max_bytes, data)
+    return hashlib.sha256(data).hexdigest(), known, parse_file(content_root, relpath, allow_html, max_bytes, data, body)
 
 
 class ParseCache:
@@ -310,8 +320,12 @@ def _claim(rel: str) -> str:
     return f"files under content/ belong in one of: {known}, or board.yaml"
 
 
-def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCache | None = None, workers: int | None = None) -> Loaded:
-    """Read every file of content/; problems are collected, never raised."""
+def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCache | None = None, workers: int | None = None,
+         bodies: set[str] | None = None) -> Loaded:
+    """Read every file of content/; problems are collected, never raised.
+
+    With `bodies`, the Markdown of a file not in it is rendered only when the cache has it: the others are read
+    for their front matter (eight times faster), and neither cached nor ever rendered."""
     loaded = Loaded()
     markdown, loaded.static, loaded.problems = discover(content_root)
     results: dict[str, Parsed] = {}
@@ -320,21 +334,24 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
         cached = cache.lookup(os.path.join(content_root, rel), rel) if cache else None
         if cached is not None:
             loaded.digests[rel], results[rel] = cached
+            if bodies is not None and rel not in bodies:
+                results[rel] = _front_matter_only(*cached[1])  # as if just read: the same answer, warm or cold
         else:
             todo.append(rel)
-    args = [(str(content_root), rel, allow_html, max_bytes) for rel in todo]
+    args = [(str(content_root), rel, allow_html, max_bytes, bodies is None or rel in bodies) for rel in todo]
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    work = sum(1 if body else 1 / FRONT_MATTER_SHARE for *_, body in args)
     # Unpickling the workers' results makes only live objects: the collector would walk them for nothing.
     with paused_gc():
-        if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        if work >= PARALLEL_THRESHOLD and workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 # map keeps input order, so the result never depends on scheduling.
                 parsed = list(pool.map(_parse_task, args, chunksize=32))
         else:
             parsed = [_parse_task(arg) for arg in args]
-    for rel, (digest, known, result) in zip(todo, parsed, strict=True):
+    for (_, rel, _, _, body), (digest, known, result) in zip(args, parsed, strict=True):
         loaded.digests[rel], results[rel] = digest, result
-        if cache:
+        if cache and body:
             cache.put(rel, digest, known, result)
     for rel in markdown:
         item, problems = results[rel]
@@ -349,6 +366,13 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
         loaded.digests[BOARD_FILE] = _digest(board_path)
         loaded.board, loaded.board_lines = _load_board(board_path, loaded.problems)
     return loaded
+
+
+def _front_matter_only(item: Item | None, problems: list[Problem]) -> Parsed:
+    if item is None:
+        return None, problems
+    return replace(item, html="", words=0, first_paragraph="", local_links=[], external_links=[], images_without_alt=[],
+                   questions=[], body_read=False), problems
 
 
 def _digest(path: Path) -> str:

@@ -37,13 +37,15 @@ ITEM_RULES: list[ItemRule] = [
 ]
 
 
-def run_rules(graph: SiteGraph, memo: RuleMemo | None = None) -> list[Problem]:
+def run_rules(graph: SiteGraph, memo: RuleMemo | None = None, only: set[str] | None = None) -> list[Problem]:
     """Every registered rule, in registry order, then the item rules on each item (from `memo` when its file
-    did not change)."""
+    did not change), or on the items of `only` (paths under content/)."""
     problems: list[Problem] = []
     for rule in RULES:
         problems += rule(graph)
     for item in sorted(graph.items, key=lambda i: i.relpath):
+        if only is not None and item.relpath not in only:
+            continue
         def compute(item: Item = item) -> list[Problem]:
             return [problem for rule in ITEM_RULES for problem in rule(item, graph)]
         problems += memo.problems(item.relpath, compute) if memo is not None else compute()

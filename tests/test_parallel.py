@@ -36,6 +36,30 @@ def test_every_file_has_exactly_one_shard() -> None:
             assert sum(parallel.owns(name, k, shards) for k in range(shards)) == 1
 
 
+def test_every_file_is_claimed_once_by_the_first_shard_to_come_to_it() -> None:
+    import multiprocessing
+    import random
+
+    names = [f"articles/a{i}/index.html" for i in range(300)]
+    for shards in (2, 3):
+        counter = multiprocessing.get_context("fork").Value("q", 0)
+        claims = [parallel.Claims(counter) for _ in range(shards)]
+        walked = [0] * shards
+        owner: dict[str, int] = {}
+        rng = random.Random(shards)
+        # The shards step through the same names at their own pace; a name asked twice gets the same answer.
+        while min(walked) < len(names):
+            shard = rng.choice([k for k in range(shards) if walked[k] < len(names)])
+            name = names[walked[shard]]
+            if claims[shard].claim(name):
+                assert name not in owner
+                owner[name] = shard
+            assert claims[shard].claim(name) == (owner.get(name) == shard)
+            walked[shard] += 1
+        assert sorted(owner) == sorted(names) and len(set(owner.values())) == shards
+        assert len({c.digest() for c in claims}) == 1
+
+
 def test_every_shared_out_part_has_exactly_one_shard(tmp_path) -> None:
     for shards in (1, 2, 3):
         writers = [parallel.ShardWriter(str(tmp_path), {}, shard, shards) for shard in range(shards)]
@@ -56,6 +80,47 @@ def test_demo_portal_sharded_is_byte_identical_to_serial(tmp_path, monkeypatch) 
         assert tree_digest(serial) == tree_digest(sharded), f"{workers} shards"
     assert (serial / "pagefind" / "pagefind-entry.json").is_file()
     assert (serial / "events" / "calendar.ics").is_file()
+
+
+STRAYING_PLUGIN = '''
+import os
+from pelican import signals
+from agorapress.engine.parallel import writes
+
+class Straying:
+    shards_by_file = True
+
+    def __init__(self, **kwargs):
+        pass
+
+    def generate_output(self, writer):
+        # A shard that comes to a file the others do not: who writes it, and the files after it, is no longer agreed.
+        if os.getpid() != int(os.environ["AGORA_TEST_PARENT"]):
+            writes(writer, "stray/index.html")
+
+def add_generators(pelican):
+    return [Straying]
+
+def register():
+    signals.get_generators.connect(add_generators)
+'''
+
+
+def test_shards_that_come_to_different_files_fail_the_build(tmp_path, monkeypatch) -> None:
+    root = copy_demo(tmp_path / "demo")
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    (root / "plugins").mkdir(exist_ok=True)
+    (root / "plugins" / "straying.py").write_text(STRAYING_PLUGIN, encoding="utf-8")
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "plugins: [straying]\n", encoding="utf-8")
+    monkeypatch.setenv("AGORA_TEST_PARENT", str(os.getpid()))
+    try:
+        with pytest.raises(BuildFailed) as failed:
+            build(root, root / "output", now=DEMO_NOW, workers=2)
+    finally:
+        signals.get_generators.disconnect(sys.modules["straying"].add_generators)
+    assert any("came to other files than shard 0" in p.message for p in failed.value.problems.items)
+    assert not (root / "output").exists()
 
 
 CRASHING_PLUGIN = '''

@@ -1,11 +1,14 @@
 """Rendering on every core: Pelican runs once per shard, each shard writing its own share of the pages.
 
-Every output file belongs to exactly one shard (an article or page by a stable hash of its name, as
-are the files of Agora's generators that mark themselves `shards_by_file`, which may also share out
-fixed parts instead, see `takes`; the files of any other generator by that generator's owner shard),
-so the output does not depend on how many shards ran or in which order they finished. Shard 0 runs in this process; the others
-are forked after the site graph is loaded (nothing is read twice). Finalisation hooks (the search
-index, the sitemap) run once, in shard 0, after every shard has written.
+Every output file is written by exactly one shard, and its bytes do not depend on which one, so the output
+does not depend on how many shards ran or in which order they finished. Every shard walks the same files in
+the same order (an article or page, a file of Agora's generators that mark themselves `shards_by_file`), and
+the first shard to come to a file claims it: a shared counter numbers the claims, so a shard busy with a long
+page leaves the next ones to the others, and the shards end together. The files of a generator that does not
+shard by file are all written by that generator's owner shard; a generator may also share out fixed parts
+instead (see `takes`). Each shard digests the order of the files it came to; the build fails if two differ.
+Shard 0 runs in this process; the others are forked after the site graph is loaded (nothing is read twice).
+Finalisation hooks (the search index, the sitemap) run once, in shard 0, after every shard has written.
 
 The pages a search index reads (items and profiles) are written first. The writer hands every page
 it writes to the callables of the `ON_WRITE` setting, in the shard that writes it, so an indexer
@@ -16,6 +19,7 @@ shard's rendering ends, whether or not it was finalised, so what a plugin starte
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import multiprocessing
@@ -47,13 +51,41 @@ def owns(name: str, shard: int, shards: int) -> bool:
     return shards == 1 or zlib.crc32(name.encode("utf-8")) % shards == shard
 
 
+class Claims:
+    """Which shard writes which file: the first to come to it. Every shard comes to the same files in the same
+    order; the n-th file is claimed by the shard that finds n claims made before it (a counter shared by the
+    forked shards), so each file is claimed exactly once. A shard remembers what it decided per name, and digests
+    the names in the order it came to them: equal digests prove the shards walked the same files."""
+
+    def __init__(self, counter) -> None:
+        self.counter = counter  # a multiprocessing.Value made before the shards are forked
+        self.decided: dict[str, bool] = {}
+        self.walked = hashlib.sha256()
+
+    def claim(self, name: str) -> bool:
+        decided = self.decided.get(name)
+        if decided is None:
+            index = len(self.decided)
+            self.walked.update(name.encode("utf-8") + b"\0")
+            with self.counter.get_lock():
+                decided = self.counter.value == index
+                if decided:
+                    self.counter.value = index + 1
+            self.decided[name] = decided
+        return decided
+
+    def digest(self) -> str:
+        return self.walked.hexdigest()
+
+
 class ShardWriter(Writer):
     """Pelican's writer, limited to the files of one shard; a paginated listing stays in one shard."""
 
-    def __init__(self, output_path, settings=None, shard: int = 0, shards: int = 1):
+    def __init__(self, output_path, settings=None, shard: int = 0, shards: int = 1, claims: Claims | None = None):
         super().__init__(output_path, settings=settings)
         self.shard = shard
         self.shards = shards
+        self.claims = claims  # None: a file goes to the shard of its name's hash
         self.sharding = True  # off while a generator that runs in shard 0 only is writing
 
     def _open_w(self, filename, encoding, override=False):
@@ -70,7 +102,11 @@ class ShardWriter(Writer):
 
     def owns(self, name: str) -> bool:
         """Whether this shard writes `name`; generators that write files themselves ask before rendering."""
-        return not self.sharding or owns(str(name), self.shard, self.shards)
+        if not self.sharding or self.shards == 1:
+            return True
+        if self.claims is not None:
+            return self.claims.claim(str(name))
+        return owns(str(name), self.shard, self.shards)
 
     def write_file(self, name, template, context, *args, **kwargs):
         if name and not self.owns(name):
@@ -151,10 +187,11 @@ class ShardedPelican(Pelican):
     every other generator (feeds, calendars, profiles...) writes all of its files in one shard, its owner."""
 
     def __init__(self, settings: dict[str, Any], shard: int = 0, shards: int = 1,
-                 on_pages: Callable[[ShardedPelican], None] | None = None):
+                 on_pages: Callable[[ShardedPelican], None] | None = None, claims: Claims | None = None):
         self.shard = shard
         self.shards = shards
         self.on_pages = on_pages
+        self.claims = claims
         super().__init__(settings)
 
     def _get_generator_classes(self):
@@ -169,7 +206,7 @@ class ShardedPelican(Pelican):
         return [*ordered[:last + 1], _mark(self), *ordered[last + 1:]]
 
     def _get_writer(self):
-        return ShardWriter(self.output_path, settings=self.settings, shard=self.shard, shards=self.shards)
+        return ShardWriter(self.output_path, settings=self.settings, shard=self.shard, shards=self.shards, claims=self.claims)
 
 
 _SHARDED = (ArticlesGenerator, PagesGenerator)
@@ -228,7 +265,7 @@ class EngineLog(logging.Handler):
 
 def run_shard(settings: dict[str, Any], shard: int, shards: int,
               wait: Callable[[], list[str]] | None = None,
-              on_pages: Callable[[ShardedPelican], None] | None = None) -> list[str]:
+              on_pages: Callable[[ShardedPelican], None] | None = None, claims: Claims | None = None) -> list[str]:
     """Run Pelican for one shard; return what the engine complained about.
 
     With `wait`, the finalisation hooks (search index, sitemap: they read the whole output) run only
@@ -242,7 +279,7 @@ def run_shard(settings: dict[str, Any], shard: int, shards: int,
     engine_log.propagate, console.quiet = False, True
     pelican = None
     try:
-        pelican = ShardedPelican(settings, shard, shards, on_pages)
+        pelican = ShardedPelican(settings, shard, shards, on_pages, claims)
         if wait is None:
             pelican.run()
         else:
@@ -258,13 +295,14 @@ def run_shard(settings: dict[str, Any], shard: int, shards: int,
     return handler.messages
 
 
-def _child(settings: dict[str, Any], shard: int, shards: int, conn) -> None:
+def _child(settings: dict[str, Any], shard: int, shards: int, conn, claims: Claims) -> None:
     try:
         # Finalisation hooks (search index, sitemap) read the whole site: only shard 0 fires them.
         with signals.finalized.muted():
-            conn.send(run_shard(settings, shard, shards, on_pages=lambda _pelican: conn.send(_PAGES_DONE)))
+            messages = run_shard(settings, shard, shards, on_pages=lambda _pelican: conn.send(_PAGES_DONE), claims=claims)
+        conn.send((messages, claims.digest()))
     except BaseException:  # reported to the parent, which fails the build
-        conn.send([f"shard {shard} crashed:\n{traceback.format_exc()}"])
+        conn.send(([f"shard {shard} crashed:\n{traceback.format_exc()}"], None))
     finally:
         conn.close()
 
@@ -277,16 +315,18 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
     if shards == 1:
         return run_shard(settings, 0, 1, on_pages=pages_written.send)
     context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)  # claims made so far, shared by every shard (see Claims)
     children = []
     for shard in range(1, shards):
         parent_end, child_end = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(settings, shard, shards, child_end), daemon=True)
+        process = context.Process(target=_child, args=(settings, shard, shards, child_end, Claims(counter)), daemon=True)
         process.start()
         child_end.close()
         children.append((process, parent_end))
+    claims = Claims(counter)
 
-    # What each child has sent so far: its pages-written mark, then its complaints (or, if it crashed
-    # early, its complaints alone).
+    # What each child has sent so far: its pages-written mark, then its complaints and the digest of the files it
+    # came to (or, if it crashed early, its complaints alone).
     received: dict[int, list] = {index: [] for index in range(len(children))}
 
     def pages_everywhere(pelican: ShardedPelican) -> None:
@@ -303,6 +343,7 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
         pages_written.send(pelican)
 
     def wait_for_children() -> list[str]:
+        # Called once this shard has rendered everything: its own walk is complete.
         messages: list[str] = []
         for index, (process, conn) in enumerate(children):
             sent = [m for m in received[index] if m != _PAGES_DONE]
@@ -311,7 +352,11 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
                     message = conn.recv()
                     if message != _PAGES_DONE:
                         sent.append(message)
-                messages += sent[0]
+                complaints, walked = sent[0]
+                messages += complaints
+                if walked is not None and walked != claims.digest():
+                    messages.append(f"render shard {index + 1} came to other files than shard 0, or in another order: "
+                                    "a file may be missing or written twice")
             except EOFError:
                 messages.append("a rendering process ended without reporting")
             process.join()
@@ -319,4 +364,4 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
                 messages.append(f"a rendering process exited with code {process.exitcode}")
         return messages
 
-    return run_shard(settings, 0, shards, wait=wait_for_children, on_pages=pages_everywhere)
+    return run_shard(settings, 0, shards, wait=wait_for_children, on_pages=pages_everywhere, claims=claims)

@@ -51,7 +51,8 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         raise BuildFailed(portal.problems)
     output = (output or portal.root / "output").resolve()
     _refuse_dangerous_output(portal.root, output)
-    digest = fingerprint(portal, drafts)
+    nxt = next_change(portal)  # reads every member's history: computed once, for the fingerprint and build.json
+    digest = fingerprint(portal, drafts, nxt)
     previous = _read_build_info(portal)
     if not force and output.is_dir() and previous.get("fingerprint") == digest and previous.get("output") == str(output) \
             and previous.get("output_summary") == output_summary(output):
@@ -76,7 +77,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         shutil.rmtree(staging, ignore_errors=True)
         raise
     # The survey of the staging folder is the survey of the output it became: the same files, the same names.
-    _write_build_info(portal, {"fingerprint": digest, "output": str(output), "output_summary": surveyed.summary,
+    _write_build_info(portal, nxt, {"fingerprint": digest, "output": str(output), "output_summary": surveyed.summary,
                                "files": surveyed.files})
     timings["total"] = time.perf_counter() - started
     return BuildResult(output, portal, timings, surveyed.files)
@@ -128,10 +129,9 @@ def _read_build_info(portal: Portal) -> dict:
         return {}
 
 
-def _write_build_info(portal: Portal, facts: dict) -> None:
+def _write_build_info(portal: Portal, nxt: datetime | None, facts: dict) -> None:
     """What the last build was made from, and the next moment the site changes by itself (read by
     the scheduled deploy workflow)."""
-    nxt = next_change(portal)
     info = {"next_change": nxt.isoformat() if nxt else None, **facts}
     path = portal.root / CACHE_DIR / BUILD_INFO
     path.parent.mkdir(parents=True, exist_ok=True)

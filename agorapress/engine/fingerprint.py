@@ -29,8 +29,9 @@ def _tree(digest, root: Path) -> None:
             digest.update(path.read_bytes())
 
 
-def fingerprint(portal: Portal, drafts: bool) -> str:
-    """Code, theme, plugins, config, every content file, and the clock-dependent state of the graph."""
+def fingerprint(portal: Portal, drafts: bool, nxt: datetime | None) -> str:
+    """Code, theme, plugins, config, every content file, and the clock-dependent state of the graph (`nxt`: the
+    portal's next_change, which the build records too)."""
     digest = hashlib.sha256()
     _tree(digest, _PACKAGE)
     for folder in ("themes", "plugins"):
@@ -45,7 +46,6 @@ def fingerprint(portal: Portal, drafts: bool) -> str:
     graph = portal.graph
     digest.update(f"drafts={drafts}\n".encode())
     digest.update("\n".join(item.relpath for item in graph.published()).encode())
-    nxt = next_change(portal)
     digest.update(f"\nnext={nxt.isoformat() if nxt else ''}".encode())
     return digest.hexdigest()
 

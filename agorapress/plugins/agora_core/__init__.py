@@ -22,6 +22,10 @@ def _forget_replaced_readers(generator) -> None:
     for extension in list(readers.disabled_readers):
         if extension in readers.readers:
             del readers.disabled_readers[extension]
+    if not generator.settings.get("CACHE_CONTENT"):
+        # Pelican's content cache, off, still stats every file twice per read to compare stamps it never keeps.
+        readers.get_cached_data = lambda filename, default=None: default
+        readers.cache_data = lambda filename, data: None
 
 
 def _order_articles(generator) -> None:

@@ -18,6 +18,20 @@ class AgoraReader(BaseReader):
     enabled = True
     file_extensions = ["md"]
 
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        # One object per tag, section and member: Pelican slugifies a wrapper's name on first use, once per object.
+        self._wrappers: dict[tuple, Author | Category | Tag] = {}
+
+    def _wrapper(self, cls: type, name: str, slug: str | None = None):
+        key = (cls, name, slug)
+        wrapper = self._wrappers.get(key)
+        if wrapper is None:
+            wrapper = self._wrappers[key] = cls(name, self.settings)
+            if slug is not None:
+                wrapper.slug = slug
+        return wrapper
+
     def read(self, source_path: str):
         portal = self.settings["AGORA_PORTAL"]
         graph = portal.graph
@@ -45,16 +59,12 @@ class AgoraReader(BaseReader):
             metadata["modified"] = as_datetime(meta.updated, graph.tz)
         if item.kind != "pages":
             metadata["template"] = {"articles": "article", "interviews": "interview", "events": "event"}[item.kind]
-            category = Category(portal.config.section_title(item.kind), self.settings)
-            category.slug = item.kind
-            metadata["category"] = category
-            metadata["tags"] = [Tag(tag, self.settings) for tag in meta.tags]
+            metadata["category"] = self._wrapper(Category, portal.config.section_title(item.kind), item.kind)
+            metadata["tags"] = [self._wrapper(Tag, tag) for tag in meta.tags]
         authors = []
         for handle in getattr(meta, "authors", []) or []:
             profile = graph.contributors.get(handle)
-            author = Author(profile.meta.name if profile else handle, self.settings)
-            author.slug = handle
-            authors.append(author)
+            authors.append(self._wrapper(Author, profile.meta.name if profile else handle, handle))
         if authors:
             metadata["authors"] = authors
             metadata["author"] = authors[0]

@@ -31,7 +31,9 @@ def _install(pelican) -> None:
     scratch = pelican.settings.get("AGORA_SCRATCH")  # a build's, never agora serve's re-render of one page
     if scratch is None or not order:
         return
-    copies = SearchCopies(Path(scratch, COPIES_DIR), Path(pelican.settings["OUTPUT_PATH"]), order)
+    previous = pelican.settings.get("AGORA_PREVIOUS_OUTPUT")
+    copies = SearchCopies(Path(scratch, COPIES_DIR), Path(pelican.settings["OUTPUT_PATH"]), order,
+                          Path(previous) if previous else None)
     pelican.settings[ON_WRITE] = (*pelican.settings.get(ON_WRITE, ()), copies)
     if getattr(pelican, "shard", 0) == 0:
         pelican.agora_search = Indexing(copies)

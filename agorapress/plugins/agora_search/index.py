@@ -97,9 +97,10 @@ class SearchCopies:
     """Called by the writer with every page it writes: keeps `search_copy` of the searchable ones in `folder`,
     where the process that indexes finds the copies every rendering process made, as they come."""
 
-    def __init__(self, folder: Path, output: Path, order: list[str]):
+    def __init__(self, folder: Path, output: Path, order: list[str], previous: Path | None = None):
         self.folder = folder
         self.output = output
+        self.previous = previous  # the last output: index files with the same bytes are linked from it
         self.order = order
         self.files = frozenset(order)
         self.written = threading.Event()  # set once every process has written its searchable pages
@@ -172,7 +173,7 @@ class Indexing:
                 self._send(number, {"type": "AddFile", "index_id": 0, "file_path": name, "url": None,
                                     "file_contents": page.decode("utf-8")})
             if self.names:
-                self._send(number + 1, {"type": "WriteFiles", "index_id": 0, "output_path": bundle})
+                self._send(number + 1, {"type": "GetFiles", "index_id": 0})
                 self.last = number + 1
             self.process.stdin.flush()
         except OSError:
@@ -200,7 +201,8 @@ class Indexing:
                 (self.copies.folder / name).unlink(missing_ok=True)
             return Indexing(self.copies)
         try:
-            failures, done = self._responses() if self.last else ([], True)
+            failures, files = self._responses() if self.last else ([], None)
+            done = files is not None or not self.last
             with contextlib.suppress(OSError):
                 self.process.stdin.close()  # the service ends at the end of its input
             self.process.wait()
@@ -213,8 +215,8 @@ class Indexing:
         if not done:
             reason = detail[-1] if detail else f"exit code {self.process.returncode}"
             raise AgoraError(f"search index: Pagefind failed ({reason})")
-        if self.last:
-            _sort_entry(self.copies.output / BUNDLE_DIR / ENTRY_FILE)
+        if files:
+            _write_bundle(self.copies.output / BUNDLE_DIR, files, self.copies.previous and self.copies.previous / BUNDLE_DIR)
         return None
 
     def stop(self) -> None:
@@ -227,12 +229,16 @@ class Indexing:
             with contextlib.suppress(OSError):
                 stream.close()
 
-    def _responses(self) -> tuple[list[str], bool]:
-        """Read the service's answers up to the one to WriteFiles: (what failed, whether the index was written)."""
+    def _responses(self) -> tuple[list[str], list[dict] | None]:
+        """Read the service's answers up to the one to GetFiles: (what failed, the index's files or None)."""
         failures: list[str] = []
-        pending = b""
-        while chunk := self.process.stdout.read1(1 << 16):
-            *answers, pending = (pending + chunk).split(b",")
+        pending: list[bytes] = []  # the index's files come as one answer of megabytes, in many reads
+        while chunk := self.process.stdout.read1(1 << 20):
+            *answers, rest = chunk.split(b",")
+            if answers:
+                answers[0] = b"".join([*pending, answers[0]])
+                pending = []
+            pending.append(rest)
             for answer in answers:
                 message = json.loads(base64.b64decode(answer))
                 payload = message.get("payload", {})
@@ -240,13 +246,40 @@ class Indexing:
                     where = self.names.get(message.get("message_id"), "the index")
                     failures.append(f"{where}: {payload.get('message', 'an error')}")
                 elif message.get("message_id") == self.last:
-                    return failures, payload.get("type") == "WriteFiles"
-        return failures, False
+                    return failures, payload.get("files") if payload.get("type") == "GetFiles" else None
+        return failures, None
 
 
-def _sort_entry(path: Path) -> None:
+def _write_bundle(folder: Path, files: list[dict], previous: Path | None) -> None:
+    """Write the index Pagefind handed back, file by file, each one whole then renamed; a file with the bytes of the
+    last output's is linked to it. Pagefind's own WriteFiles answers before its writes reach the disk, and its
+    service exits when its input ends: a file it was still writing was left cut short (Pagefind issue 1271)."""
+    while files:  # popped, so each file's text is freed once written
+        file = files.pop()
+        data = base64.b64decode(file["content"])
+        if file["path"] == ENTRY_FILE:
+            data = _sorted_entry(data)
+        path = folder / file["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.agora-tmp")
+        old = previous / file["path"] if previous is not None else None
+        if old is not None and _same_bytes(old, data):
+            os.link(old, tmp)
+        else:
+            tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and not path.is_symlink() and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _sorted_entry(data: bytes) -> bytes:
     """Pagefind 1.5 lists the languages of its entry file in hash-map order, which changes from run to
     run; sorted, two builds of the same site are byte-identical (the index files themselves are)."""
-    entry = json.loads(path.read_text(encoding="utf-8"))
+    entry = json.loads(data)
     entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
-    path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -50,4 +50,5 @@ def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None
     if result.unchanged:
         click.echo(f"Nothing changed since the last build: {result.output} is up to date ({result.timings['total']:.2f}s)", err=True)
         return
-    click.echo(f"Built {items} items, {result.files} files into {result.output} in {result.timings['total']:.2f}s", err=True)
+    how = "" if result.rendered is None else f" (edited bodies only: {len(result.rendered)} pages rendered, the rest linked)"
+    click.echo(f"Built {items} items, {result.files} files into {result.output}{how} in {result.timings['total']:.2f}s", err=True)

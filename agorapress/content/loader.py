@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import pickle
 import posixpath
@@ -20,7 +21,7 @@ from ..memory import paused_gc
 from ..problems import Problem
 from ..schema import validate
 from .kinds import AVATAR_SUFFIXES, BOARD_FILE, KINDS, MEDIA_FOLDER, STATIC_SUFFIXES, Kind
-from .markdown import LocalLink, render
+from .markdown import WORDS_PER_MINUTE, LocalLink, render
 from .models import Board
 from .source import decode, split_front_matter
 
@@ -51,6 +52,10 @@ class Item:
     #: False when only the front matter was read (a pull request's check of the files it does not change):
     #: the body's HTML, words, links and questions are then empty. Such an item is never rendered or cached.
     body_read: bool = True
+    #: A digest of what pages other than the item's own can show of it: everything but its body's markup (see
+    #: `outline`). Two versions of a file with the same outline differ only on the item's own page, in feeds that
+    #: carry whole bodies and in the search index: an incremental build renders just those.
+    outline: str = ""
 
     @property
     def path(self) -> str:
@@ -133,7 +138,17 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
         images_without_alt=rendered.images_without_alt,
         questions=rendered.questions,
     )
+    item.outline = outline(item)
     return item, problems
+
+
+def outline(item: Item) -> str:
+    """The digest of an item's front matter, slug, first paragraph (its summary when it has none), questions and
+    reading time: all that listings, feeds' summaries, calendars, neighbours and translations show of it. Front
+    matter models hold only plain values and other models, so their repr is stable from process to process."""
+    minutes = max(1, math.ceil(item.words / WORDS_PER_MINUTE)) if item.words else 0
+    facts = (item.kind, item.slug, item.meta, item.first_paragraph, item.questions, minutes)
+    return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
 
 
 #: A file's stat signature stands for its digest only if the file had not changed for this long when it was read:
@@ -372,7 +387,7 @@ def _front_matter_only(item: Item | None, problems: list[Problem]) -> Parsed:
     if item is None:
         return None, problems
     return replace(item, html="", words=0, first_paragraph="", local_links=[], external_links=[], images_without_alt=[],
-                   questions=[], body_read=False), problems
+                   questions=[], body_read=False, outline=""), problems
 
 
 def _digest(path: Path) -> str:

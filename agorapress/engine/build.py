@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -16,8 +17,8 @@ from ..audit import ensure_safe_output
 from ..memory import frozen_heap
 from ..problems import AgoraError, BuildFailed, Problems
 from ..site import CACHE_DIR, Portal, load_portal
+from . import incremental, parallel
 from . import live as live_module
-from . import parallel
 from .fingerprint import fingerprint, next_change, output_summary
 from .settings import pelican_settings
 
@@ -33,6 +34,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     files: int = 0
     unchanged: bool = False  # nothing the output depends on changed: nothing was rendered
+    rendered: frozenset[str] | None = None  # an incremental build's pages (see incremental.py); None: all of them
 
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
@@ -53,11 +55,15 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     _refuse_dangerous_output(portal.root, output)
     nxt = next_change(portal)  # reads every member's history: computed once, for the fingerprint and build.json
     digest = fingerprint(portal, drafts, nxt)
+    key = fingerprint(portal, drafts, nxt, leave_out=incremental.candidates(portal))
     previous = _read_build_info(portal)
-    if not force and output.is_dir() and previous.get("fingerprint") == digest and previous.get("output") == str(output) \
-            and previous.get("output_summary") == output_summary(output):
+    # Whether the output is the last build's, as it left it (one walk, asked at most once).
+    intact = functools.cache(lambda: output.is_dir() and previous.get("output") == str(output)
+                             and previous.get("output_summary") == output_summary(output))
+    if not force and previous.get("fingerprint") == digest and intact():
         timings["total"] = time.perf_counter() - started
         return BuildResult(output, portal, timings, previous.get("files", 0), unchanged=True)
+    plan = incremental.plan(portal, key) if not force and previous.get("key") == key and intact() else None
     staging = output.parent / f".{output.name}.staging"
     if staging.exists():
         shutil.rmtree(staging)
@@ -66,7 +72,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         on_stage(f"rendering {len(portal.graph.published())} items")
         mark = time.perf_counter()
         with frozen_heap():
-            _render(portal, staging, output, workers, live)
+            _render(portal, staging, output, workers, live, plan)
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()
@@ -77,10 +83,11 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         shutil.rmtree(staging, ignore_errors=True)
         raise
     # The survey of the staging folder is the survey of the output it became: the same files, the same names.
-    _write_build_info(portal, nxt, {"fingerprint": digest, "output": str(output), "output_summary": surveyed.summary,
-                               "files": surveyed.files})
+    _write_build_info(portal, nxt, {"fingerprint": digest, "key": key, "output": str(output),
+                                    "output_summary": surveyed.summary, "files": surveyed.files})
+    incremental.record(portal, key)
     timings["total"] = time.perf_counter() - started
-    return BuildResult(output, portal, timings, surveyed.files)
+    return BuildResult(output, portal, timings, surveyed.files, rendered=plan.pages if plan is not None else None)
 
 
 def _refuse_dangerous_output(root: Path, output: Path) -> None:
@@ -89,12 +96,17 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
         raise AgoraError(f"refusing to build into {output}: it would replace the portal's own files")
 
 
-def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None) -> None:
+def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None,
+            plan: incremental.Plan | None) -> None:
     # Working files of the build's plugins (the search plugin's copies of the pages for Pagefind), shared by every
     # rendering process and gone when the build ends, whatever happens.
     with tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
         settings = pelican_settings(portal, staging, previous)
         settings["AGORA_SCRATCH"] = scratch
+        if plan is not None:
+            # Before any shard starts: Pagefind reads the pages nobody renders from the staging folder.
+            incremental.link_unchanged(previous, staging, (settings["THEME_STATIC_DIR"], *settings["STATIC_PATHS"]))
+            settings[parallel.PLAN] = plan
         if live is not None:
             # `live` keeps the previous build's state, so saves are still shown at once while this build reads
             # its context; this build's state replaces it once its generators are ready (see live.py).

@@ -29,16 +29,17 @@ def _tree(digest, root: Path) -> None:
             digest.update(path.read_bytes())
 
 
-def fingerprint(portal: Portal, drafts: bool, nxt: datetime | None) -> str:
-    """Code, theme, plugins, config, every content file, and the clock-dependent state of the graph (`nxt`: the
-    portal's next_change, which the build records too)."""
+def fingerprint(portal: Portal, drafts: bool, nxt: datetime | None, leave_out: frozenset[str] = frozenset()) -> str:
+    """Code, theme, plugins, config, every content file but those of `leave_out` (paths under content/), and the
+    clock-dependent state of the graph (`nxt`: the portal's next_change, which the build records too)."""
     digest = hashlib.sha256()
     _tree(digest, _PACKAGE)
     for folder in ("themes", "plugins"):
         _tree(digest, portal.root / folder)
     digest.update(portal.config_digest.encode())
     for rel, value in sorted(portal.digests.items()):
-        digest.update(f"{rel}\0{value}\n".encode())
+        if rel not in leave_out:
+            digest.update(f"{rel}\0{value}\n".encode())
     for rel in sorted(portal.graph.static):
         stat = (portal.root / CONTENT_DIR / rel).stat()
         digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())

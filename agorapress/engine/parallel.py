@@ -101,7 +101,11 @@ class ShardWriter(Writer):
                             self.settings.get(ON_WRITE, ()))
 
     def owns(self, name: str) -> bool:
-        """Whether this shard writes `name`; generators that write files themselves ask before rendering."""
+        """Whether this shard writes `name`; generators that write files themselves ask before rendering. An
+        incremental build's plan (see incremental.py) names the only files any shard writes."""
+        plan = self.settings.get(PLAN)
+        if plan is not None and not plan.renders(str(name)):
+            return False
         if not self.sharding or self.shards == 1:
             return True
         if self.claims is not None:
@@ -115,8 +119,16 @@ class ShardWriter(Writer):
 
 
 def writes(writer: Writer, name: str) -> bool:
-    """Whether `writer` is to write output file `name`: always, unless it is one shard of several."""
+    """Whether `writer` is to write output file `name`: always, unless it is one shard of several or the build
+    is incremental."""
     return not isinstance(writer, ShardWriter) or writer.owns(name)
+
+
+def rewrites(writer: Writer, relpaths) -> bool:
+    """Whether a file made from the items at `relpaths` (paths under content/) is to be written again: always,
+    unless the build is incremental and none of them changed (a feed of other items' bodies)."""
+    plan = writer.settings.get(PLAN) if isinstance(writer, ShardWriter) else None
+    return plan is None or not plan.items.isdisjoint(relpaths)
 
 
 def takes(writer: Writer, part: int) -> bool:
@@ -127,6 +139,9 @@ def takes(writer: Writer, part: int) -> bool:
         return True
     return writer.shards - 1 - part % writer.shards == writer.shard
 
+
+#: The setting that holds an incremental build's plan (engine/incremental.py): the only pages the writers render.
+PLAN = "AGORA_PLAN"
 
 #: The setting that lists what is called with (file name relative to the output, bytes) for every page the
 #: sharded writer writes, in the process that writes it: a plugin sees the pages without reading them back.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from ...engine.parallel import takes, writes
+from ...engine.parallel import rewrites, takes, writes
 from ...outputs.feeds import FEEDS_DIR, Catalogue, FeedRenderer
 from ...outputs.jsonfeed import JsonFeedRenderer
 from ...outputs.opml import Outline, render_opml
@@ -19,9 +20,12 @@ GROUPS = ["all", "section", "lang", "tag", "contributor"]
 
 
 def write_bytes(output: Path, name: str, data: bytes) -> None:
+    # Written whole then renamed, never into the file: it may be a link to the last output's (incremental.py).
     path = output / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    tmp = path.with_name(path.name + ".agora-tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 class FeedsGenerator(Generator):
@@ -52,6 +56,8 @@ class FeedsGenerator(Generator):
                      "json": json.render}
         mine = [(form, render) for part, (form, render) in enumerate(renderers.items()) if takes(writer, part)]
         for spec in catalogue.specs if mine else ():
+            if not rewrites(writer, (item.relpath for item in spec.items)):
+                continue  # an incremental build: none of its items changed
             feed = catalogue.feed(spec, content_of)
             for form, render in mine:
                 write_bytes(output, spec.path(form), render(feed))

@@ -1,0 +1,114 @@
+"""Incremental builds: after edits to items' bodies only, the pages rendered again and the files linked from the
+last output make exactly the site a full build makes; any other edit renders everything."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_NOW, copy_demo
+
+from agorapress.engine.build import build
+from test_build import tree_digest
+
+#: (file, words of its last paragraph, the same number of other words): bodies edited below their first paragraph.
+BODY_EDITS = {
+    "articles/moderation-that-keeps-the-place-kind.md": ("always happy to learn", "always glad to learn"),
+    "interviews/la-ressourcerie-d-a-cote.md": ("mérite d'être réparé", "mérite d'être recousu"),
+    "events/cafe-reparation-mensuel.md": ("nous nous organiserons", "nous nous arrangerons"),
+    "pages/charter.md": ("la confirmer ou l'annuler", "la confirmer ou la refuser"),
+}
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    root = copy_demo(tmp_path / "demo")
+    assert build(root, now=DEMO_NOW).rendered is None  # the first build renders everything
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / "content" / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, rel
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def snapshot(output: Path) -> dict[int, bytes]:
+    """Every file of an output by inode: what a write through a hard link would change."""
+    return {p.stat().st_ino: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def assert_same_as_full_build(root: Path, tmp_path: Path) -> None:
+    full = build(root, tmp_path / "full", now=DEMO_NOW, force=True)
+    assert full.rendered is None
+    assert tree_digest(root / "output") == tree_digest(full.output)
+
+
+@pytest.mark.parametrize("rel", sorted(BODY_EDITS))
+def test_a_body_edit_renders_the_item_page_and_is_byte_identical_to_a_full_build(demo: Path, tmp_path: Path, rel: str) -> None:
+    before = snapshot(demo / "output")
+    edit(demo, rel, *BODY_EDITS[rel])
+    result = build(demo, now=DEMO_NOW)
+    slug = Path(rel).stem
+    page = f"{slug}/index.html" if rel.startswith("pages/") else f"{rel.split('/')[0]}/{slug}/index.html"
+    assert result.rendered == {page}
+    assert BODY_EDITS[rel][1] in (demo / "output" / page).read_text(encoding="utf-8")
+    # No writer wrote into a file shared with the last output: every inode kept from it has the bytes it had.
+    after = {p.stat().st_ino: p for p in (demo / "output").rglob("*") if p.is_file()}
+    kept = [ino for ino in after if ino in before]
+    assert len(kept) > len(after) // 2  # most files are the last build's, linked
+    assert all(after[ino].read_bytes() == before[ino] for ino in kept)
+    assert_same_as_full_build(demo, tmp_path)
+
+
+def test_two_body_edits_and_the_search_index_follow(demo: Path, tmp_path: Path) -> None:
+    for rel in ("articles/moderation-that-keeps-the-place-kind.md", "events/cafe-reparation-mensuel.md"):
+        edit(demo, rel, *BODY_EDITS[rel])
+    result = build(demo, now=DEMO_NOW)
+    assert result.rendered is not None and len(result.rendered) == 2
+    assert_same_as_full_build(demo, tmp_path)
+
+
+FULL_EDITS = {
+    "a title": ("articles/moderation-that-keeps-the-place-kind.md", "title: \"", "title: \"Edited — "),
+    "a first paragraph": ("pages/charter.md", "Cette charte", "Cette charte révisée"),
+    "a profile's bio": ("contributors/amelie.md", "\n---\n", "\n---\nEdited. "),
+}
+
+
+@pytest.mark.parametrize("what", sorted(FULL_EDITS))
+def test_an_edit_other_pages_show_renders_everything(demo: Path, tmp_path: Path, what: str) -> None:
+    rel, old, new = FULL_EDITS[what]
+    path = demo / "content" / rel
+    text = path.read_text(encoding="utf-8")
+    at = text.index(old, 4)  # the first occurrence after the front matter's opening line
+    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+    assert build(demo, now=DEMO_NOW).rendered is None
+    assert_same_as_full_build(demo, tmp_path)
+
+
+def test_a_new_item_renders_everything(demo: Path, tmp_path: Path) -> None:
+    source = demo / "content/articles/moderation-that-keeps-the-place-kind.md"
+    (demo / "content/articles/a-new-one.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert build(demo, now=DEMO_NOW).rendered is None
+    assert_same_as_full_build(demo, tmp_path)
+
+
+def test_force_a_template_override_or_an_edited_output_render_everything(demo: Path, tmp_path: Path) -> None:
+    rel = "articles/moderation-that-keeps-the-place-kind.md"
+    edit(demo, rel, *BODY_EDITS[rel])
+    assert build(demo, now=DEMO_NOW, force=True).rendered is None
+    edit(demo, rel, *reversed(BODY_EDITS[rel]))
+    (demo / "output" / "404.html").unlink()  # the output is no longer the one the last build left
+    assert build(demo, now=DEMO_NOW).rendered is None
+    edit(demo, rel, *BODY_EDITS[rel])
+    override = demo / "themes/agora/templates/partials/card.html"  # a portal's template may show anything of an item
+    override.parent.mkdir(parents=True)
+    override.write_text("<article>{{ entry.content }}</article>\n", encoding="utf-8")
+    assert build(demo, now=DEMO_NOW).rendered is None
+    edit(demo, rel, *reversed(BODY_EDITS[rel]))
+    assert build(demo, now=DEMO_NOW).rendered is None
+    assert_same_as_full_build(demo, tmp_path)
+    assert os.path.isfile(demo / "output" / "index.html")

@@ -162,3 +162,22 @@ def test_a_shard_that_crashes_before_its_pages_fails_the_build_and_keeps_the_out
     assert any("this shard broke before writing its pages" in p.message for p in failed.value.problems.items)
     assert tree_digest(first) == before
     assert not (root / ".output.staging").exists()
+
+
+def test_work_beside_the_rendering_that_fails_fails_the_build(tmp_path, monkeypatch) -> None:
+    from agorapress.engine.settings import pelican_settings
+    from agorapress.site import load_portal
+
+    root = copy_demo(tmp_path / "demo")
+    portal = load_portal(root, now=DEMO_NOW)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    for workers in (1, 2):
+        staging = tmp_path / f"staging-{workers}"
+        staging.mkdir()
+        settings = pelican_settings(portal, staging)
+
+        def broken() -> None:
+            raise OSError("the last output went away")
+
+        complaints = parallel.render(settings, 10, workers, beside=broken)
+        assert any("beside the rendering failed" in c for c in complaints), complaints

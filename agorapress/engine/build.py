@@ -103,15 +103,20 @@ def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, 
     with tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
         settings = pelican_settings(portal, staging, previous)
         settings["AGORA_SCRATCH"] = scratch
+        beside = None
         if plan is not None:
-            # Before any shard starts: Pagefind reads the pages nobody renders from the staging folder.
-            incremental.link_unchanged(previous, staging, (settings["THEME_STATIC_DIR"], *settings["STATIC_PATHS"]))
             settings[parallel.PLAN] = plan
+            skip = (settings["THEME_STATIC_DIR"], *settings["STATIC_PATHS"])
+
+            def beside() -> None:  # while the shards render: the files they leave alone are the last output's
+                incremental.link_unchanged(previous, staging, skip)
         if live is not None:
             # `live` keeps the previous build's state, so saves are still shown at once while this build reads
             # its context; this build's state replaces it once its generators are ready (see live.py).
             settings["AGORA_LIVE"] = {"portal": portal, live_module.PUBLISH_TO: live}
-        complaints = parallel.render(settings, len(portal.graph.published()), workers)
+        # An incremental build renders a few pages: a second shard would only build Pelican's context again.
+        pages = len(plan.pages) if plan is not None else len(portal.graph.published())
+        complaints = parallel.render(settings, pages, workers, beside)
     if complaints:
         problems = Problems()
         for message in complaints:

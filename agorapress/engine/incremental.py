@@ -5,9 +5,10 @@ A page shows other items through their outline (title, dates, people, tags, summ
 are section items or pages whose outline did not change, and nothing else did (code, theme, configuration,
 profiles, board, media, the files there are, what is published and when the site next changes by itself), the
 output differs from the last one in the changed items' own pages, the feeds that carry their bodies and the
-search index, and nowhere else. Such a build links every other file of the last output into the staging folder
-(as the writer links unchanged pages anyway), and the writers render only what the plan names; Pagefind
-indexes every page again, the written ones and the linked ones. The sitemap is written again too.
+search index, and nowhere else. Such a build renders only what the plan names (in one process: there is little
+to share out), while a process of its own links every other file of the last output into the staging folder
+(as the writer links unchanged pages anyway); Pagefind indexes every page again, reading the pages nobody
+renders from the last output at once. The sitemap is written again too.
 
 Only a portal that uses the shipped theme and Agora's plugins as they are gets this: its own templates or
 plugins may show anything of an item, so any of them means a full render. `--force` renders everything too.
@@ -85,8 +86,9 @@ def forget(portal: Portal) -> None:
 
 def link_unchanged(previous: Path, staging: Path, skip: tuple[str, ...]) -> int:
     """Hard-link every file of the last output into the staging folder, but those under the folders of `skip`
-    (and of NOT_LINKED); return how many. Every writer replaces a file instead of writing into it, so a page
-    rendered again never writes through a link into the last output."""
+    (and of NOT_LINKED) and those already there; return how many. It runs while the shards render: a file a
+    shard wrote first stays, and a shard that writes after it replaces the link (every writer writes a file
+    whole then renames it, never into it), so nothing is ever written through a link into the last output."""
     skipped = tuple(f"{folder.strip('/')}/" for folder in (*NOT_LINKED, *skip) if folder.strip("/"))
     linked = 0
     for folder, dirs, files in os.walk(previous):
@@ -96,7 +98,10 @@ def link_unchanged(previous: Path, staging: Path, skip: tuple[str, ...]) -> int:
         if files:
             os.makedirs(os.path.join(staging, rel_dir), exist_ok=True)
         for name in files:
-            os.link(os.path.join(folder, name), os.path.join(staging, rel_dir, name))
+            try:
+                os.link(os.path.join(folder, name), os.path.join(staging, rel_dir, name))
+            except FileExistsError:
+                continue
             linked += 1
     return linked
 

@@ -322,13 +322,38 @@ def _child(settings: dict[str, Any], shard: int, shards: int, conn, claims: Clai
         conn.close()
 
 
-def render(settings: dict[str, Any], items: int, workers: int | None = None) -> list[str]:
-    """Render the site with up to `workers` processes; return the engine's complaints from every shard."""
+class _Beside:
+    """Work done in a process of its own while the shards render (no thread of a rendering process competes for
+    its interpreter lock), finished before the finalisation hooks."""
+
+    def __init__(self, work: Callable[[], None] | None) -> None:
+        self.work = work
+        self.process = None
+
+    def start(self) -> None:
+        if self.work is not None:
+            self.process = multiprocessing.get_context("fork").Process(target=self.work, name="agora-beside", daemon=True)
+            self.process.start()
+
+    def finish(self) -> list[str]:
+        if self.process is None:
+            return []
+        self.process.join()
+        code, self.process = self.process.exitcode, None
+        return [] if code == 0 else [f"the work beside the rendering failed (exit code {code})"]
+
+
+def render(settings: dict[str, Any], items: int, workers: int | None = None,
+           beside: Callable[[], None] | None = None) -> list[str]:
+    """Render the site with up to `workers` processes; return the engine's complaints from every shard. `beside`
+    runs meanwhile in a process of its own, and ends before the finalisation hooks, which read the whole output."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     shards = workers if (workers > 1 and items >= PARALLEL_THRESHOLD and can_fork) else 1
+    alongside = _Beside(beside)
     if shards == 1:
-        return run_shard(settings, 0, 1, on_pages=pages_written.send)
+        alongside.start()
+        return run_shard(settings, 0, 1, wait=alongside.finish, on_pages=pages_written.send)
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)  # claims made so far, shared by every shard (see Claims)
     children = []
@@ -339,6 +364,7 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
         child_end.close()
         children.append((process, parent_end))
     claims = Claims(counter)
+    alongside.start()
 
     # What each child has sent so far: its pages-written mark, then its complaints and the digest of the files it
     # came to (or, if it crashed early, its complaints alone).
@@ -359,7 +385,7 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None) -> 
 
     def wait_for_children() -> list[str]:
         # Called once this shard has rendered everything: its own walk is complete.
-        messages: list[str] = []
+        messages: list[str] = alongside.finish()
         for index, (process, conn) in enumerate(children):
             sent = [m for m in received[index] if m != _PAGES_DONE]
             try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from ...engine.parallel import ON_WRITE, pages_written, rendering_ended
+from ...engine.parallel import ON_WRITE, PLAN, pages_written, rendering_ended
 from .index import COPIES_DIR, Indexing, Searchable, SearchCopies, searchable_pages
 from .page import SearchPageGenerator
 
@@ -32,8 +32,11 @@ def _install(pelican) -> None:
     if scratch is None or not order:
         return
     previous = pelican.settings.get("AGORA_PREVIOUS_OUTPUT")
+    # An incremental build renders only the pages of its plan: the others are the last output's, read from there.
+    plan = pelican.settings.get(PLAN)
+    kept = frozenset(name for name in order if not plan.renders(name)) if plan is not None else frozenset()
     copies = SearchCopies(Path(scratch, COPIES_DIR), Path(pelican.settings["OUTPUT_PATH"]), order,
-                          Path(previous) if previous else None)
+                          Path(previous) if previous else None, kept)
     pelican.settings[ON_WRITE] = (*pelican.settings.get(ON_WRITE, ()), copies)
     if getattr(pelican, "shard", 0) == 0:
         pelican.agora_search = Indexing(copies)

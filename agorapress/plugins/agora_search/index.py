@@ -97,10 +97,12 @@ class SearchCopies:
     """Called by the writer with every page it writes: keeps `search_copy` of the searchable ones in `folder`,
     where the process that indexes finds the copies every rendering process made, as they come."""
 
-    def __init__(self, folder: Path, output: Path, order: list[str], previous: Path | None = None):
+    def __init__(self, folder: Path, output: Path, order: list[str], previous: Path | None = None,
+                 kept: frozenset[str] = frozenset()):
         self.folder = folder
         self.output = output
         self.previous = previous  # the last output: index files with the same bytes are linked from it
+        self.kept = kept  # pages an incremental build takes unchanged from the last output: read from there at once
         self.order = order
         self.files = frozenset(order)
         self.written = threading.Event()  # set once every process has written its searchable pages
@@ -132,6 +134,9 @@ class SearchCopies:
                 yield name, page
 
     def _wait_for(self, name: str) -> bytes | None:
+        if name in self.kept and self.previous is not None:
+            kept = self.previous / name
+            return search_copy(kept.read_bytes()) if kept.is_file() else None
         while True:
             done = self.written.is_set()
             try:

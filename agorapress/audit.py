@@ -14,6 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .folders import walk
 from .problems import BuildFailed, Problem, Problems
 
 #: File types a portal publishes: pages, feeds, calendars, styles, media, the search index.
@@ -47,29 +48,15 @@ def survey(site: Path, previous: Path | None = None, max_bytes: int = MAX_SITE_B
     found = Survey()
     digest = hashlib.sha256()
     total = 0
-    pending = [""]
-    while pending:
-        prefix = pending.pop()
-        try:
-            with os.scandir(os.path.join(site, prefix) if prefix else site) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
-        except OSError:  # as os.walk: a folder that cannot be listed is skipped
-            continue
-        folders = []
-        for entry in entries:
-            if not entry.is_dir():
-                continue
-            rel = prefix + entry.name
+    # Hidden folders and links to folders are refused, not entered: what is inside is not published either way.
+    for rel_dir, folders, files in walk(site, enter=lambda entry: not entry.name.startswith(".")):
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        for entry in folders:
             if entry.is_symlink():
-                found.problems.append(_problem(rel, "is a symbolic link to a folder"))
+                found.problems.append(_problem(prefix + entry.name, "is a symbolic link to a folder"))
             elif entry.name.startswith("."):
-                found.problems.append(_problem(rel, "is a hidden folder"))
-            else:
-                # Links and hidden folders are not entered: what is inside is not published either way.
-                folders.append(rel + "/")
-        for entry in entries:
-            if entry.is_dir():
-                continue
+                found.problems.append(_problem(prefix + entry.name, "is a hidden folder"))
+        for entry in files:
             rel = prefix + entry.name
             info = entry.stat(follow_symlinks=False)
             reason = _refusal(rel, entry.name, info, site, previous)
@@ -79,8 +66,6 @@ def survey(site: Path, previous: Path | None = None, max_bytes: int = MAX_SITE_B
             found.files += 1
             total += info.st_size
             digest.update(f"{rel}\0{info.st_size}\n".encode())
-        # Reversed onto the stack, so folders are visited in name order, each before the next one's files.
-        pending += reversed(folders)
     if total > max_bytes:
         found.problems.append(_problem("", f"the site holds {total:,} bytes, over the limit of {max_bytes:,} bytes"))
     for problem in found.problems:  # a refused entry changes the summary too

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from datetime import datetime
@@ -106,19 +107,26 @@ def register():
 '''
 
 
+@contextlib.contextmanager
+def portal_plugin(root, name: str, source: str, monkeypatch):
+    """The portal's own plugin `name`, which may tell the parent process (AGORA_TEST_PARENT) from the shards."""
+    (root / "plugins").mkdir(exist_ok=True)
+    (root / "plugins" / f"{name}.py").write_text(source, encoding="utf-8")
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"plugins: [{name}]\n", encoding="utf-8")
+    monkeypatch.setenv("AGORA_TEST_PARENT", str(os.getpid()))
+    try:
+        yield
+    finally:
+        # Pelican's signals outlive a build: later builds in this process must not meet the plugin.
+        signals.get_generators.disconnect(sys.modules[name].add_generators)
+
+
 def test_shards_that_come_to_different_files_fail_the_build(tmp_path, monkeypatch) -> None:
     root = copy_demo(tmp_path / "demo")
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
-    (root / "plugins").mkdir(exist_ok=True)
-    (root / "plugins" / "straying.py").write_text(STRAYING_PLUGIN, encoding="utf-8")
-    config = root / "site_config.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "plugins: [straying]\n", encoding="utf-8")
-    monkeypatch.setenv("AGORA_TEST_PARENT", str(os.getpid()))
-    try:
-        with pytest.raises(BuildFailed) as failed:
-            build(root, root / "output", now=DEMO_NOW, workers=2)
-    finally:
-        signals.get_generators.disconnect(sys.modules["straying"].add_generators)
+    with portal_plugin(root, "straying", STRAYING_PLUGIN, monkeypatch), pytest.raises(BuildFailed) as failed:
+        build(root, root / "output", now=DEMO_NOW, workers=2)
     assert any("came to other files than shard 0" in p.message for p in failed.value.problems.items)
     assert not (root / "output").exists()
 
@@ -148,17 +156,8 @@ def test_a_shard_that_crashes_before_its_pages_fails_the_build_and_keeps_the_out
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
     first = build(root, root / "output", now=DEMO_NOW, workers=2).output
     before = tree_digest(first)
-    (root / "plugins").mkdir(exist_ok=True)
-    (root / "plugins" / "crashing.py").write_text(CRASHING_PLUGIN, encoding="utf-8")
-    config = root / "site_config.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "plugins: [crashing]\n", encoding="utf-8")
-    monkeypatch.setenv("AGORA_TEST_PARENT", str(os.getpid()))
-    try:
-        with pytest.raises(BuildFailed) as failed:
-            build(root, root / "output", now=DEMO_NOW, workers=2)
-    finally:
-        # Pelican's signals outlive a build: later builds in this process must not meet the plugin.
-        signals.get_generators.disconnect(sys.modules["crashing"].add_generators)
+    with portal_plugin(root, "crashing", CRASHING_PLUGIN, monkeypatch), pytest.raises(BuildFailed) as failed:
+        build(root, root / "output", now=DEMO_NOW, workers=2)
     assert any("this shard broke before writing its pages" in p.message for p in failed.value.problems.items)
     assert tree_digest(first) == before
     assert not (root / ".output.staging").exists()

@@ -9,7 +9,6 @@ import pickle
 import posixpath
 import time
 import zlib
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,10 +16,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .. import __version__, yamlstrict
+from ..folders import walk
 from ..memory import paused_gc
 from ..problems import Problem
 from ..schema import validate
-from .kinds import AVATAR_SUFFIXES, BOARD_FILE, KINDS, MEDIA_FOLDER, STATIC_SUFFIXES, Kind
+from .kinds import AVATAR_SUFFIXES, BOARD_FILE, KINDS, MEDIA_FOLDER, STATIC_SUFFIXES
 from .markdown import WORDS_PER_MINUTE, LocalLink, render
 from .models import Board
 from .source import decode, split_front_matter
@@ -267,25 +267,6 @@ def _code_digest() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def walk(root: Path) -> Iterator[tuple[str, list[os.DirEntry], list[os.DirEntry]]]:
-    """Like os.walk(root), top-down, names sorted, links never followed: (relative folder, its folders, its
-    files) as directory entries, so telling links apart costs no system call per file."""
-    pending = [""]
-    while pending:
-        rel_dir = pending.pop()
-        try:
-            with os.scandir(os.path.join(root, rel_dir) if rel_dir else root) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
-        except OSError:  # as os.walk: a folder that cannot be listed is skipped
-            continue
-        # Classified as os.walk does: a link to a folder is a folder (never entered), anything else a file.
-        dirs = [entry for entry in entries if entry.is_dir()]
-        files = [entry for entry in entries if not entry.is_dir()]
-        yield rel_dir, dirs, files
-        # Reversed onto the stack, so folders are visited in sorted order.
-        pending += [posixpath.join(rel_dir, d.name) for d in reversed(dirs) if not d.is_symlink()]
 
 
 def discover(content_root: Path) -> tuple[list[str], list[str], list[Problem]]:

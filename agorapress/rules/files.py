@@ -29,7 +29,8 @@ from pathlib import Path
 
 from ..config import CONFIG_FILE
 from ..content.kinds import KINDS, MEDIA_FOLDER
-from ..content.loader import CONTENT_DIR, IGNORED_NAMES, walk
+from ..content.loader import CONTENT_DIR, IGNORED_NAMES
+from ..folders import walk
 from ..graph import SiteGraph
 from ..images import FORMAT_NAMES, check_image, open_image, sniff
 from ..problems import Problem

@@ -112,3 +112,15 @@ def test_force_a_template_override_or_an_edited_output_render_everything(demo: P
     assert build(demo, now=DEMO_NOW).rendered is None
     assert_same_as_full_build(demo, tmp_path)
     assert os.path.isfile(demo / "output" / "index.html")
+
+
+def test_an_edit_that_leaves_the_page_as_it_was(demo: Path, tmp_path: Path) -> None:
+    # Markdown that renders the same: the page is the last output's file again (a link onto a link to the same file).
+    rel = "articles/moderation-that-keeps-the-place-kind.md"
+    path = demo / "content" / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("\n\nIf you run", "\n\n\n\nIf you run"), encoding="utf-8")
+    before = (demo / "output/articles/moderation-that-keeps-the-place-kind/index.html").stat().st_ino
+    assert build(demo, now=DEMO_NOW).rendered == {"articles/moderation-that-keeps-the-place-kind/index.html"}
+    assert (demo / "output/articles/moderation-that-keeps-the-place-kind/index.html").stat().st_ino == before
+    assert not list((demo / "output").rglob("*.agora-*"))
+    assert_same_as_full_build(demo, tmp_path)

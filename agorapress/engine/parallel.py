@@ -19,6 +19,7 @@ shard's rendering ends, whether or not it was finalised, so what a plugin starte
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -177,14 +178,25 @@ class _ReusingFile(io.StringIO):
         for call in self.on_write:
             call(self.name, data)
         if self.previous and _same_bytes(self.previous, data):
-            tmp = self.filename + ".agora-link"
-            os.link(self.previous, tmp)
-            os.replace(tmp, self.filename)
+            link_from(self.previous, self.filename)
             return
         tmp = self.filename + ".agora-tmp"
         with open(tmp, "wb") as handle:
             handle.write(data)
         os.replace(tmp, self.filename)
+
+
+def link_from(previous: str | os.PathLike, filename: str | os.PathLike) -> None:
+    """Make `filename` a hard link to `previous`, replacing what is there. Renaming a link onto another link to the
+    same file does nothing and leaves the temporary name behind (POSIX rename): an incremental build may have
+    linked that very file already, so the temporary name is removed whatever happened."""
+    tmp = f"{filename}.agora-link"
+    os.link(previous, tmp)
+    try:
+        os.replace(tmp, filename)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def _same_bytes(path: str, data: bytes) -> bool:

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from ...engine.parallel import link_from
 from ...graph import SiteGraph
 from ...problems import AgoraError
 
@@ -266,12 +267,12 @@ def _write_bundle(folder: Path, files: list[dict], previous: Path | None) -> Non
             data = _sorted_entry(data)
         path = folder / file["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.agora-tmp")
         old = previous / file["path"] if previous is not None else None
         if old is not None and _same_bytes(old, data):
-            os.link(old, tmp)
-        else:
-            tmp.write_bytes(data)
+            link_from(old, path)
+            continue
+        tmp = path.with_name(f".{path.name}.agora-tmp")
+        tmp.write_bytes(data)
         os.replace(tmp, path)
 
 

@@ -100,3 +100,21 @@ def test_saves_during_a_build_are_shown_with_the_previous_state_until_the_new_on
     assert seen == [True, str(out / "articles/a/index.html")]
     assert state["ArticlesGenerator"] is not first
     assert state["portal"].graph.by_path["articles/a.md"] is not None
+
+
+def test_the_build_after_a_quick_render_of_an_edited_body_is_incremental(portal, tmp_path) -> None:
+    from test_build import tree_digest
+
+    root = portal({"content/articles/a.md": article(title="Same", body="First paragraph.\n\nSecond one."),
+                   "content/articles/b.md": article(title="Other")})
+    state: dict = {}
+    live.connect()
+    out = build(root, now=NOW, workers=1, force=True, live=state).output
+    (root / "content/articles/a.md").write_text(article(title="Same", body="First paragraph.\n\nSecond two."), encoding="utf-8")
+    assert live.render_item(state, root, out, "articles/a.md")[0] == str(out / "articles/a/index.html")
+    # agora serve's next build: the output is the last build's but for the page the quick render wrote.
+    result = build(root, now=NOW, workers=1, trust_output=True, live=state)
+    assert result.rendered == {"articles/a/index.html"}
+    assert state["portal"] is result.portal  # the quick renders now start from this build
+    full = build(root, tmp_path / "full", now=NOW, force=True)
+    assert tree_digest(out) == tree_digest(full.output)

@@ -36,13 +36,15 @@ def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts:
     saved_lock = threading.Lock()
     render_lock = threading.Lock()
 
-    def full_build() -> None:
+    def full_build(first: bool = False) -> None:
         started = time.perf_counter()
         with saved_lock:
             saved_during_build.clear()
         try:
-            # One process: the state kept for quick renders must come from this process's generators.
-            build(root, output, drafts=drafts, workers=1, force=True, live=state)
+            # One process: the state kept for quick renders must come from this process's generators, so the
+            # first build renders (an up-to-date output would leave no state). After it only quick renders touch
+            # the output: a save that changed only a body is rebuilt incrementally.
+            build(root, output, drafts=drafts, workers=1, force=first, trust_output=not first, live=state)
             with saved_lock:
                 again = sorted(saved_during_build)
             for path in again:
@@ -87,7 +89,7 @@ def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts:
             reloads.bump()
             click.echo(f"{path.name}: page refreshed in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)
 
-    full_build()
+    full_build(first=True)
     server = make_server(output, host, port, reloads)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Thread(target=builder, daemon=True).start()

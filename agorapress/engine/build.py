@@ -38,13 +38,15 @@ class BuildResult:
 
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
-          workers: int | None = None, force: bool = False, live: dict | None = None,
+          workers: int | None = None, force: bool = False, live: dict | None = None, trust_output: bool = False,
           on_stage: Callable[[str], None] = lambda stage: None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
     When nothing the output depends on has changed since the last build into the same folder (see
     fingerprint.py), nothing is rendered; `force` renders anyway. A `live` dict receives the state
-    `agora serve` needs to re-render one page at once (see live.py)."""
+    `agora serve` needs to re-render one page at once (see live.py). `trust_output` says that only those quick
+    renders changed the output since the last build (they write the pages of saved items, which an incremental
+    build renders again): it is still the last build's output, for the choice of an incremental build."""
     started = time.perf_counter()
     on_stage("reading and checking content")
     portal = load_portal(root, now=now, drafts=drafts)
@@ -59,7 +61,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     previous = _read_build_info(portal)
     # Whether the output is the last build's, as it left it (one walk, asked at most once).
     intact = functools.cache(lambda: output.is_dir() and previous.get("output") == str(output)
-                             and previous.get("output_summary") == output_summary(output))
+                             and (trust_output or previous.get("output_summary") == output_summary(output)))
     if not force and previous.get("fingerprint") == digest and intact():
         timings["total"] = time.perf_counter() - started
         return BuildResult(output, portal, timings, previous.get("files", 0), unchanged=True)

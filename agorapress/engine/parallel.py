@@ -344,7 +344,8 @@ class _Beside:
 
     def start(self) -> None:
         if self.work is not None:
-            self.process = multiprocessing.get_context("fork").Process(target=self.work, name="agora-beside", daemon=True)
+            self.process = multiprocessing.get_context("fork").Process(target=_exit_after, args=(self.work,),
+                                                                         name="agora-beside", daemon=True)
             self.process.start()
 
     def finish(self) -> list[str]:
@@ -353,6 +354,16 @@ class _Beside:
         self.process.join()
         code, self.process = self.process.exitcode, None
         return [] if code == 0 else [f"the work beside the rendering failed (exit code {code})"]
+
+
+def _exit_after(work: Callable[[], None]) -> None:
+    # Forked, maybe from a process with other threads (agora serve's): the child touches no lock they may have held,
+    # neither printing a traceback nor flushing streams at exit. The exit code says how the work went.
+    try:
+        work()
+    except BaseException:  # noqa: BLE001 - the parent reports the exit code
+        os._exit(1)
+    os._exit(0)
 
 
 def render(settings: dict[str, Any], items: int, workers: int | None = None,

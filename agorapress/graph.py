@@ -59,6 +59,9 @@ class SiteGraph:
     by_path: dict[str, Item] = field(default_factory=dict)
 
     _published: dict[str | None, list[Item]] = field(default_factory=dict, repr=False)
+    #: Views of the graph that layers above it compute once per build (People.of): made before the render processes
+    #: are forked, they are shared by all of them.
+    views: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_path = {item.relpath: item for item in self.items}

@@ -55,7 +55,7 @@ def next_change(portal: Portal) -> datetime | None:
     """The next moment the site changes by itself: an item falls due, an event starts or ends, a
     member stops being new, a committee term turns, a promised topic becomes overdue or a month begins (the
     stats page gains a month)."""
-    moments = [portal.graph.next_change(), People(portal.graph).next_change(), committee_next_change(portal.graph),
+    moments = [portal.graph.next_change(), People.of(portal.graph).next_change(), committee_next_change(portal.graph),
                stats_next_change(portal.graph)]
     return min((m for m in moments if m is not None), default=None)
 

@@ -176,7 +176,7 @@ class TemplateView:
     @cached_property
     def people(self) -> People:
         """Every member and what they did; computed once per build (the graph does not change)."""
-        return People(self.graph)
+        return People.of(self.graph)
 
     @cached_property
     def awards(self) -> list[Award]:

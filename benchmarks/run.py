@@ -14,7 +14,10 @@ after thousands were deleted scans past every recently deleted inode of its bloc
 files it deleted times the files it creates: up to a third of a 1k build's CPU, charged to whichever
 tool builds next. A fresh clone, as in CI, has nothing deleted.
 
-Then, on Agora's corpus made a Git repository, the pull-request gate: `agora check --pr-author …
+Then `agora serve` on Agora's corpus: an item is saved, and the times are taken from the save to the reload
+signal the browsers follow, to the page served with the edit, and to the end of the rebuild that follows.
+
+Last, on Agora's corpus made a Git repository, the pull-request gate: `agora check --pr-author …
 --base …` on a pull request of three new articles by one member, with the cache the builds left and
 with no cache at all.
 
@@ -27,13 +30,18 @@ machine each build takes.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import queue
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -133,10 +141,83 @@ def measure(size: int, runs: int, work: Path, trash: Path) -> dict[str, dict[str
             for key, values in scenario.items()
         }
         print(f"  {name:14} " + "  ".join(f"{k}={v[0]:.2f}s" for k, v in results[name].items()), file=sys.stderr, flush=True)
+    results["serve"] = measure_serve(found["agora"]["root"], runs)
+    serve = results["serve"]
+    print(f"  serve          signal={serve['signal'] * 1000:.0f}ms  page={serve['page'] * 1000:.0f}ms  "
+          f"rebuilt={serve['rebuilt']:.2f}s", file=sys.stderr, flush=True)
     results["pr-check"] = measure_pr_check(found["agora"]["root"], runs, trash)
     print(f"  pr-check       warm={results['pr-check']['warm']:.2f}s  cold={results['pr-check']['cold']:.2f}s",
           file=sys.stderr, flush=True)
     return results
+
+
+SERVE_START_SECONDS = 900  # serve's first build of 10k items runs in one process
+
+
+def measure_serve(root: Path, saves: int) -> dict[str, float]:
+    """`agora serve`: seconds from saving an item to the reload signal (the event stream the browsers follow), to
+    its page served with the edit, and to the end of the background rebuild that follows (medians of `saves`)."""
+    cmd = [sys.executable, "-m", "agorapress.cli", "serve", "--port", "0"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
+    try:
+        base = re.search(r"at (http://\S+/)", _wait_for_line(lines, "Serving ", SERVE_START_SECONDS)).group(1)
+        target = sorted((root / "content" / "articles").glob("*.md"))[1]
+        page_url = f"{base}articles/{target.stem}/"
+        text = target.read_text(encoding="utf-8")
+        signal, page, rebuilt = [], [], []
+        for n in range(saves):
+            # A stream of its own per save: its first event is the current version.
+            with urllib.request.urlopen(base + "__agora/events", timeout=60) as events:
+                version = _next_event(events)["version"]
+                marker = f"serve-bench-{n}"
+                started = time.perf_counter()
+                target.write_text(f"{text}\nUne ligne ajoutée ({marker}).\n", encoding="utf-8")
+                while _next_event(events)["version"] == version:
+                    pass
+                signal.append(time.perf_counter() - started)
+            with urllib.request.urlopen(page_url, timeout=60) as response:
+                served = response.read().decode("utf-8")
+            page.append(time.perf_counter() - started)
+            if marker not in served:
+                raise SystemExit(f"agora serve: {page_url} does not show the saved edit after the reload signal")
+            _wait_for_line(lines, "rebuilt in", SERVE_START_SECONDS)
+            rebuilt.append(time.perf_counter() - started)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return {"signal": statistics.median(signal), "page": statistics.median(page), "rebuilt": statistics.median(rebuilt)}
+
+
+def _wait_for_line(lines: queue.Queue, start: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+        except queue.Empty:
+            raise SystemExit(f"agora serve: no line starting {start!r} in {timeout} s") from None
+        if line.startswith(start):
+            return line
+        if line.startswith(("error", "Error", "Traceback")):
+            raise SystemExit(f"agora serve failed: {line}")
+
+
+def _next_event(stream) -> dict:
+    # Server-sent events: "data: {...}" then a blank line.
+    for raw in stream:
+        if raw.startswith(b"data: "):
+            return json.loads(raw[len(b"data: "):])
+    raise SystemExit("agora serve: the event stream ended")
+
+
+def serve_table(all_results: dict[int, dict]) -> str:
+    lines = ["| items | save → reload signal (ms) | save → page served with the edit (ms) | save → background rebuild done (s) |",
+             "|---:|---:|---:|---:|"]
+    for size, results in all_results.items():
+        serve = results["serve"]
+        lines.append(f"| {size} | {serve['signal'] * 1000:.0f} | {serve['page'] * 1000:.0f} | {serve['rebuilt']:.2f} |")
+    return "\n".join(lines)
 
 
 PR_FILES = 3
@@ -214,6 +295,8 @@ def main() -> None:
             print(f"{size} items…", file=sys.stderr, flush=True)
             all_results[size] = measure(size, args.runs, Path(tmp) / str(size), Path(tmp) / "trash")
     print(table(all_results))
+    print()
+    print(serve_table(all_results))
     print()
     print(pr_table(all_results))
 

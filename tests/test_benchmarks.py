@@ -1,4 +1,4 @@
-"""The benchmark command runs end to end on a tiny corpus and prints its table (timings are not asserted)."""
+"""The benchmark command runs end to end on a tiny corpus and prints its tables (timings are not asserted)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ def test_benchmark_command_builds_every_tool_and_prints_the_table() -> None:
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [line.split("|")[1:-1] for line in result.stdout.splitlines() if line.startswith("| 40 |")]
-    builds, pr_check = [cells for cells in rows if len(cells) > 3], [cells for cells in rows if len(cells) == 3]
+    builds = [cells for cells in rows if len(cells) > 4]
+    serve, pr_check = [cells for cells in rows if len(cells) == 4], [cells for cells in rows if len(cells) == 3]
     assert [cells[1].strip() for cells in builds] == ["full", "no-change", "one-edit"]
+    # agora serve: a save, then the reload signal, the page served with the edit (checked by the command), the rebuild.
+    assert len(serve) == 1
+    signal_ms, page_ms, rebuilt_s = (float(cell) for cell in serve[0][1:])
+    assert 0 < signal_ms <= page_ms <= rebuilt_s * 1000 + 10  # the rebuild is printed to 10 ms
     # The pull-request gate on three new articles, with the builds' cache and with none (it passed: exit 0).
     assert len(pr_check) == 1 and all(float(cell) > 0 for cell in pr_check[0][1:])
     rows = builds

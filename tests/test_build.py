@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from conftest import copy_demo
 
 from agorapress.engine.build import build
 from agorapress.problems import BuildFailed
@@ -194,3 +196,41 @@ def test_join_url_is_urljoin() -> None:
         url = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
         for base in bases:
             assert join_url(base, url) == urljoin(base, url), (base, url)
+
+
+def _on_a_terminal(command: list[str], env: dict[str, str]) -> str:
+    """What `command` prints on a pseudo-terminal (rich draws its spinner only there), escape codes removed."""
+    import pty  # noqa: PLC0415 - POSIX only, like the build's forking
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end is closed: the command has ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    text = b"".join(chunks).decode("utf-8", "replace")
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r", "\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_build_on_a_terminal_shows_its_progress_and_ci_logs_get_the_last_line_only(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "demo")
+    command = [sys.executable, "-m", "agorapress.cli", "--root", str(root), "build", "--now", NOW.isoformat(), "--force"]
+    env = {key: value for key, value in os.environ.items() if key not in ("CI", "NO_COLOR", "TERM")}
+    shown = _on_a_terminal(command, {**env, "TERM": "xterm-256color", "COLUMNS": "120"})
+    # The spinner names each stage, and while the pages render, the files written so far (counted in every process).
+    assert "reading and checking content…" in shown
+    counts = [int(n) for n in re.findall(r"rendering \d+ items… (\d+) files written", shown)]
+    assert counts and counts == sorted(counts), shown[-2000:]
+    assert "Built " in shown
+    # In CI (the CI variable set), a terminal still gets only the final line.
+    quiet = _on_a_terminal(command, {**env, "TERM": "xterm-256color", "COLUMNS": "120", "CI": "true"})
+    assert "Built " in quiet and "rendering" not in quiet and "reading and checking" not in quiet

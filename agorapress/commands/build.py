@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..problems import Problems
 from .common import FORMATS, emit, parse_now, run
@@ -31,10 +33,12 @@ def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None
     console = Console(stderr=True)
     # A spinner on a terminal; CI logs and pipes get only the final line.
     show = console.is_terminal and not os.environ.get("CI")
-    with console.status("building…") if show else contextlib.nullcontext() as status:
-        def on_stage(stage: str) -> None:
+    progress = Progress()
+    with console.status(progress) if show else contextlib.nullcontext() as status:
+        def on_stage(stage: str, written=None) -> None:
+            progress.stage, progress.written = stage, written
             if status is not None:
-                status.update(f"{stage}…")
+                status.update(progress)
 
         result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts, workers=jobs,
                                        force=force, on_stage=on_stage), fmt)
@@ -52,3 +56,21 @@ def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None
         return
     how = "" if result.rendered is None else f" (edited bodies only: {len(result.rendered)} pages rendered, the rest linked)"
     click.echo(f"Built {items} items, {result.files} files into {result.output}{how} in {result.timings['total']:.2f}s", err=True)
+
+
+class Progress:
+    """What the spinner says, drawn again on every refresh: the stage, the files written so far by every rendering
+    process while they render, and the seconds since the build began."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stage = "building"
+        self.written = None  # while rendering: its int() is the count of files written
+
+    def __rich__(self) -> Text:
+        text = Text(f"{self.stage}…")
+        if self.written is not None:
+            text.append(f" {int(self.written)} files written")
+        text.append(f" {time.perf_counter() - self.started:.0f}s", style="dim")
+        return text
+

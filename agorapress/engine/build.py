@@ -39,14 +39,16 @@ class BuildResult:
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
           workers: int | None = None, force: bool = False, live: dict | None = None, trust_output: bool = False,
-          on_stage: Callable[[str], None] = lambda stage: None) -> BuildResult:
+          on_stage: Callable[..., None] = lambda stage, pages=None: None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
     When nothing the output depends on has changed since the last build into the same folder (see
     fingerprint.py), nothing is rendered; `force` renders anyway. A `live` dict receives the state
     `agora serve` needs to re-render one page at once (see live.py). `trust_output` says that only those quick
     renders changed the output since the last build (they write the pages of saved items, which an incremental
-    build renders again): it is still the last build's output, for the choice of an incremental build."""
+    build renders again): it is still the last build's output, for the choice of an incremental build.
+    `on_stage` is told each stage as it begins; with the rendering comes `written`, whose int() is the number of
+    files written so far by every rendering process."""
     started = time.perf_counter()
     on_stage("reading and checking content")
     portal = load_portal(root, now=now, drafts=drafts)
@@ -71,10 +73,11 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        on_stage(f"rendering {len(portal.graph.published())} items")
+        written = parallel.FilesWritten()
+        on_stage(f"rendering {len(portal.graph.published())} items", written)
         mark = time.perf_counter()
         with frozen_heap():
-            _render(portal, staging, output, workers, live, plan)
+            _render(portal, staging, output, workers, live, plan, written)
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()
@@ -99,12 +102,13 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
 
 
 def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None,
-            plan: incremental.Plan | None) -> None:
+            plan: incremental.Plan | None, written: parallel.FilesWritten) -> None:
     # Working files of the build's plugins (the search plugin's copies of the pages for Pagefind), shared by every
     # rendering process and gone when the build ends, whatever happens.
     with tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
         settings = pelican_settings(portal, staging, previous)
         settings["AGORA_SCRATCH"] = scratch
+        settings[parallel.ON_WRITE] = (written,)
         beside = None
         if plan is not None:
             settings[parallel.PLAN] = plan

@@ -29,6 +29,7 @@ import traceback
 import zlib
 from collections.abc import Callable
 from multiprocessing.connection import wait as wait_any
+from pathlib import Path
 from typing import Any
 
 from blinker import signal
@@ -145,9 +146,37 @@ def takes(writer: Writer, part: int) -> bool:
 PLAN = "AGORA_PLAN"
 
 #: The setting that lists what is called with (file name relative to the output, bytes) for every page the
-#: sharded writer writes, in the process that writes it: a plugin sees the pages without reading them back.
-#: A page Pelican writes again by its own rules comes with None: it is to be read from the output.
+#: sharded writer writes, and every file Agora's generators write (`write_whole`), in the process that writes it:
+#: a plugin sees the files without reading them back. A page Pelican writes again by its own rules comes with None:
+#: it is to be read from the output.
 ON_WRITE = "AGORA_ON_WRITE"
+
+
+def write_whole(settings: dict[str, Any], output: Path, name: str, data: bytes) -> None:
+    """Write output file `name` (relative to `output`) whole, then rename it into place: never into the file, which
+    may be a link to the last output's (incremental.py), and no reader ever sees half of it."""
+    path = output / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".agora-tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    for call in settings.get(ON_WRITE, ()):
+        call(name, data)
+
+
+class FilesWritten:
+    """How many files every shard has written so far, for the progress shown on a terminal: an `ON_WRITE` callable
+    counting in memory shared with the shards forked after it was made."""
+
+    def __init__(self) -> None:
+        self.count = multiprocessing.Value("q", 0)
+
+    def __call__(self, name: str, data: bytes | None) -> None:
+        with self.count.get_lock():
+            self.count.value += 1
+
+    def __int__(self) -> int:
+        return self.count.value
 
 
 def _relative(filename: str, output_path: str) -> str:

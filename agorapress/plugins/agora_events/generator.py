@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from ...engine.parallel import writes
+from ...engine.parallel import write_whole, writes
 from ...outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
 
 
@@ -21,15 +20,7 @@ class CalendarsGenerator(Generator):
         output = Path(self.output_path)
         calendars = Calendars(graph)
         if writes(writer, CALENDAR_FILE):
-            _write(output / CALENDAR_FILE, calendars.site())
+            write_whole(self.settings, output, CALENDAR_FILE, calendars.site())
         for item in graph.published("events"):
             if writes(writer, item.url + EVENT_FILE):
-                _write(output / item.url / EVENT_FILE, calendars.event(item))
-
-
-def _write(path: Path, data: bytes) -> None:
-    # Written whole then renamed: a reader of the staging folder never sees half a calendar.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".agora-tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+                write_whole(self.settings, output, item.url + EVENT_FILE, calendars.event(item))

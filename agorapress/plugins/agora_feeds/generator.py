@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from ...engine.parallel import rewrites, takes, writes
+from ...engine.parallel import rewrites, takes, write_whole, writes
 from ...outputs.feeds import FEEDS_DIR, Catalogue, FeedRenderer
 from ...outputs.jsonfeed import JsonFeedRenderer
 from ...outputs.opml import Outline, render_opml
@@ -17,15 +16,6 @@ from ...outputs.sitemap import ROBOTS, SITEMAP, content_dates, hidden_urls, page
 OPML_FILE = f"{FEEDS_DIR}/contributors.opml"
 #: The feeds page groups, in display order (catalogue kinds; the template names them in the page's language).
 GROUPS = ["all", "section", "lang", "tag", "contributor"]
-
-
-def write_bytes(output: Path, name: str, data: bytes) -> None:
-    # Written whole then renamed, never into the file: it may be a link to the last output's (incremental.py).
-    path = output / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".agora-tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 class FeedsGenerator(Generator):
@@ -60,12 +50,12 @@ class FeedsGenerator(Generator):
                 continue  # an incremental build: none of its items changed
             feed = catalogue.feed(spec, content_of)
             for form, render in mine:
-                write_bytes(output, spec.path(form), render(feed))
+                write_whole(self.settings, output, spec.path(form), render(feed))
         outlines = [Outline(spec.name, catalogue.absolute(spec.path("atom")), catalogue.absolute(spec.page))
                     for spec in catalogue.of_kind("contributor")]
         title = f"{catalogue.config.site.title} · {discovery.labels['members']}"
         if writes(writer, OPML_FILE):
-            write_bytes(output, OPML_FILE, render_opml(title, outlines, catalogue.latest()))
+            write_whole(self.settings, output, OPML_FILE, render_opml(title, outlines, catalogue.latest()))
         groups = [(kind, catalogue.of_kind(kind)) for kind in GROUPS]
         writer.write_file(f"{FEEDS_DIR}/index.html", self.get_template("feeds"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], feed_groups=groups, opml=OPML_FILE,
@@ -88,5 +78,5 @@ def write_sitemap(pelican) -> None:
     hidden = hidden_urls(portal.graph)
     urls = [url for url in page_urls(output) if url not in hidden]
     dates = content_dates(portal.graph, discovery.view.people, discovery.slug_of)
-    write_bytes(output, SITEMAP, render_sitemap(discovery.site_url, urls, dates))
-    write_bytes(output, ROBOTS, render_robots(discovery.site_url).encode("utf-8"))
+    write_whole(settings, output, SITEMAP, render_sitemap(discovery.site_url, urls, dates))
+    write_whole(settings, output, ROBOTS, render_robots(discovery.site_url).encode("utf-8"))

@@ -39,7 +39,7 @@ class BuildResult:
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
           workers: int | None = None, force: bool = False, live: dict | None = None, trust_output: bool = False,
-          on_stage: Callable[..., None] = lambda stage, pages=None: None) -> BuildResult:
+          on_stage: Callable[..., None] = lambda stage, written=None: None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
     When nothing the output depends on has changed since the last build into the same folder (see
@@ -77,7 +77,8 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         on_stage(f"rendering {len(portal.graph.published())} items", written)
         mark = time.perf_counter()
         with frozen_heap():
-            _render(portal, staging, output, workers, live, plan, written)
+            _render(portal, staging, output, workers, live, plan, written,
+                    lambda: on_stage("indexing for search, writing the sitemap", written))
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()
@@ -102,7 +103,7 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
 
 
 def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None,
-            plan: incremental.Plan | None, written: parallel.FilesWritten) -> None:
+            plan: incremental.Plan | None, written: parallel.FilesWritten, finishing: Callable[[], None]) -> None:
     # Working files of the build's plugins (the search plugin's copies of the pages for Pagefind), shared by every
     # rendering process and gone when the build ends, whatever happens.
     with tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
@@ -122,7 +123,7 @@ def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, 
             settings["AGORA_LIVE"] = {"portal": portal, live_module.PUBLISH_TO: live}
         # An incremental build renders a few pages: a second shard would only build Pelican's context again.
         pages = len(plan.pages) if plan is not None else len(portal.graph.published())
-        complaints = parallel.render(settings, pages, workers, beside)
+        complaints = parallel.render(settings, pages, workers, beside, finishing)
     if complaints:
         problems = Problems()
         for message in complaints:

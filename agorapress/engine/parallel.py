@@ -396,16 +396,17 @@ def _exit_after(work: Callable[[], None]) -> None:
 
 
 def render(settings: dict[str, Any], items: int, workers: int | None = None,
-           beside: Callable[[], None] | None = None) -> list[str]:
+           beside: Callable[[], None] | None = None, finishing: Callable[[], None] = lambda: None) -> list[str]:
     """Render the site with up to `workers` processes; return the engine's complaints from every shard. `beside`
-    runs meanwhile in a process of its own, and ends before the finalisation hooks, which read the whole output."""
+    runs meanwhile in a process of its own, and ends before the finalisation hooks, which read the whole output.
+    `finishing` is called once every shard has rendered, before those hooks."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     shards = workers if (workers > 1 and items >= PARALLEL_THRESHOLD and can_fork) else 1
     alongside = _Beside(beside)
     if shards == 1:
         alongside.start()
-        return run_shard(settings, 0, 1, wait=alongside.finish, on_pages=pages_written.send)
+        return run_shard(settings, 0, 1, wait=_then(alongside.finish, finishing), on_pages=pages_written.send)
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)  # claims made so far, shared by every shard (see Claims)
     children = []
@@ -457,4 +458,14 @@ def render(settings: dict[str, Any], items: int, workers: int | None = None,
                 messages.append(f"a rendering process exited with code {process.exitcode}")
         return messages
 
-    return run_shard(settings, 0, shards, wait=wait_for_children, on_pages=pages_everywhere, claims=claims)
+    return run_shard(settings, 0, shards, wait=_then(wait_for_children, finishing), on_pages=pages_everywhere,
+                     claims=claims)
+
+
+def _then(wait: Callable[[], list[str]], finishing: Callable[[], None]) -> Callable[[], list[str]]:
+    def waited() -> list[str]:
+        messages = wait()
+        finishing()
+        return messages
+
+    return waited

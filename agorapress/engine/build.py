@@ -19,7 +19,7 @@ from ..problems import AgoraError, BuildFailed, Problems
 from ..site import CACHE_DIR, Portal, load_portal
 from . import incremental, parallel
 from . import live as live_module
-from .fingerprint import fingerprint, next_change, output_summary
+from .fingerprint import fingerprints, next_change, output_summary
 from .settings import pelican_settings
 
 BUILD_INFO = "build.json"
@@ -58,8 +58,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     output = (output or portal.root / "output").resolve()
     _refuse_dangerous_output(portal.root, output)
     nxt = next_change(portal)  # reads every member's history: computed once, for the fingerprint and build.json
-    digest = fingerprint(portal, drafts, nxt)
-    key = fingerprint(portal, drafts, nxt, leave_out=incremental.candidates(portal))
+    digest, key = fingerprints(portal, drafts, nxt, leave_out=incremental.candidates(portal))
     previous = _read_build_info(portal)
     # Whether the output is the last build's, as it left it (one walk, asked at most once).
     intact = functools.cache(lambda: output.is_dir() and previous.get("output") == str(output)

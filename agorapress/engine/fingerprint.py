@@ -29,26 +29,33 @@ def _tree(digest, root: Path) -> None:
             digest.update(path.read_bytes())
 
 
-def fingerprint(portal: Portal, drafts: bool, nxt: datetime | None, leave_out: frozenset[str] = frozenset()) -> str:
-    """Code, theme, plugins, config, every content file but those of `leave_out` (paths under content/), and the
-    clock-dependent state of the graph (`nxt`: the portal's next_change, which the build records too)."""
-    digest = hashlib.sha256()
-    _tree(digest, _PACKAGE)
+def fingerprints(portal: Portal, drafts: bool, nxt: datetime | None, leave_out: frozenset[str]) -> tuple[str, str]:
+    """(fingerprint, key), in one pass over the inputs. The fingerprint digests code, theme, plugins, config, every
+    content file, and the clock-dependent state of the graph (`nxt`: the portal's next_change, which the build
+    records too); the key digests the same but the content files of `leave_out` (paths under content/)."""
+    whole = hashlib.sha256()
+    _tree(whole, _PACKAGE)
     for folder in ("themes", "plugins"):
-        _tree(digest, portal.root / folder)
-    digest.update(portal.config_digest.encode())
+        _tree(whole, portal.root / folder)
+    whole.update(portal.config_digest.encode())
+    key = whole.copy()
     for rel, value in sorted(portal.digests.items()):
+        line = f"{rel}\0{value}\n".encode()
+        whole.update(line)
         if rel not in leave_out:
-            digest.update(f"{rel}\0{value}\n".encode())
+            key.update(line)
+    rest = []
     for rel in sorted(portal.graph.static):
         stat = (portal.root / CONTENT_DIR / rel).stat()
-        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        rest.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
     # The clock only matters through what it publishes and when that next changes.
-    graph = portal.graph
-    digest.update(f"drafts={drafts}\n".encode())
-    digest.update("\n".join(item.relpath for item in graph.published()).encode())
-    digest.update(f"\nnext={nxt.isoformat() if nxt else ''}".encode())
-    return digest.hexdigest()
+    rest.append(f"drafts={drafts}\n")
+    rest.append("\n".join(item.relpath for item in portal.graph.published()))
+    rest.append(f"\nnext={nxt.isoformat() if nxt else ''}")
+    tail = "".join(rest).encode()
+    whole.update(tail)
+    key.update(tail)
+    return whole.hexdigest(), key.hexdigest()
 
 
 def next_change(portal: Portal) -> datetime | None:

@@ -157,11 +157,22 @@ def write_whole(settings: dict[str, Any], output: Path, name: str, data: bytes) 
     may be a link to the last output's (incremental.py), and no reader ever sees half of it."""
     path = output / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".agora-tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    replace_file(path, data)
     for call in settings.get(ON_WRITE, ()):
         call(name, data)
+
+
+def replace_file(path: str | os.PathLike, data: bytes, previous: str | os.PathLike | None = None) -> None:
+    """Put `data` at `path`: a hard link to `previous` (the last output's file) when that holds the same bytes, so
+    an unchanged file keeps its inode and modification time; else written to a temporary file and renamed, never
+    written through a link, and never seen half-written."""
+    if previous is not None and _same_bytes(previous, data):
+        link_from(previous, path)
+        return
+    tmp = f"{path}.agora-tmp"
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
 
 
 class FilesWritten:
@@ -186,11 +197,8 @@ def _relative(filename: str, output_path: str) -> str:
 
 
 class _ReusingFile(io.StringIO):
-    """A text file written on close: hard-linked to the previous build's file when the bytes are equal.
-
-    Unchanged pages keep their inode and modification time, so deploys and caches see no change;
-    a changed page is written to a temporary file and renamed, never written through a link.
-    """
+    """A text file written on close (`replace_file`): hard-linked to the previous build's file when the bytes are
+    equal, so deploys and caches see no change; otherwise written whole and renamed."""
 
     def __init__(self, filename: str, output_path: str, previous: str | None, on_write=()):
         super().__init__()
@@ -206,13 +214,7 @@ class _ReusingFile(io.StringIO):
         super().close()
         for call in self.on_write:
             call(self.name, data)
-        if self.previous and _same_bytes(self.previous, data):
-            link_from(self.previous, self.filename)
-            return
-        tmp = self.filename + ".agora-tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, self.filename)
+        replace_file(self.filename, data, self.previous)
 
 
 def link_from(previous: str | os.PathLike, filename: str | os.PathLike) -> None:
@@ -228,7 +230,7 @@ def link_from(previous: str | os.PathLike, filename: str | os.PathLike) -> None:
             os.unlink(tmp)
 
 
-def _same_bytes(path: str, data: bytes) -> bool:
+def _same_bytes(path: str | os.PathLike, data: bytes) -> bool:
     try:
         if os.path.getsize(path) != len(data) or os.path.islink(path):
             return False

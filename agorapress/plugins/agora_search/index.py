@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...engine.parallel import link_from
+from ...engine.parallel import replace_file
 from ...graph import SiteGraph
 from ...problems import AgoraError
 
@@ -267,20 +267,7 @@ def _write_bundle(folder: Path, files: list[dict], previous: Path | None) -> Non
             data = _sorted_entry(data)
         path = folder / file["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
-        old = previous / file["path"] if previous is not None else None
-        if old is not None and _same_bytes(old, data):
-            link_from(old, path)
-            continue
-        tmp = path.with_name(f".{path.name}.agora-tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and not path.is_symlink() and path.read_bytes() == data
-    except OSError:
-        return False
+        replace_file(path, data, previous / file["path"] if previous is not None else None)
 
 
 def _sorted_entry(data: bytes) -> bytes:

@@ -59,6 +59,10 @@ Hello.
 """
 
 
+#: A portal's pyproject.toml: the Agora Press that builds it (see scaffold/portal.py).
+PIN = "[project]\nname = \"mini-portal\"\nversion = \"0\"\ndependencies = [\"agorapress=={version}\"]\n"
+
+
 def _front_matter(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1]) or {}
 
@@ -86,6 +90,7 @@ def _fork_pr(tmp_path: Path, change, demo: bool = True) -> dict:
     repo = tmp_path / "repo"
     repo.mkdir()
     handle, login, others_item = _base_portal(repo, demo)
+    (repo / "pyproject.toml").write_text(PIN.format(version="0.1.0"), encoding="utf-8")
     # The repository carries its workflows and a CODEOWNERS that follows its committee.
     shutil.copytree(REPO / ".github", repo / ".github")
     written = CliRunner().invoke(main, ["--root", str(repo), "committee", "codeowners"])
@@ -166,6 +171,20 @@ def test_a_fork_pull_request_with_a_broken_file_fails_on_its_line(tmp_path):
     assert result.exit_codes["Check the contribution"] == 1
     assert "::error file=content/articles/broken.md,line=5," in result.stdout, result.stdout
     assert "preview" not in result.uploads
+
+
+def test_the_check_installs_the_agora_the_base_branch_pins_not_the_pull_requests(tmp_path):
+    def repin(repo: Path, handle: str, _others: str) -> None:
+        # The pull request pins an Agora of its own choosing (one that would pass anything).
+        (repo / "pyproject.toml").write_text(PIN.format(version="6.6.6"), encoding="utf-8")
+
+    pr = _fork_pr(tmp_path, repin, demo=False)
+    result = run_check_workflow(pr, tmp_path)
+
+    installed = (result.runner_temp / "agora-pin" / "pyproject.toml").read_text(encoding="utf-8")
+    assert installed == PIN.format(version="0.1.0")  # the base's pin, whatever the pull request says
+    assert result.exit_codes["Check the contribution"] == 1
+    assert "::error file=pyproject.toml" in result.stdout and "build settings" in result.stdout, result.stdout
 
 
 # The committee reviews: quorum.yml runs the base branch's Agora against GitHub's API (here a local

@@ -241,6 +241,10 @@ class Config(Strict):
 def load_config(root: Path) -> tuple[Config | None, list[Problem], str]:
     """Read and check site_config.yaml; return the config, its problems and a hash of its bytes."""
     path = root / CONFIG_FILE
+    if path.is_symlink():
+        # Refused before it is opened: a link could make Agora read (and print) a file from outside the repository.
+        return None, [Problem(CONFIG_FILE, 0, "symlink", "", "site_config.yaml is a symbolic link",
+                              "commit the configuration file itself, not a link to it")], ""
     if not path.is_file():
         return None, [Problem(CONFIG_FILE, 0, "config-missing", "", "no site_config.yaml here", "run 'agora init' or cd into a portal")], ""
     raw = path.read_bytes()

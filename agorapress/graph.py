@@ -6,14 +6,15 @@ import posixpath
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
-from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from .config import Config
 from .content.kinds import KINDS, MEDIA_FOLDER, SECTIONS
 from .content.loader import CONTENT_DIR, Item, Loaded
+from .content.markdown import LocalLink, resolve_local_links
 from .content.models import Board
 from .problems import Problem, did_you_mean
 from .schema import _HANDLE
@@ -62,6 +63,7 @@ class SiteGraph:
     #: Views of the graph that layers above it compute once per build (People.of): made before the render processes
     #: are forked, they are shared by all of them.
     views: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    _html: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # bodies with their links resolved
 
     def __post_init__(self) -> None:
         self.by_path = {item.relpath: item for item in self.items}
@@ -122,6 +124,47 @@ class SiteGraph:
     def _by_slug(self) -> dict[tuple[str, str], Item]:
         return {(i.kind, i.slug): i for i in self.items}
 
+    def address_of(self, target: str) -> str | None:
+        """The address, relative to the site root, of a file under content/ that a body links to: an item's or a
+        profile's page, or a file of media/ (published as it is). None for anything else (an avatar, a missing file)."""
+        item = self.by_path.get(target)
+        if item is not None:
+            return item.url
+        if target.startswith(f"{MEDIA_FOLDER}/") and target in self._static:
+            return target
+        return None
+
+    @cached_property
+    def _static(self) -> frozenset[str]:
+        return frozenset(self.static)
+
+    def html_of(self, item: Item) -> str:
+        """The item's body as its own page shows it: links to other files of the repository written relative to
+        the item's address (feeds make them absolute against it)."""
+        if not item.local_links:
+            return item.html
+        resolved = self._html.get(item.relpath)
+        if resolved is None:
+            page = item.url
+
+            def address(link: LocalLink) -> str | None:
+                found = self.address_of(link.target)
+                return relative_url(found, page) if found is not None else None
+
+            resolved = self._html[item.relpath] = resolve_local_links(item.html, item.link_key, item.local_links, address)
+        return resolved
+
+    def replace_item(self, old: Item, new: Item) -> None:
+        """Put `new` in the place of `old` (the same file edited): every view computed from the items is forgotten."""
+        self.items[self.items.index(old)] = new
+        self.by_path[new.relpath] = new
+        if new.kind == "contributors":
+            self.contributors[new.slug] = new
+        self._published.clear()
+        self._html.clear()
+        for name in ("_translation_groups", "_by_slug"):
+            self.__dict__.pop(name, None)
+
     def tags(self) -> dict[str, list[Item]]:
         index: dict[str, list[Item]] = defaultdict(list)
         for item in self.published():
@@ -139,6 +182,14 @@ class SiteGraph:
             moments += timing_of(event.meta, self.tz).changes(self.now)
         soonest = min((m for m in moments if m is not None), key=lambda m: m.timestamp(), default=None)
         return soonest.astimezone(self.tz) if soonest is not None else None
+
+
+def relative_url(target: str, page: str) -> str:
+    """`target` (an address relative to the site root) as written on the page at `page` (a folder address)."""
+    path = posixpath.relpath("/" + target, "/" + page)
+    if target.endswith("/") or not target:
+        path = "./" if path == "." else path + "/"
+    return path
 
 
 def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = False,
@@ -259,6 +310,9 @@ def _check_local_links(graph: SiteGraph) -> list[Problem]:
             elif link.target not in existing:
                 hint = did_you_mean(link.target, existing) or "check the path, relative to this file"
                 problems.append(Problem(item.path, link.line, "broken-link", "", f"{what} to '{link.target}': no such file", hint))
+            elif graph.address_of(link.target) is None:
+                problems.append(Problem(item.path, link.line, "broken-link", "", f"{what} to '{link.target}': this file is not "
+                                        "published at an address of its own", f"link to a page, or put the file in {CONTENT_DIR}/{MEDIA_FOLDER}/"))
         for name in ("image",):
             value = getattr(item.meta, name, None)
             if value and _media_path(value) not in existing:

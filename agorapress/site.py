@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .content.loader import CONTENT_DIR, ParseCache, load
+from .folders import walk
 from .graph import SiteGraph, build_graph
-from .problems import AgoraError, Problems
+from .problems import AgoraError, Problem, Problems
 
 CACHE_DIR = ".agora-cache"
 
@@ -43,6 +44,9 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     if config is None or problems.errors:
         raise ConfigInvalid(problems)
     content_root = root / CONTENT_DIR
+    if content_root.is_symlink():
+        problems.add(CONTENT_DIR, 0, "symlink", "", "content/ is a symbolic link", "commit the content folder itself, not a link to it")
+        raise ConfigInvalid(problems)
     if not content_root.is_dir():
         problems.add(CONTENT_DIR, 0, "content-missing", "", "no content/ folder", "create content/ with articles/, pages/, contributors/")
         raise ConfigInvalid(problems)
@@ -53,6 +57,7 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache,
                   bodies=bodies)
     problems.extend(loaded.problems)
+    problems.extend(linked_inputs(root))
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
     now = (now or datetime.now(timezone.utc)).astimezone(config.site.tz)
@@ -67,6 +72,30 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     problems.extend(run_rules(graph, memo, only=bodies))
     timings["rules"] = time.perf_counter() - clock
     return Portal(root, config, graph, problems, digest, loaded.digests, timings)
+
+
+#: Folders of the portal whose files the build reads or publishes besides content/ (a theme's overrides and static
+#: files, the portal's own plugins).
+CODE_FOLDERS = ("themes", "plugins")
+
+
+def linked_inputs(root: Path) -> list[Problem]:
+    """Symbolic links among what the build reads besides content/ (which the loader walks itself): a link in a
+    theme's static files would publish whatever it points at, one in plugins/ would run it."""
+    problems = []
+    for name in CODE_FOLDERS:
+        top = root / name
+        if top.is_symlink():
+            problems.append(Problem(name, 0, "symlink", "", f"{name}/ is a symbolic link", f"commit the {name}/ folder itself"))
+            continue
+        for rel_dir, folders, files in walk(top):
+            for entry in (*folders, *files):
+                if entry.is_symlink():
+                    path = "/".join(part for part in (name, rel_dir, entry.name) if part)
+                    problems.append(Problem(path, 0, "symlink", "", "symbolic links are not allowed in the portal's "
+                                            f"{name}/", "commit the real file instead: a link could make the build "
+                                            "read or publish a file from outside the repository"))
+    return problems
 
 
 class ConfigInvalid(AgoraError):

@@ -49,6 +49,7 @@ class Item:
     external_links: list[str] = field(default_factory=list)
     images_without_alt: list[int] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    link_key: str = ""  # the key of the placeholders standing for local links in `html` (see content/markdown.py)
     #: False when only the front matter was read (a pull request's check of the files it does not change):
     #: the body's HTML, words, links and questions are then empty. Such an item is never rendered or cached.
     body_read: bool = True
@@ -137,6 +138,7 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
         external_links=rendered.external_links,
         images_without_alt=rendered.images_without_alt,
         questions=rendered.questions,
+        link_key=rendered.link_key,
     )
     item.outline = outline(item)
     return item, problems
@@ -173,8 +175,9 @@ def _parse_task(args: tuple[str, str, bool, int, bool]) -> tuple[str, Signature 
     """Read one file once: its digest, its signature if it may stand for the digest next time, and its parse."""
     content_root, relpath, allow_html, max_bytes, body = args
     full = os.path.join(content_root, relpath)
-    info = os.stat(full)  # before reading: a change after it changes the signature the next run sees
-    with open(full, "rb") as handle:
+    # Never through a link (discover() refused them; one made since is not followed either).
+    with open(os.open(full, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
+        info = os.fstat(handle.fileno())  # before reading: a change after it changes the signature the next run sees
         data = handle.read()
     known = _settled(info, time.time_ns())
     return hashlib.sha256(data).hexdigest(), known, parse_file(content_root, relpath, allow_html, max_bytes, data, body)
@@ -358,7 +361,8 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
     if cache:
         cache.save(set(markdown))
     board_path = content_root / BOARD_FILE
-    if board_path.is_file():
+    # A linked board.yaml is reported by discover() and never opened.
+    if board_path.is_file() and not board_path.is_symlink():
         loaded.digests[BOARD_FILE] = _digest(board_path)
         loaded.board, loaded.board_lines = _load_board(board_path, loaded.problems)
     return loaded

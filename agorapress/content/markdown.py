@@ -1,14 +1,23 @@
-"""Markdown to HTML with markdown-it-py: safe by default, local links resolved, interviews as Q&A."""
+"""Markdown to HTML with markdown-it-py: safe by default, local links left for the site graph, interviews as Q&A.
+
+A link or image to another file of the repository cannot be written yet: its address depends on the target's
+front matter (its slug), which only the site graph knows. The renderer writes a placeholder in its place,
+`#agora-<key>-<n>`, and records the link; `resolve_local_links` swaps each placeholder for the page-relative
+address once the graph has them. The key is a digest of the body itself, so no text can carry a placeholder
+of its own: it would have to contain the digest of a text containing it. Nothing of Pelican's own link syntax
+(`{filename}`, `{static}`, `{attach}`, `|tag|`...) is ever produced or honoured (see engine/settings.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -31,6 +40,8 @@ class LocalLink:
     line: int
     target: str  # resolved path under content/, posix; may start with '..' when it escapes
     is_image: bool
+    fragment: str = ""  # '#section' as written, or empty
+    href: str = ""  # the address as written, kept when the target has no address on the site
 
 
 @dataclass
@@ -44,6 +55,7 @@ class Rendered:
     external_links: list[str] = field(default_factory=list)
     images_without_alt: list[int] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    link_key: str = ""  # the key of this body's link placeholders (see resolve_local_links)
 
     @property
     def reading_minutes(self) -> int:
@@ -77,16 +89,18 @@ def _resolve_local(url: str, env: dict[str, Any]) -> str | None:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    if parts.path.startswith("/"):
-        return "/" + posixpath.normpath(parts.path).lstrip("/")  # absolute: never a repository file
-    return posixpath.normpath(posixpath.join(posixpath.dirname(env["relpath"]), parts.path))
+    path = unquote(parts.path)  # markdown-it percent-encodes what it writes; files are named as they are
+    if path.startswith("/"):
+        return "/" + posixpath.normpath(path).lstrip("/")  # absolute: never a repository file
+    return posixpath.normpath(posixpath.join(posixpath.dirname(env["relpath"]), path))
 
 
-def _pelican_link(target: str, url: str) -> str:
-    # Pelican rewrites {filename} and {static} links into the output URL of the target.
-    fragment = "#" + urlsplit(url).fragment if urlsplit(url).fragment else ""
-    marker = "{filename}" if target.endswith(".md") else "{static}"
-    return f"{marker}/{target}{fragment}"
+def _placeholder(env: dict[str, Any], token: Token, target: str, url: str, is_image: bool) -> str:
+    """Record a link to a file of the repository and return the placeholder that stands for its address."""
+    fragment = urlsplit(url).fragment
+    links = env["local_links"]
+    links.append(LocalLink(env["line"](token), target, is_image, f"#{fragment}" if fragment else "", url))
+    return f"#agora-{env['link_key']}-{len(links) - 1}"
 
 
 def _render_link_open(self, tokens: list[Token], idx: int, options, env) -> str:
@@ -94,9 +108,7 @@ def _render_link_open(self, tokens: list[Token], idx: int, options, env) -> str:
     href = str(token.attrGet("href") or "")
     target = _resolve_local(href, env)
     if target is not None:
-        env["local_links"].append(LocalLink(env["line"](token), target, False))
-        if not target.startswith(("..", "/")):
-            token.attrSet("href", _pelican_link(target, href))
+        token.attrSet("href", _placeholder(env, token, target, href, False))
     elif urlsplit(href).scheme in {"http", "https"}:
         env["external_links"].append(href)
         token.attrSet("rel", "ugc noopener")
@@ -108,9 +120,7 @@ def _render_image(self, tokens: list[Token], idx: int, options, env) -> str:
     src = str(token.attrGet("src") or "")
     target = _resolve_local(src, env)
     if target is not None:
-        env["local_links"].append(LocalLink(env["line"](token), target, True))
-        if not target.startswith(("..", "/")):
-            token.attrSet("src", _pelican_link(target, src))
+        token.attrSet("src", _placeholder(env, token, target, src, True))
     if not token.children or not "".join(c.content for c in token.children).strip():
         env["images_without_alt"].append(env["line"](token))
     token.attrSet("loading", "lazy")
@@ -148,6 +158,7 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
     md = _parser(allow_html)
     env: dict[str, Any] = {
         "relpath": relpath,
+        "link_key": link_key(body),
         "local_links": [],
         "external_links": [],
         "images_without_alt": [],
@@ -164,7 +175,32 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
 
         html = clean(html)
     words, first = _count_words(tokens)
-    return Rendered(html, words, first, env["local_links"], env["external_links"], env["images_without_alt"], questions)
+    return Rendered(html, words, first, env["local_links"], env["external_links"], env["images_without_alt"], questions,
+                    env["link_key"])
+
+
+def link_key(body: str) -> str:
+    """The key of a body's link placeholders: a digest of the body, which therefore cannot contain one."""
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def resolve_local_links(html: str, key: str, links: list[LocalLink], address: Callable[[LocalLink], str | None]) -> str:
+    """`html` with each placeholder of `key` replaced by `address(link)` (escaped for an attribute), or by the
+    address as written when the target has none (the check has reported it: such a body is never built)."""
+    if not links:
+        return html
+    def one(match: re.Match) -> str:
+        index = int(match.group(1))
+        link = links[index] if index < len(links) else None
+        if link is None:
+            return "#"
+        found = address(link)
+        return escape_attribute(found + link.fragment if found is not None else link.href)
+    return re.sub(rf"#agora-{re.escape(key)}-(\d+)", one, html)
+
+
+def escape_attribute(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _stamp_inline_lines(tokens: list[Token]) -> None:

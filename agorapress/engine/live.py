@@ -66,9 +66,7 @@ def render_item(live: dict, root: Path, output: Path, relpath: str) -> tuple[str
         return None, problems
     if item.slug != old.slug or not graph.is_published(old):
         return None, problems  # the URL or the visibility changed: only a full build gets that right
-    graph.items[graph.items.index(old)] = item
-    graph.by_path[relpath] = item
-    graph._published.clear()
+    graph.replace_item(old, item)
     content_class = Page if kind == "pages" else Article
     fresh = generator.readers.read_file(base_path=generator.path, path=relpath, content_class=content_class,
                                         context=generator.context)

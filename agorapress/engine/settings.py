@@ -26,6 +26,7 @@ AGORA_PLUGINS = [
     "agorapress.plugins.agora_fragments",
 ]
 _PAGE = "{base_name}/page/{number}/"
+NO_INTRASITE_LINKS = "(?P<what>(?!))"
 
 
 def theme_paths(portal: Portal) -> tuple[Path, list[str]]:
@@ -119,6 +120,11 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         "DELETE_OUTPUT_DIRECTORY": False,
         "TYPOGRIFY": False,
         "OUTPUT_SOURCES": False,
+        # Pelican's intrasite links ({filename}, {static}, {attach}, |tag|...) are never honoured: a contributor's
+        # text could use them to publish a file from outside the repository, write outside the output or move
+        # another member's image. Agora resolves the links it wrote itself (content/markdown.py); this pattern,
+        # whose group can never match, leaves every other brace and bar in a body as text.
+        "INTRASITE_LINK_REGEX": NO_INTRASITE_LINKS,
         "FILENAME_METADATA": "",
         "PATH_METADATA": "",
         "PLUGIN_PATHS": [str(portal.root / "plugins")] if (portal.root / "plugins").is_dir() else [],

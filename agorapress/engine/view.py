@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import pass_context
-from markupsafe import Markup, escape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from ..avatars import Initials, initials
 from ..badges import Award, award, badges_by_member, text
@@ -84,10 +84,6 @@ class ContributorView:
     @property
     def meta(self):
         return self.item.meta
-
-    @property
-    def bio(self) -> str:
-        return self.item.html
 
     @property
     def initials(self) -> str:
@@ -366,6 +362,11 @@ class TemplateView:
         if not lang or lang == page_language(context, self.locale):
             return Markup("")
         return Markup(' lang="%s"') % escape(lang)
+
+    def body(self, item: Item) -> Markup:
+        """An item's or profile's body as its own page shows it (links to the repository's files resolved); it
+        was rendered from Markdown and sanitised when it was read."""
+        return Markup(self.graph.html_of(item))
 
     def edit_url(self, relpath: str) -> str | None:
         """GitHub's web editor on the source of a page: 'propose a correction'."""

@@ -68,4 +68,4 @@ class AgoraReader(BaseReader):
         if authors:
             metadata["authors"] = authors
             metadata["author"] = authors[0]
-        return item.html, metadata
+        return graph.html_of(item), metadata

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -28,17 +27,11 @@ class FeedsGenerator(Generator):
     def generate_output(self, writer) -> None:
         discovery = self.settings["JINJA_GLOBALS"]["discovery"]
         catalogue: Catalogue = discovery.catalogue
-        contents = self._contents()
-        site_url = catalogue.site_url.rstrip("/")
+        graph = self.settings["AGORA_PORTAL"].graph
 
         def content_of(item) -> str | None:
-            return content_at(item.relpath)
-
-        @functools.cache
-        def content_at(relpath: str) -> str | None:
-            article = contents.get(relpath)
-            # get_content(siteurl) resolves {filename} and {static} links against the public address.
-            return article.get_content(site_url) if article is not None else None
+            # Links in the body are relative to the item's page: the catalogue makes them absolute against it.
+            return graph.html_of(item)
 
         output = Path(self.output_path)
         xml, json = FeedRenderer(), JsonFeedRenderer()
@@ -60,11 +53,6 @@ class FeedsGenerator(Generator):
         writer.write_file(f"{FEEDS_DIR}/index.html", self.get_template("feeds"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], feed_groups=groups, opml=OPML_FILE,
                           formats=discovery.labels["forms"], page_name=f"{FEEDS_DIR}/")
-
-    def _contents(self) -> dict:
-        """Pelican's articles by source file: their content has intrasite links resolved."""
-        return {article.item.relpath: article for article in self.context.get("articles", [])
-                if getattr(article, "item", None) is not None}
 
 
 def write_sitemap(pelican) -> None:

@@ -18,6 +18,7 @@ from .content.markdown import LocalLink, resolve_local_links
 from .content.models import Board
 from .problems import Problem, did_you_mean
 from .schema import _HANDLE
+from .text import tag_slug
 
 #: URLs the portal itself produces; a page or item may not take them.
 RESERVED_URLS = {
@@ -34,7 +35,12 @@ RESERVED_URLS = {
     "stats/",
     "theme/",
     "media/",
+    "pagefind/",  # the search index
+    "previews/",  # pull requests' previews, published beside the site
+    "digest/",  # the newsletter's archive
     *(f"{section}/" for section in SECTIONS),
+    # A section's list continues at <section>/page/2/: no item of it may be called 'page'.
+    *(f"{section}/page/" for section in SECTIONS),
 }
 
 
@@ -202,6 +208,7 @@ def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = Fa
     problems += _check_urls(graph)
     problems += _check_local_links(graph)
     problems += _check_translations(graph)
+    problems += _check_tags(graph)
     problems += _check_board(graph, loaded.board_lines)
     return graph, problems
 
@@ -271,6 +278,34 @@ def _check_translations(graph: SiteGraph) -> list[Problem]:
                                         "keep one translation per language: merge the two texts"))
             else:
                 seen[key] = item
+    return problems
+
+
+def _check_tags(graph: SiteGraph) -> list[Problem]:
+    """Two spellings of one tag ('Café' and 'cafe') share one address under tags/: the build would merge them
+    silently, under whichever name it met first. The spelling most items use is the tag's; the others are asked
+    to follow it."""
+    spellings: dict[str, dict[str, list[tuple[Item, int]]]] = defaultdict(lambda: defaultdict(list))
+    problems = []
+    for item in sorted(graph.items, key=lambda i: i.relpath):
+        for index, tag in enumerate(getattr(item.meta, "tags", None) or []):
+            slug = tag_slug(tag)
+            if not slug:
+                problems.append(Problem(item.path, item.line_of("tags", index), "tag", f"tags[{index}]",
+                                        f"'{tag}' gives no address under tags/", "write the tag with letters or digits"))
+                continue
+            spellings[slug][tag].append((item, index))
+    for slug, used in sorted(spellings.items()):
+        if len(used) < 2:
+            continue
+        chosen = min(used, key=lambda tag: (-len(used[tag]), tag != slug, tag))  # most used, else the plainest
+        for tag, places in sorted(used.items()):
+            if tag == chosen:
+                continue
+            for item, index in places:
+                problems.append(Problem(item.path, item.line_of("tags", index), "tag", f"tags[{index}]",
+                                        f"'{tag}' and '{chosen}' are one topic (/tags/{slug}/)",
+                                        f"write it '{chosen}', as {len(used[chosen])} other item(s) do"))
     return problems
 
 

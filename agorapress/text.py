@@ -6,6 +6,9 @@ import re
 import unicodedata
 from urllib.parse import urljoin
 
+from markupsafe import Markup
+from unidecode import unidecode
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -13,6 +16,54 @@ def slugify(text: str) -> str:
     """ASCII, lowercase, hyphen-separated: 'Café réparation !' -> 'cafe-reparation'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+
+
+#: Pelican's default SLUG_REGEX_SUBSTITUTIONS, applied in this order.
+_TAG_SUBSTITUTIONS = [
+    (re.compile(r"[^\w\s-]", re.IGNORECASE), ""),
+    (re.compile(r"\A\s*", re.IGNORECASE), ""),
+    (re.compile(r"\s*\Z", re.IGNORECASE), ""),
+    (re.compile(r"[-\s]+", re.IGNORECASE), "-"),
+]
+
+
+def tag_slug(name: str) -> str:
+    """The address of a tag under tags/: 'Café' -> 'cafe', '学习' -> 'xue-xi'. The same slug as Pelican's default
+    (so addresses did not move when Agora took the decision over), decided here so that the site graph can tell
+    two spellings of one address apart ('Café' and 'cafe') before the build merges them."""
+    value = unidecode(unicodedata.normalize("NFKC", Markup(name).striptags()))
+    for pattern, replacement in _TAG_SUBSTITUTIONS:
+        value = pattern.sub(replacement, value)
+    return value.lower().strip()
+
+
+#: Names of HTML elements (and the SVG and MathML roots): a '<b>' in a title is markup, a '<T>' is text.
+HTML_ELEMENTS = frozenset("""
+a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
+colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form frame
+frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark
+marquee math menu meta meter nav noembed noframes noscript object ol optgroup option output p param picture plaintext
+pre progress q rp rt ruby s samp script search section select slot small source span strike strong style sub summary
+sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp applet basefont
+big blink center dir font image isindex keygen listing multicol nextid nobr spacer
+""".split())
+_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<(/?)([A-Za-z][A-Za-z0-9:-]*)(\s[^<>]*)?/?>", re.DOTALL)
+
+
+def plain_text(value: str) -> str:
+    """`value` without HTML markup: comments, and tags of HTML elements or with attributes ('<b>', '<img src=x>'),
+    for the fields feeds define as plain text (titles, summaries). Text that only looks like a tag ('Vec<T>',
+    'a <-> b') is kept."""
+    if "<" not in value:
+        return value
+
+    def one(match: re.Match) -> str:
+        name, attributes = match.group(2), match.group(3)
+        if name is None or name.lower() in HTML_ELEMENTS or (attributes and "=" in attributes):
+            return ""
+        return match.group(0)
+
+    return re.sub(r"\s{2,}", " ", _MARKUP.sub(one, value)).strip()
 
 
 def shorten(text: str, words: int = 40) -> str:

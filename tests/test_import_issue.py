@@ -160,3 +160,6 @@ def test_the_demo_takes_the_recorded_issue(tmp_path) -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
     written = set(result.stdout.splitlines())
     assert [p.as_text() for p in load_portal(root).problems if p.path in written] == []
+    # The form said 'réparation'; the portal writes it 'reparation': the text joins that topic, not a second one.
+    item = next(root / path for path in written if "/contributors/" not in path)
+    assert "tags: [reparation" in item.read_text(encoding="utf-8").replace('"', "")

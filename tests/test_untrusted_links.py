@@ -250,3 +250,55 @@ def test_a_linked_folder_is_refused(tmp_path: Path, folder: str) -> None:
     assert result.exit_code in (1, 2), result.output
     assert f"{folder}: error[symlink]" in result.output or f"{folder}/: error[symlink]" in result.output, result.output
     assert OUTSIDE_TOKEN not in result.output
+
+
+# Headings: ids unique on the page, never one of the theme's, in linear time.
+THEME_TEMPLATES = Path(__file__).resolve().parent.parent / "agorapress" / "themes" / "agora" / "templates"
+CONTENT_PAGES = ("base", "article", "interview", "event", "page", "contributor")
+
+
+def test_every_id_the_theme_puts_around_a_body_is_reserved() -> None:
+    from agorapress.content.markdown import THEME_IDS
+
+    sources = [THEME_TEMPLATES / f"{name}.html" for name in CONTENT_PAGES] + sorted((THEME_TEMPLATES / "partials").glob("*.html"))
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    literal = set(re.findall(r'\bid="([^"{]+)"', text))
+    # Ids written from a template's own list: {% set groups = [("written", _("Texts written"), ...), ...] %}
+    listed = {key for block in re.findall(r"\{% set groups = \[(.*?)\] %\}", text, re.DOTALL)
+              for key in re.findall(r'\("([a-z_-]+)", _\(', block)}
+    assert listed, "the profile's groups are no longer where this test reads them"
+    assert literal | listed <= THEME_IDS, sorted((literal | listed) - THEME_IDS)
+
+
+def test_heading_ids_are_unique_and_never_the_themes(portal) -> None:
+    headings = ["Main", "Written", "fn1", "Section", "Section", "Section 1", "Section", "Théâtre", "学习"]
+    body = "\n\n".join(f"## {title}\n\nText[^1]." for title in headings) + "\n\n[^1]: A note.\n"
+    root = portal({"content/articles/one.md": article(body)})
+    out = build(root, now=NOW).output
+    doc = html5lib.parse((out / "articles/one/index.html").read_bytes(), namespaceHTMLElements=False)
+    ids = [element.get("id") for element in doc.iter() if element.get("id")]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    rendered = render(body, "articles/one.md", 6).html
+    assert re.findall(r'<h2 id="([^"]+)"', rendered) == [
+        "main-1", "written-1", "fn1-1", "section", "section-1", "section-1-1", "section-2", "theatre", "section-3"]
+
+
+def test_many_equal_headings_cost_linear_work() -> None:
+    # Work, not time: the number of ids tried grows with the number of headings, not its square.
+    from agorapress.content import markdown
+
+    tried = 0
+    original = markdown._FOOTNOTE_ID
+
+    class Counting:
+        def fullmatch(self, text):
+            nonlocal tried
+            tried += 1
+            return original.fullmatch(text)
+
+    markdown._FOOTNOTE_ID = Counting()
+    try:
+        render("## Same\n\n" * 5000 + "## Same 1\n\n" * 50, "articles/x.md", 1)
+    finally:
+        markdown._FOOTNOTE_ID = original
+    assert tried < 3 * 5050

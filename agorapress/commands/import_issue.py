@@ -45,7 +45,8 @@ def import_issue(ctx: click.Context, issue_path: Path, output_dir: Path | None, 
         profiles = {handle: item.meta.github for handle, item in graph.contributors.items()}
         target = (output_dir or portal.root).resolve()
         taken = {item.relpath for item in graph.items} | _existing(target)
-        imported, problems = build_files(submission, profiles, taken, graph.tz, day.date() if day else None)
+        imported, problems = build_files(submission, profiles, taken, graph.tz, day.date() if day else None,
+                                         tags={tag for item in graph.items for tag in getattr(item.meta, "tags", None) or []})
     if imported is None:
         emit(Problems(problems), fmt)
         sys.exit(1)

@@ -8,6 +8,7 @@ for a ticked box). The labels below are those of .github/ISSUE_TEMPLATE/send-a-t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from ..content.source import split_front_matter
 from ..problems import Problem
 from ..scaffold.items import Draft, quoted
 from ..schema import _HANDLE, _SLUG, _TAG, validate
-from ..text import slugify
+from ..text import slugify, tag_slug
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,11 @@ def handle_for(login: str, profiles: dict[str, str]) -> tuple[str, bool]:
 
 
 def build_files(submission: Submission, profiles: dict[str, str], taken: set[str], tz: ZoneInfo,
-                day: date | None = None) -> tuple[Imported | None, list[Problem]]:
+                day: date | None = None, tags: Iterable[str] = ()) -> tuple[Imported | None, list[Problem]]:
     """The item (and the profile stub) for a submission whose answers passed check_answers.
 
-    `profiles` maps handles to GitHub logins; `taken` holds the paths under content/ that exist already."""
+    `profiles` maps handles to GitHub logins; `taken` holds the paths under content/ that exist already; `tags`
+    are the portal's tags, whose spelling a submitted tag with the same address takes ('réparation' -> 'reparation')."""
     kind = submission["kind"].strip().lower()
     folder = KIND_FOLDERS[kind]
     handle, known = handle_for(submission.login, profiles)
@@ -213,7 +215,8 @@ def build_files(submission: Submission, profiles: dict[str, str], taken: set[str
         slug = f"{base}-{number}"
     lines = ["---", f"# Sent by @{submission.login} with the \"send a text\" form (issue #{submission.number}).",
              f"title: {quoted(title)}", f"date: {day.isoformat()}", f"authors: [{handle}]"]
-    tags = split_tags(submission["tags"])
+    spelled = {tag_slug(tag): tag for tag in sorted(tags, reverse=True)}
+    tags = list(dict.fromkeys(spelled.get(tag_slug(tag), tag) for tag in split_tags(submission["tags"])))
     lines.append(f"tags: [{', '.join(quoted(t) for t in tags)}]")
     if submission["summary"]:
         lines.append(f"summary: {quoted(submission['summary'])}")

@@ -21,7 +21,6 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -73,15 +72,51 @@ def _parser(allow_html: bool) -> MarkdownIt:
     md = (
         MarkdownIt("js-default", {"html": allow_html})
         .enable(["table", "strikethrough"])
-        .use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
         .use(footnote_plugin)
         .use(deflist_plugin)
         .use(tasklists_plugin)
     )
+    md.core.ruler.push("agora_anchors", _anchor_headings)
     md.validateLink = _validate_link
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
     return md
+
+
+#: Heading levels that get an anchor.
+ANCHORED_LEVELS = frozenset({"h2", "h3", "h4"})
+#: Ids the theme's pages already use around a body (the page's <main>, its sections' titles, the profile's
+#: groups): a heading never takes one. tests/test_untrusted_links.py reads the theme's templates to keep this whole.
+THEME_IDS = frozenset({
+    "main", "theme-toggle", "badges-title", "contributions-title", "new-members-title", "open-topics-title",
+    "roles-title", "write-links-title", "topics_claimed", "written", "interviews_conducted", "interviews_given",
+    "events_organised",
+})
+#: Ids of the footnotes plugin (fn1, fnref1, fnref1:2).
+_FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
+
+
+def _anchor_headings(state) -> None:
+    """An id for each anchored heading: its slug, made unique on the page with -1, -2... in linear time (the
+    anchors plugin counted up from 1 for every duplicate: 100,000 equal headings never finished)."""
+    taken = set(THEME_IDS)
+    following: dict[str, int] = {}  # a base slug -> the next suffix worth trying for it
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag not in ANCHORED_LEVELS:
+            continue
+        inline = tokens[index + 1]
+        title = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+        base = slugify(title) or "section"
+        number = following.get(base, 0)
+        candidate = base if number == 0 else f"{base}-{number}"
+        # An id is passed over at most twice: once for its own slug, once for the slug it adds a number to.
+        while candidate in taken or _FOOTNOTE_ID.fullmatch(candidate):
+            number += 1
+            candidate = f"{base}-{number}"
+        following[base] = number + 1
+        taken.add(candidate)
+        token.attrSet("id", candidate)
 
 
 def _resolve_local(url: str, env: dict[str, Any]) -> str | None:

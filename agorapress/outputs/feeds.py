@@ -23,7 +23,7 @@ from ..content.loader import Item
 from ..graph import SiteGraph, as_datetime
 from ..images import AVATAR_SIZES
 from ..people import People
-from ..text import join_url, shorten, slugify
+from ..text import join_url, plain_text, shorten, tag_slug
 
 #: Feed formats: the file suffix and the media type used in <link rel="alternate">.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -152,7 +152,7 @@ class FeedSpec:
 class Catalogue:
     """Every feed of the portal and its items, computed once per build from the site graph."""
 
-    def __init__(self, graph: SiteGraph, people: People, slug_of: Callable[[str], str] = slugify):
+    def __init__(self, graph: SiteGraph, people: People, slug_of: Callable[[str], str] = tag_slug):
         self.graph = graph
         self.people = people
         self.config = graph.config
@@ -236,8 +236,8 @@ class Catalogue:
         return Person(item.meta.name, url, avatar)
 
     def summary(self, item: Item) -> str:
-        """The item's own summary, else the start of its first paragraph."""
-        return getattr(item.meta, "summary", None) or shorten(item.first_paragraph) or item.meta.title
+        """The item's own summary, else the start of its first paragraph, as plain text (what feeds say it is)."""
+        return plain_text(getattr(item.meta, "summary", None) or shorten(item.first_paragraph) or item.meta.title)
 
     def dates(self, item: Item) -> tuple[datetime, datetime]:
         published = self.graph.date_of(item) or EPOCH
@@ -264,7 +264,7 @@ class Catalogue:
         return Entry(
             id=entry_id(self.site_url, item.relpath),
             url=url,
-            title=item.meta.title,
+            title=plain_text(item.meta.title),
             published=published,
             updated=updated,
             summary=self.summary(item),
@@ -286,14 +286,14 @@ class Catalogue:
         """The feed of `spec`, its entries' bodies given by `content_of` (the engine's rendered HTML)."""
         site = self.config.site
         entries = tuple(self.entry(item, content_of(item)) for item in spec.items)
-        title = site.title if spec.kind == "all" else f"{site.title} · {spec.name}"
+        title = plain_text(site.title if spec.kind == "all" else f"{site.title} · {spec.name}")
         author = self.person(spec.handle) if spec.handle else Person(site.title, self.site_url)
         language = spec.key.removeprefix("lang/") if spec.kind == "lang" else site.language
         return Feed(
             key=spec.key,
             id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.site_url}#{FEEDS_DIR}/{spec.key}')}",
             title=title,
-            subtitle=site.description,
+            subtitle=plain_text(site.description),
             home_url=self.absolute(spec.page),
             site_url=self.site_url,
             language=language,

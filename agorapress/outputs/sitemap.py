@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -14,6 +14,7 @@ from ..content.kinds import SECTIONS
 from ..content.loader import Item
 from ..graph import SiteGraph, as_datetime
 from ..people import People
+from ..text import tag_slug
 from ..text import join_url
 
 SITEMAP = "sitemap.xml"
@@ -33,7 +34,7 @@ def _changed(graph: SiteGraph, item: Item) -> datetime | None:
     return max(moments, default=None)
 
 
-def content_dates(graph: SiteGraph, people: People, tag_slug=lambda tag: tag) -> dict[str, datetime]:
+def content_dates(graph: SiteGraph, people: People, slug_of: Callable[[str], str] = tag_slug) -> dict[str, datetime]:
     """Last change of each page whose date the content tells (URL relative to the site root -> moment).
 
     Item pages change with the item; lists change with their newest item; a profile changes with the
@@ -52,7 +53,7 @@ def content_dates(graph: SiteGraph, people: People, tag_slug=lambda tag: tag) ->
             for url in ("", "archives/", f"{item.kind}/"):
                 bump(url, moment)
             for tag in getattr(item.meta, "tags", []) or []:
-                bump(f"tags/{tag_slug(tag)}/", moment)
+                bump(f"tags/{slug_of(tag)}/", moment)
                 bump("tags/", moment)
     for handle, contributor in graph.contributors.items():
         profile = people.get(handle)

@@ -9,7 +9,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from ...graph import as_datetime
-from ...text import shorten
+from ...text import shorten, tag_slug
 
 
 class AgoraReader(BaseReader):
@@ -60,7 +60,7 @@ class AgoraReader(BaseReader):
         if item.kind != "pages":
             metadata["template"] = {"articles": "article", "interviews": "interview", "events": "event"}[item.kind]
             metadata["category"] = self._wrapper(Category, portal.config.section_title(item.kind), item.kind)
-            metadata["tags"] = [self._wrapper(Tag, tag) for tag in meta.tags]
+            metadata["tags"] = [self._wrapper(Tag, tag, tag_slug(tag)) for tag in meta.tags]
         authors = []
         for handle in getattr(meta, "authors", []) or []:
             profile = graph.contributors.get(handle)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pelican import signals
-from pelican.urlwrappers import Tag
 
+from ...text import tag_slug
 from .discovery import Discovery
 from .generator import FeedsGenerator, write_sitemap
 
@@ -16,7 +16,7 @@ def _install(pelican) -> None:
     if portal is None:
         return
     view = settings["JINJA_GLOBALS"]["agora"]
-    settings["JINJA_GLOBALS"]["discovery"] = Discovery(portal, view, lambda name: Tag(name, settings).slug)
+    settings["JINJA_GLOBALS"]["discovery"] = Discovery(portal, view, tag_slug)
 
 
 def _add_generators(pelican):

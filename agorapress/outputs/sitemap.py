@@ -14,8 +14,7 @@ from ..content.kinds import SECTIONS
 from ..content.loader import Item
 from ..graph import SiteGraph, as_datetime
 from ..people import People
-from ..text import tag_slug
-from ..text import join_url
+from ..text import join_url, tag_slug
 
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..audit import ensure_safe_output
 from ..memory import frozen_heap
 from ..problems import AgoraError, BuildFailed, Problems
-from ..site import CACHE_DIR, Portal, load_portal
+from ..site import Portal, load_portal
 from . import incremental, parallel
 from . import live as live_module
 from .fingerprint import fingerprints, next_change, output_summary
@@ -91,6 +91,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     _write_build_info(portal, nxt, {"fingerprint": digest, "key": key, "output": str(output),
                                     "output_summary": surveyed.summary, "files": surveyed.files})
     incremental.record(portal, key)
+    portal.problems.extend(portal.cache.problems())  # a cache that could not be written: a warning, the next build is slower
     timings["total"] = time.perf_counter() - started
     return BuildResult(output, portal, timings, surveyed.files, rendered=plan.pages if plan is not None else None)
 
@@ -146,21 +147,19 @@ def scratch_root() -> str | None:
 
 
 def _read_build_info(portal: Portal) -> dict:
+    data = portal.cache.read(BUILD_INFO)
     try:
-        return json.loads((portal.root / CACHE_DIR / BUILD_INFO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = json.loads(data) if data is not None else {}
+    except ValueError:
         return {}
+    return info if isinstance(info, dict) else {}
 
 
 def _write_build_info(portal: Portal, nxt: datetime | None, facts: dict) -> None:
     """What the last build was made from, and the next moment the site changes by itself (read by
-    the scheduled deploy workflow)."""
+    the scheduled deploy workflow, at `agora cache --path`/build.json)."""
     info = {"next_change": nxt.isoformat() if nxt else None, **facts}
-    path = portal.root / CACHE_DIR / BUILD_INFO
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    portal.cache.write(BUILD_INFO, (json.dumps(info, indent=2) + "\n").encode("utf-8"))
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -58,6 +58,13 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "A symbolic link under content/ (or, in a pull request, anywhere): it could make the build read outside the "
          "repository."),
         ("unclaimed-file", "error", "A file under content/ that no content kind reads (unknown folder or file type)."),
+        ("committed-cache", "error",
+         "A `.agora-cache` folder that git tracks, or a symbolic link of that name. A cache holds code for whoever "
+         "loads it (pickles, compiled templates), so Agora keeps its own outside the repository (`agora cache --path`), "
+         "never opens this one, and refuses it committed. An untracked leftover of an older Agora is ignored."),
+        ("cache-unwritable", "warning",
+         "The portal's cache folder (outside the repository) could not be written: nothing is wrong with the portal, "
+         "the next run is only slower."),
     ]),
     **_stage("graph", [
         ("handle", "error", "A contributor file name that is not a handle (lowercase ASCII letters, digits, hyphens)."),

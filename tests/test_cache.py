@@ -81,6 +81,32 @@ def test_output_edited_by_hand_is_rebuilt(portal) -> None:
     assert not (out / ".cache").exists()
 
 
+def test_a_page_edited_by_hand_to_the_same_size_is_rebuilt(portal) -> None:
+    root = portal({"content/articles/a.md": article()})
+    out = build(root, now=NOW).output
+    page = out / "articles/a/index.html"
+    original, before = page.read_bytes(), page.stat()
+    edited = original.replace(b"Hello", b"HELLO", 1)
+    assert edited != original and len(edited) == len(original)
+    with open(page, "r+b") as handle:  # in place, as an editor that keeps the file: the same inode and size
+        handle.write(edited)
+    assert page.stat().st_ino == before.st_ino and page.stat().st_mtime_ns != before.st_mtime_ns
+    assert not build(root, now=NOW).unchanged
+    assert page.read_bytes() == original
+
+
+def test_the_output_an_incremental_build_links_stays_the_last_builds(portal) -> None:
+    # The summary holds inodes and times: the files an incremental build links from the last output keep theirs.
+    root = portal({"content/articles/a.md": article(title="Stays"),
+                   "content/articles/b.md": article(title="Moves", body="Its summary.\n\nIts body.")})
+    build(root, now=NOW)
+    (root / "content/articles/b.md").write_text(article(title="Moves", body="Its summary.\n\nIts new body."),
+                                                encoding="utf-8")
+    assert build(root, now=NOW).rendered == {"articles/b/index.html"}
+    assert build(root, now=NOW).unchanged
+    assert build(root, now=NOW).unchanged
+
+
 def test_unchanged_pages_are_not_rewritten(portal) -> None:
     root = portal({"content/articles/a.md": article(title="Stays"), "content/articles/b.md": article(title="Moves")})
     out = build(root, now=NOW).output

@@ -193,6 +193,19 @@ def test_a_broken_template_in_a_forked_shard_is_a_problem_line_too(portal, monke
                       "ZeroDivisionError: integer division or modulo by zero")}
 
 
+def test_a_failing_portal_plugin_names_its_file_and_line(portal) -> None:
+    root = portal(FILES)
+    (root / "plugins").mkdir()
+    (root / "plugins/boom.py").write_text("from pelican import signals\n\n\ndef fail(generator):\n"
+                                          "    raise RuntimeError('the plugin fails')\n\n\ndef register():\n"
+                                          "    signals.article_generator_finalized.connect(fail)\n", encoding="utf-8")
+    config = root / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "plugins: [boom]\n", encoding="utf-8")
+    done = build_cli(root)  # in a process of its own: Pelican's signals outlive a build
+    assert done.returncode == 1
+    assert done.stdout.startswith("plugins/boom.py:5: error[plugin]: RuntimeError: the plugin fails"), done.stdout
+
+
 def test_a_render_shard_sends_a_template_error_as_a_problem_line(portal, tmp_path: Path) -> None:
     # A forked shard reports to shard 0 through a pipe: here shard 1 of 2 runs alone, so it renders every page.
     import multiprocessing

@@ -225,6 +225,21 @@ def test_a_cache_base_inside_the_portal_is_refused(portal, where: str) -> None:
     assert not (root / "output").exists() and not (root / "cache").exists() and not (root / ".cache").exists()
 
 
+def test_agora_cache_prints_and_clears_the_portals_folder(portal) -> None:
+    root = portal(FILES)
+    folder = PortalCache(root).path
+    shown = agora(root, "cache", "--path")
+    assert shown.returncode == 0 and shown.stdout == f"{folder}\n" and not folder.exists()
+    assert agora(root, "check").returncode == 0
+    listed = agora(root, "cache")
+    assert listed.stdout == f"{folder}\n" and re.fullmatch(r"\d+ file\(s\), [\d,]+ bytes\n", listed.stderr), listed.stderr
+    assert (folder / "rules.pickle").is_file() and (folder / "rules.pickle.tag").stat().st_size == 32
+    cleared = agora(root, "cache", "--clear")
+    assert cleared.returncode == 0 and f"removed {folder}" in cleared.stderr and not folder.exists()
+    assert cache_base().is_dir() and (cache_base() / KEY_FILE).is_file()  # the key is every portal's: kept
+    assert agora(root, "cache", "--path", "--clear").returncode == 2
+
+
 def test_the_cache_folder_is_named_after_the_portal_and_its_path(tmp_path: Path, monkeypatch) -> None:
     root = tmp_path / "my-portal"
     root.mkdir()

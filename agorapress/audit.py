@@ -35,7 +35,8 @@ MAX_SITE_BYTES = 1024**3  # GitHub Pages refuses larger sites
 @dataclass
 class Survey:
     """One walk of a built site: what the audit refuses, how many files it holds, and a digest of their
-    names and sizes (an output someone changed or deleted by hand no longer matches the last build's)."""
+    names, sizes, modification times and inodes (an output someone changed or deleted by hand no longer matches
+    the last build's, even edited to the same size)."""
 
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
@@ -65,7 +66,10 @@ def survey(site: Path, previous: Path | None = None, max_bytes: int = MAX_SITE_B
                 continue
             found.files += 1
             total += info.st_size
-            digest.update(f"{rel}\0{info.st_size}\n".encode())
+            # The build writes each file once, or links it from the last output (keeping its inode and time), before
+            # this walk; renaming the folder into place changes neither. A later edit changes the time, or the
+            # inode when an editor writes a new file and renames it.
+            digest.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode())
     if total > max_bytes:
         found.problems.append(_problem("", f"the site holds {total:,} bytes, over the limit of {max_bytes:,} bytes"))
     for problem in found.problems:  # a refused entry changes the summary too

@@ -15,6 +15,7 @@ COMMANDS = {
     "new": "new",
     "check": "check",
     "build": "build",
+    "cache": "cache",
     "serve": "serve",
     "reference": "reference",
     "translations": "translations",

@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .cache import PortalCache, leftover_problems
 from .config import Config, load_config
 from .content.loader import CONTENT_DIR, ParseCache, load
 from .folders import walk
 from .graph import SiteGraph, build_graph
 from .problems import AgoraError, Problem, Problems
-
-CACHE_DIR = ".agora-cache"
 
 
 @dataclass
@@ -23,6 +22,7 @@ class Portal:
     root: Path
     config: Config
     graph: SiteGraph
+    cache: PortalCache  # its cache folder, outside the repository (see cache.py)
     problems: Problems = field(default_factory=Problems)
     config_digest: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # every content file read, by path under content/
@@ -50,10 +50,13 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     if not content_root.is_dir():
         problems.add(CONTENT_DIR, 0, "content-missing", "", "no content/ folder", "create content/ with articles/, pages/, contributors/")
         raise ConfigInvalid(problems)
+    portal_cache = PortalCache(root)
+    # A cache folder committed to the repository is refused; it is never opened, whatever it holds.
+    problems.extend(leftover_problems(root))
     moderation = config.moderation
     timings = {"config": time.perf_counter() - clock}
     clock = time.perf_counter()
-    cache = ParseCache(root / CACHE_DIR / "parsed" if use_cache else None, f"html={moderation.allow_html}")
+    cache = ParseCache(portal_cache if use_cache else None, f"html={moderation.allow_html}")
     loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache,
                   bodies=bodies)
     problems.extend(loaded.problems)
@@ -68,10 +71,11 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     # Imported here: rules may import the graph, never the other way round.
     from .rules import RuleMemo, run_rules
 
-    memo = RuleMemo(root / CACHE_DIR / "rules.pickle" if use_cache else None, f"{digest}:{cache.key}", loaded.digests)
+    memo = RuleMemo(portal_cache if use_cache else None, f"{digest}:{cache.key}", loaded.digests)
     problems.extend(run_rules(graph, memo, only=bodies))
     timings["rules"] = time.perf_counter() - clock
-    return Portal(root, config, graph, problems, digest, loaded.digests, timings)
+    problems.extend(portal_cache.problems())
+    return Portal(root, config, graph, portal_cache, problems, digest, loaded.digests, timings)
 
 
 #: Folders of the portal whose files the build reads or publishes besides content/ (a theme's overrides and static

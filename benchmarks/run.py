@@ -87,7 +87,8 @@ def tools(work: Path) -> dict[str, dict]:
     agora = [sys.executable, "-m", "agorapress.cli", "build", "--now", "2026-11-22T12:00:00+01:00"]
     pelican = [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output", "-q"]
     found = {
-        "agora": {"root": work / "agora", "cmd": agora, "clean": [".agora-cache", "output"], "edit": "content/articles"},
+        "agora": {"root": work / "agora", "cmd": agora, "clean": [agora_cache(work / "agora"), "output"],
+                  "edit": "content/articles"},
         "pelican": {"root": work / "pelican", "cmd": pelican, "clean": ["output", "cache"], "edit": "content/articles"},
     }
     hugo = hugo_binary()
@@ -101,6 +102,13 @@ def tools(work: Path) -> dict[str, dict]:
             found["hugo+pagefind"] = {"root": work / "hugo", "cmd": ["sh", "-c", script], "clean": ["output", "resources"],
                                       "edit": "content/articles"}
     return found
+
+
+def agora_cache(root: Path) -> Path:
+    """The cache folder of the Agora portal at `root` (outside it: see agorapress/cache.py)."""
+    from agorapress.cache import PortalCache
+
+    return PortalCache(root).path
 
 
 def edit_one(root: Path, folder: str, round_: int) -> None:
@@ -227,7 +235,7 @@ def measure_pr_check(root: Path, runs: int, trash: Path) -> dict[str, float]:
     """Seconds of `agora check --pr-author … --base …` on three new articles by one member (medians)."""
     git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    (root / ".gitignore").write_text(".agora-cache/\noutput/\n", encoding="utf-8")
+    (root / ".gitignore").write_text("output/\n", encoding="utf-8")
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "base"], cwd=root, check=True)
     handle = sorted((root / "content" / "contributors").glob("*.md"))[0].stem
@@ -245,7 +253,7 @@ def measure_pr_check(root: Path, runs: int, trash: Path) -> dict[str, float]:
     for _ in range(runs):
         warm.append(timed(check, root)[0])
     for _ in range(runs):
-        set_aside(root / ".agora-cache", trash)
+        set_aside(agora_cache(root), trash)
         cold.append(timed(check, root)[0])
     return {"warm": statistics.median(warm), "cold": statistics.median(cold)}
 
@@ -291,6 +299,8 @@ def main() -> None:
     all_results = {}
     # One folder for every size, removed at the very end: no deletion happens while builds are timed.
     with tempfile.TemporaryDirectory(prefix="agora-bench-") as tmp:
+        # Agora's caches go there too (they live outside the portal), inherited by every command timed.
+        os.environ["AGORA_CACHE_DIR"] = str(Path(tmp) / "agora-cache")
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"{size} items…", file=sys.stderr, flush=True)
             all_results[size] = measure(size, args.runs, Path(tmp) / str(size), Path(tmp) / "trash")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import tempfile
 import textwrap
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from agorapress.cache import ENV_VAR
 from agorapress.engine.build import build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,6 +88,24 @@ def copy_demo(target: Path) -> Path:
 
 
 _DEMO_OUTPUT = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every portal's cache goes to a folder of this run, never into the real home: set here rather than in a
+    fixture because the demo may be built while tests are collected (see demo_output), before any fixture runs.
+    Subprocesses inherit it."""
+    folder = tempfile.mkdtemp(prefix="agora-cache-")
+    previous = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = folder
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+    config.add_cleanup(restore)
 
 
 def demo_output(config: pytest.Config) -> Path:

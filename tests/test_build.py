@@ -15,6 +15,7 @@ import html5lib
 import pytest
 from conftest import copy_demo
 
+from agorapress.cache import PortalCache
 from agorapress.engine.build import build
 from agorapress.problems import BuildFailed
 
@@ -149,7 +150,7 @@ def test_build_from_the_command_line_prints_everything_and_keeps_its_exit_code(p
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert done.returncode == 0, done.stderr
     assert "Where the time went" in done.stderr and "Built 1 items" in done.stderr
-    info = json.loads((root / ".agora-cache/build.json").read_text(encoding="utf-8"))
+    info = json.loads((PortalCache(root).path / "build.json").read_text(encoding="utf-8"))
     assert info["files"] == sum(len(files) for _, _, files in os.walk(root / "output"))
     before = tree_digest(root / "output")
     (root / "content/articles/broken.md").write_text(article(extra="colour: red\n"), encoding="utf-8")

@@ -6,6 +6,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from agorapress.cache import PortalCache
 from agorapress.content.loader import ParseCache, load
 from agorapress.engine.build import build
 from test_build import article
@@ -14,7 +15,7 @@ NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 
 
 def _load(root: Path) -> ParseCache:
-    cache = ParseCache(root / ".agora-cache" / "parsed", "test")
+    cache = ParseCache(PortalCache(root), "test")
     load(root / "content", allow_html=False, max_bytes=1 << 20, cache=cache)
     return cache
 
@@ -30,7 +31,7 @@ def test_an_edit_invalidates_exactly_that_file(portal) -> None:
 def test_parse_cache_is_keyed_by_settings(portal) -> None:
     root = portal({"content/articles/a.md": article()})
     _load(root)
-    other = ParseCache(root / ".agora-cache" / "parsed", "other-settings")
+    other = ParseCache(PortalCache(root), "other-settings")
     load(root / "content", allow_html=True, max_bytes=1 << 20, cache=other)
     assert other.hits == 0
 
@@ -80,6 +81,32 @@ def test_output_edited_by_hand_is_rebuilt(portal) -> None:
     assert not (out / ".cache").exists()
 
 
+def test_a_page_edited_by_hand_to_the_same_size_is_rebuilt(portal) -> None:
+    root = portal({"content/articles/a.md": article()})
+    out = build(root, now=NOW).output
+    page = out / "articles/a/index.html"
+    original, before = page.read_bytes(), page.stat()
+    edited = original.replace(b"Hello", b"HELLO", 1)
+    assert edited != original and len(edited) == len(original)
+    with open(page, "r+b") as handle:  # in place, as an editor that keeps the file: the same inode and size
+        handle.write(edited)
+    assert page.stat().st_ino == before.st_ino and page.stat().st_mtime_ns != before.st_mtime_ns
+    assert not build(root, now=NOW).unchanged
+    assert page.read_bytes() == original
+
+
+def test_the_output_an_incremental_build_links_stays_the_last_builds(portal) -> None:
+    # The summary holds inodes and times: the files an incremental build links from the last output keep theirs.
+    root = portal({"content/articles/a.md": article(title="Stays"),
+                   "content/articles/b.md": article(title="Moves", body="Its summary.\n\nIts body.")})
+    build(root, now=NOW)
+    (root / "content/articles/b.md").write_text(article(title="Moves", body="Its summary.\n\nIts new body."),
+                                                encoding="utf-8")
+    assert build(root, now=NOW).rendered == {"articles/b/index.html"}
+    assert build(root, now=NOW).unchanged
+    assert build(root, now=NOW).unchanged
+
+
 def test_unchanged_pages_are_not_rewritten(portal) -> None:
     root = portal({"content/articles/a.md": article(title="Stays"), "content/articles/b.md": article(title="Moves")})
     out = build(root, now=NOW).output
@@ -99,7 +126,7 @@ def test_compiled_templates_follow_their_source_and_environment(portal, tmp_path
     override.write_text("{% extends 'base.html' %}{% block content %}Gone once{% endblock %}", encoding="utf-8")
     out = build(root, now=NOW).output
     assert "Gone once" in (out / "404.html").read_text(encoding="utf-8")
-    assert any((root / ".agora-cache/jinja").iterdir())
+    assert any(name.startswith("jinja-") for name, _size in PortalCache(root).files())
     override.write_text("{% extends 'base.html' %}{% block content %}Gone twice{% endblock %}", encoding="utf-8")
     assert "Gone twice" in (build(root, now=NOW).output / "404.html").read_text(encoding="utf-8")
     # The same source compiled with other extensions is another entry, never the cached code of the first.
@@ -107,7 +134,7 @@ def test_compiled_templates_follow_their_source_and_environment(portal, tmp_path
 
     from agorapress.engine.compiled import CompiledTemplates
 
-    cache = CompiledTemplates(tmp_path / "jinja")
+    cache = CompiledTemplates(PortalCache(tmp_path))
     plain = jinja2.Environment(bytecode_cache=cache)
     i18n = jinja2.Environment(bytecode_cache=cache, extensions=["jinja2.ext.i18n"])
     assert cache.get_bucket(plain, "t.html", None, "x").key != cache.get_bucket(i18n, "t.html", None, "x").key
@@ -124,7 +151,7 @@ def test_an_unchanged_file_is_known_by_its_stat_signature(portal, monkeypatch) -
     # The entry's digest is made wrong behind the cache's back: an unchanged signature is trusted without reading the file.
     first.put("articles/a.md", "not the digest", known, result)
     first.save(set(first.entries))
-    again = ParseCache(root / ".agora-cache" / "parsed", "test")
+    again = ParseCache(PortalCache(root), "test")
     assert again.lookup(str(root / "content/articles/a.md"), "articles/a.md") == ("not the digest", result)
 
 

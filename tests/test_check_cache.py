@@ -4,8 +4,6 @@ and reports exactly what a check from scratch reports."""
 from __future__ import annotations
 
 import json
-import pickle
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -14,10 +12,11 @@ from conftest import write_portal
 from test_pr_checks import BASE_FILES, CONFIG, NOW, item, pull_request, write
 
 from agorapress import rules
+from agorapress.cache import PortalCache
 from agorapress.cli import main
 from agorapress.content import loader
 from agorapress.content.loader import ParseCache, load
-from agorapress.site import CACHE_DIR, load_portal
+from agorapress.site import load_portal
 
 #: Unchanged files around the pull request, one of them with a warning (a flagged term) and one with an error.
 MANY = {f"content/articles/text-{i:02d}.md": item(f"Text {i}", "bob") for i in range(20)}
@@ -46,14 +45,13 @@ def planted(repo: Path) -> None:
 def test_pr_check_on_warm_caches_reports_what_a_check_from_scratch_reports(tmp_path: Path) -> None:
     def change(repo: Path) -> None:
         # The base is checked first, as the portal's last build would have: every cache is warm.
-        (repo / ".git/info/exclude").write_text(f"{CACHE_DIR}/\n", encoding="utf-8")
         check_json(repo)
         planted(repo)
 
     repo = pull_request(tmp_path, change, base_extra={**MANY, **OLD_PROBLEMS})
-    assert (repo / CACHE_DIR / "rules.pickle").is_file()
+    assert PortalCache(repo).read("rules.pickle") is not None
     warm = check_json(repo, "--pr-author", "bob-m", "--base", "main")
-    shutil.rmtree(repo / CACHE_DIR)
+    assert PortalCache(repo).clear()
     cold = check_json(repo, "--pr-author", "bob-m", "--base", "main")
     assert warm == cold
     found = {(p["path"], p["rule"]) for p in warm}
@@ -136,8 +134,7 @@ def test_item_rules_run_again_on_exactly_the_edited_file(tmp_path: Path, monkeyp
 
 
 def _memo_entries(repo: Path) -> dict:
-    with open(repo / CACHE_DIR / "rules.pickle", "rb") as handle:
-        return pickle.load(handle)[1]
+    return PortalCache(repo).load_pickle("rules.pickle")[1]
 
 
 def test_a_config_change_runs_every_item_rule_again(tmp_path: Path, monkeypatch) -> None:
@@ -154,20 +151,23 @@ def test_a_config_change_runs_every_item_rule_again(tmp_path: Path, monkeypatch)
 def test_an_edit_rewrites_one_shard_of_the_parse_cache(tmp_path: Path) -> None:
     repo = tmp_path / "portal"
     write_portal(repo, MANY)
-    folder = repo / CACHE_DIR / "parsed"
+    folder = PortalCache(repo).path
 
     def run() -> ParseCache:
-        cache = ParseCache(folder, "test")
+        cache = ParseCache(PortalCache(repo), "test")
         load(repo / "content", allow_html=False, max_bytes=1 << 20, cache=cache)
         return cache
 
     run()
-    stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    def shards() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in folder.glob("parsed-*.pickle")}
+
+    stamps = shards()
     assert run().hits == len(MANY) + 1
-    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps  # nothing changed: nothing written
+    assert shards() == stamps  # nothing changed: nothing written
     write(repo, "content/articles/text-05.md", item("Text 5, edited", "bob"))
     assert run().hits == len(MANY)
-    rewritten = [p.name for p in folder.iterdir() if p.stat().st_mtime_ns != stamps.get(p.name)]
+    rewritten = [name for name, stamp in shards().items() if stamp != stamps.get(name)]
     assert len(rewritten) == 1
 
 

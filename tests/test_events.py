@@ -20,6 +20,7 @@ from dateutil.rrule import rrulestr
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
+from agorapress.cache import PortalCache
 from agorapress.engine.build import build
 from agorapress.events import (
     HORIZON,
@@ -311,7 +312,7 @@ def test_next_change_is_the_next_flip(portal, now: str, expected: str) -> None:
 
 
 def test_build_reports_the_next_change(site: Path) -> None:
-    info = json.loads((site.parent / ".agora-cache/build.json").read_text(encoding="utf-8"))
+    info = json.loads(PortalCache(site.parent).read("build.json"))
     assert info["next_change"] == "2026-12-01T00:00:00+01:00"
 
 

@@ -410,18 +410,18 @@ def test_the_audit_accepts_the_incremental_builds_links_and_a_size_limit(tmp_pat
 
 
 def test_the_audit_passes_a_real_incremental_build_before_the_swap(portal, monkeypatch) -> None:
-    """The one line build.py needs (`ensure_safe_output(staging, previous=output)` before `_swap`), run in place."""
-    from agorapress.engine import build as build_module
+    """The one line build.py needs (`ensure_safe_output(staging, previous=output)` before `swap.swap`), run in place."""
+    from agorapress.engine import swap
 
     audited: list[int] = []
-    real_swap = build_module._swap
+    real_swap = swap.swap
 
     def audited_swap(staging: Path, output: Path) -> None:
         ensure_safe_output(staging, previous=output)
         audited.append(sum(1 for path in staging.rglob("*") if path.is_file() and path.stat().st_nlink > 1))
         real_swap(staging, output)
 
-    monkeypatch.setattr(build_module, "_swap", audited_swap)
+    monkeypatch.setattr(swap, "swap", audited_swap)
     root = portal({"content/articles/a.md": article(), "content/articles/b.md": article(title="B")})
     build(root, root / "output", now=NOW)
     (root / "content/articles/b.md").write_text(article(title="B, revised"), encoding="utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import pickle
 import posixpath
 import time
 import zlib
@@ -16,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .. import __version__, yamlstrict
+from ..cache import PortalCache
 from ..folders import walk
 from ..memory import paused_gc
 from ..problems import Problem
@@ -193,20 +193,17 @@ class ParseCache:
 
     SHARDS = 16
 
-    def __init__(self, path: Path | None, settings_key: str):
-        self.path = path  # a folder, one pickle per shard
+    def __init__(self, cache: PortalCache | None, settings_key: str):
+        self.cache = cache  # the portal's cache folder, one file per shard
         self.key = f"{__version__}:{_code_digest()}:{settings_key}"
         self.entries: dict[str, tuple[str, Signature | None, Parsed]] = {}
         self.hits = 0
         self._dirty: set[int] = set()
-        for shard in range(self.SHARDS) if path else ():
-            try:
-                with open(self._shard_file(shard), "rb") as handle, paused_gc():
-                    stored_key, entries = pickle.load(handle)
-            except Exception:  # a missing, corrupt or old shard is only a slower build
-                continue
-            if stored_key == self.key:
-                self.entries.update(entries)
+        for shard in range(self.SHARDS) if cache else ():
+            stored = cache.load_pickle(self._shard_file(shard))
+            # A missing, tampered or old shard is only a slower build.
+            if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.key:
+                self.entries.update(stored[1])
 
     def lookup(self, full: str, relpath: str) -> tuple[str, Parsed] | None:
         """The digest and parse of `relpath` (at `full`) if the file did not change since it was parsed."""
@@ -231,7 +228,7 @@ class ParseCache:
         self._dirty.add(_shard_of(relpath, self.SHARDS))
 
     def save(self, keep: set[str]) -> None:
-        if not self.path:
+        if not self.cache:
             return
         for gone in [k for k in self.entries if k not in keep]:
             del self.entries[gone]
@@ -243,18 +240,14 @@ class ParseCache:
             shard = _shard_of(relpath, self.SHARDS)
             if shard in shards:
                 shards[shard][relpath] = entry
-        self.path.mkdir(parents=True, exist_ok=True)
         # Sorted, so the shards are written in the same order whatever was edited.
         for shard, entries in sorted(shards.items()):
-            target = self._shard_file(shard)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                pickle.dump((self.key, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
+            self.cache.dump_pickle(self._shard_file(shard), (self.key, entries))
         self._dirty.clear()
 
-    def _shard_file(self, shard: int) -> Path:
-        return self.path / f"{shard:02d}.pickle"
+    @staticmethod
+    def _shard_file(shard: int) -> str:
+        return f"parsed-{shard:02d}.pickle"
 
 
 def _shard_of(relpath: str, shards: int) -> int:

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from ..audit import ensure_safe_output
 from ..memory import frozen_heap
-from ..problems import AgoraError, BuildFailed, Problems
-from ..site import CACHE_DIR, Portal, load_portal
-from . import incremental, parallel
+from ..problems import AgoraError, BuildFailed, Problem, Problems
+from ..site import Portal, load_portal
+from . import incremental, parallel, swap
 from . import live as live_module
+from .failures import problem_of
 from .fingerprint import fingerprints, next_change, output_summary
 from .settings import pelican_settings
 
@@ -55,8 +56,10 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     timings = dict(portal.timings)
     if portal.problems.errors:
         raise BuildFailed(portal.problems)
-    output = (output or portal.root / "output").resolve()
-    _refuse_dangerous_output(portal.root, output)
+    given = Path(os.path.abspath(output or portal.root / "output"))  # its last part is checked, not followed
+    _refuse_dangerous_output(portal.root, given.resolve())
+    swap.ready(given)
+    output = given.resolve()
     nxt = next_change(portal)  # reads every member's history: computed once, for the fingerprint and build.json
     digest, key = fingerprints(portal, drafts, nxt, leave_out=incremental.candidates(portal))
     previous = _read_build_info(portal)
@@ -67,10 +70,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         timings["total"] = time.perf_counter() - started
         return BuildResult(output, portal, timings, previous.get("files", 0), unchanged=True)
     plan = incremental.plan(portal, key) if not force and previous.get("key") == key and intact() else None
-    staging = output.parent / f".{output.name}.staging"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging = swap.stage(output)
     try:
         written = parallel.FilesWritten()
         on_stage(f"rendering {len(portal.graph.published())} items", written)
@@ -82,15 +82,19 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         on_stage("publishing the new output")
         mark = time.perf_counter()
         surveyed = ensure_safe_output(staging, previous=output)  # nothing odd is ever published
-        _swap(staging, output)
+        swap.swap(staging, output)
         timings["swap"] = time.perf_counter() - mark
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+        problem = problem_of(exc, portal.root, staging)
+        if problem is None:
+            raise
+        raise BuildFailed(Problems([problem])) from None
     # The survey of the staging folder is the survey of the output it became: the same files, the same names.
     _write_build_info(portal, nxt, {"fingerprint": digest, "key": key, "output": str(output),
                                     "output_summary": surveyed.summary, "files": surveyed.files})
     incremental.record(portal, key)
+    portal.problems.extend(portal.cache.problems())  # a cache that could not be written: a warning, the next build is slower
     timings["total"] = time.perf_counter() - started
     return BuildResult(output, portal, timings, surveyed.files, rendered=plan.pages if plan is not None else None)
 
@@ -126,7 +130,10 @@ def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, 
     if complaints:
         problems = Problems()
         for message in complaints:
-            problems.add("(build)", 0, "engine", "", message, "this is a bug in a template or plugin")
+            if isinstance(message, Problem):  # a render shard's failure, told as a problem line (see failures.py)
+                problems.extend([message])
+            else:
+                problems.add("(build)", 0, "engine", "", message, "this is a bug in a template or plugin")
         raise BuildFailed(problems)
 
 
@@ -146,30 +153,16 @@ def scratch_root() -> str | None:
 
 
 def _read_build_info(portal: Portal) -> dict:
+    data = portal.cache.read(BUILD_INFO)
     try:
-        return json.loads((portal.root / CACHE_DIR / BUILD_INFO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = json.loads(data) if data is not None else {}
+    except ValueError:
         return {}
+    return info if isinstance(info, dict) else {}
 
 
 def _write_build_info(portal: Portal, nxt: datetime | None, facts: dict) -> None:
     """What the last build was made from, and the next moment the site changes by itself (read by
-    the scheduled deploy workflow)."""
+    the scheduled deploy workflow, at `agora cache --path`/build.json)."""
     info = {"next_change": nxt.isoformat() if nxt else None, **facts}
-    path = portal.root / CACHE_DIR / BUILD_INFO
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _swap(staging: Path, output: Path) -> None:
-    """Replace the output by the staging folder: two renames, never a half-written site."""
-    old = output.parent / f".{output.name}.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if output.exists():
-        os.replace(output, old)
-    os.replace(staging, output)
-    if old.exists():
-        shutil.rmtree(old)
+    portal.cache.write(BUILD_INFO, (json.dumps(info, indent=2) + "\n").encode("utf-8"))

@@ -3,7 +3,8 @@
 Jinja already checks each template's source against its cached code; the key adds what the source alone
 does not say: the Jinja version, the environment's syntax options and the code of its extensions (the
 i18n extension turns `{% trans %}` into calls). Every render shard and every build then loads the compiled
-templates instead of compiling them again.
+templates instead of compiling them again. Compiled code is code: it is kept in the portal's cache folder and
+loaded only when its tag verifies (see cache.py), never from a file anyone else could have written.
 """
 
 from __future__ import annotations
@@ -14,22 +15,35 @@ import inspect
 from pathlib import Path
 
 import jinja2
-from jinja2.bccache import Bucket, FileSystemBytecodeCache
+from jinja2.bccache import Bucket, BytecodeCache
+
+from ..cache import PortalCache
 
 
-class CompiledTemplates(FileSystemBytecodeCache):
-    """Jinja's file-system bytecode cache in the portal's cache folder, salted per environment."""
+class CompiledTemplates(BytecodeCache):
+    """Jinja's bytecode cache in the portal's cache folder, authenticated, salted per environment."""
 
-    def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
-        super().__init__(str(folder))
+    def __init__(self, cache: PortalCache):
+        self.cache = cache
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
-        # As FileSystemBytecodeCache.get_bucket, with the environment in the key.
+        # As BytecodeCache.get_bucket, with the environment in the key.
         key = self.get_cache_key(f"{name}|{_salt(environment)}", filename)
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.cache.read(_file(bucket))
+        if data is not None:  # only bytes whose tag verified are unmarshalled
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.cache.write(_file(bucket), bucket.bytecode_to_string())
+
+
+def _file(bucket: Bucket) -> str:
+    return f"jinja-{bucket.key}.bytecode"
 
 
 def _salt(environment: jinja2.Environment) -> str:

@@ -68,6 +68,7 @@ def next_change(portal: Portal) -> datetime | None:
 
 
 def output_summary(output: Path) -> str:
-    """Files and sizes of an output tree, and anything the audit refuses in it: detects an output someone
-    changed or deleted by hand. The same digest as the audit's survey of the staging folder it was swapped from."""
+    """Files, sizes, modification times and inodes of an output tree, and anything the audit refuses in it: detects
+    an output someone changed or deleted by hand, even a page edited to the same size. The same digest as the
+    audit's survey of the staging folder it was swapped from."""
     return survey(output).summary

@@ -18,12 +18,11 @@ The test suite builds edited portals both ways and compares every byte.
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.kinds import SECTIONS
-from ..site import CACHE_DIR, Portal
+from ..site import Portal
 
 STATE_FILE = "render-state.pickle"
 #: Output folders that are not linked: the search index is made again whole, and Pelican copies static files
@@ -71,17 +70,12 @@ def record(portal: Portal, key: str) -> None:
     kept = candidates(portal)
     outlines = {item.relpath: (portal.digests.get(item.relpath, ""), item.outline)
                 for item in portal.graph.items if item.relpath in kept}
-    path = portal.root / CACHE_DIR / STATE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump({"key": key, "outlines": outlines}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    portal.cache.dump_pickle(STATE_FILE, {"key": key, "outlines": outlines})
 
 
 def forget(portal: Portal) -> None:
     """No incremental build after this one (its output is not the one the state describes)."""
-    (portal.root / CACHE_DIR / STATE_FILE).unlink(missing_ok=True)
+    portal.cache.remove(STATE_FILE)
 
 
 def link_unchanged(previous: Path, staging: Path, skip: tuple[str, ...]) -> int:
@@ -107,11 +101,7 @@ def link_unchanged(previous: Path, staging: Path, skip: tuple[str, ...]) -> int:
 
 
 def _read_state(portal: Portal) -> dict | None:
-    try:
-        with open(portal.root / CACHE_DIR / STATE_FILE, "rb") as handle:
-            state = pickle.load(handle)
-    except Exception:  # a missing, corrupt or old state only means a full render
-        return None
+    state = portal.cache.load_pickle(STATE_FILE)  # a missing, tampered or old state only means a full render
     return state if isinstance(state, dict) else None
 
 

@@ -38,6 +38,8 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console
 from pelican.writers import Writer
 
+from .failures import problem_of
+
 #: Below this many published items, forking costs more than it saves.
 PARALLEL_THRESHOLD = 400
 #: Sent with the Pelican instance of shard 0 once every shard has written its item and profile pages.
@@ -359,8 +361,10 @@ def _child(settings: dict[str, Any], shard: int, shards: int, conn, claims: Clai
         with signals.finalized.muted():
             messages = run_shard(settings, shard, shards, on_pages=lambda _pelican: conn.send(_PAGES_DONE), claims=claims)
         conn.send((messages, claims.digest()))
-    except BaseException:  # reported to the parent, which fails the build
-        conn.send(([f"shard {shard} crashed:\n{traceback.format_exc()}"], None))
+    except BaseException as exc:  # reported to the parent, which fails the build
+        # A template's, a plugin's or the disk's error is a problem line, as in shard 0; a bug keeps its traceback.
+        problem = problem_of(exc, Path(settings["AGORA_PORTAL"].root), Path(settings["OUTPUT_PATH"]))
+        conn.send(([problem or f"shard {shard} crashed:\n{traceback.format_exc()}"], None))
     finally:
         conn.close()
 

@@ -9,7 +9,7 @@ from pelican.settings import read_settings
 
 from ..content.kinds import SECTIONS
 from ..content.loader import CONTENT_DIR
-from ..site import CACHE_DIR, Portal
+from ..site import Portal
 from .compiled import CompiledTemplates
 from .view import TemplateView
 
@@ -132,7 +132,7 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         "PLUGINS": [*AGORA_PLUGINS, *config.plugins],
         # auto_reload off: templates do not change during a build, so Jinja need not stat them on every include.
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"], "autoescape": True,
-                              "auto_reload": False, "bytecode_cache": CompiledTemplates(portal.root / CACHE_DIR / "jinja")},
+                              "auto_reload": False, "bytecode_cache": CompiledTemplates(portal.cache)},
         "JINJA_GLOBALS": {"agora": TemplateView(portal)},
         "AGORA_PORTAL": portal,
         # The last successful output: unchanged pages are hard-linked from it instead of rewritten.

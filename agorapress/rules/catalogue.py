@@ -58,6 +58,13 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "A symbolic link under content/ (or, in a pull request, anywhere): it could make the build read outside the "
          "repository."),
         ("unclaimed-file", "error", "A file under content/ that no content kind reads (unknown folder or file type)."),
+        ("committed-cache", "error",
+         "A `.agora-cache` folder that git tracks, or a symbolic link of that name. A cache holds code for whoever "
+         "loads it (pickles, compiled templates), so Agora keeps its own outside the repository (`agora cache --path`), "
+         "never opens this one, and refuses it committed. An untracked leftover of an older Agora is ignored."),
+        ("cache-unwritable", "warning",
+         "The portal's cache folder (outside the repository) could not be written: nothing is wrong with the portal, "
+         "the next run is only slower."),
     ]),
     **_stage("graph", [
         ("handle", "error", "A contributor file name that is not a handle (lowercase ASCII letters, digits, hyphens)."),
@@ -136,6 +143,17 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "The built site holds a symbolic or hard link, a dotfile, a file type outside the allowlist, or more than the "
          "size limit: nothing is published."),
         ("engine", "error", "The engine (a template or plugin) failed: a bug to report, not a content problem."),
+        ("template", "error",
+         "A template of the portal's theme (or an override under themes/) does not compile or fails while rendering: "
+         "its file and line, and Jinja's message. Nothing is published."),
+        ("plugin", "error", "One of the portal's own plugins (plugins/) failed during the build: its file and line."),
+        ("output-folder", "error",
+         "The build cannot or must not write where it is asked: the output is a file or a symbolic link, a link "
+         "stands where the build keeps its staging or previous folder, or the folder cannot be written. Found "
+         "before anything is rendered (exit 2)."),
+        ("file-system", "error",
+         "A file could not be written or read during the build (a full disk, a read-only file system, no "
+         "permission). The last site stays published."),
     ]),
 }
 

@@ -8,34 +8,31 @@ after a three-file change runs the item rules on those three files only.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..memory import paused_gc
+from ..cache import PortalCache
 from ..problems import Problem
+
+#: The memo's file in the portal's cache folder.
+MEMO_FILE = "rules.pickle"
 
 
 class RuleMemo:
     """relpath -> (content digest, problems of every item rule), under one key for config and code."""
 
-    def __init__(self, path: Path | None, config_digest: str, digests: dict[str, str]):
-        self.path = path
+    def __init__(self, cache: PortalCache | None, config_digest: str, digests: dict[str, str]):
+        self.cache = cache
         self.key = f"{__version__}:{_code_digest()}:{config_digest}"
         self.digests = digests  # relpath -> sha256 of the file as the loader read it
         self.entries: dict[str, tuple[str, list[Problem]]] = {}
         self.hits = 0
         self._changed = False
-        if path and path.is_file():
-            try:
-                with open(path, "rb") as handle, paused_gc():
-                    stored_key, entries = pickle.load(handle)
-                if stored_key == self.key:
-                    self.entries = entries
-            except Exception:  # a corrupt or old memo only means the rules run again
-                self.entries = {}
+        stored = cache.load_pickle(MEMO_FILE) if cache else None
+        # A missing, tampered or old memo only means the rules run again.
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.key:
+            self.entries = stored[1]
 
     def problems(self, relpath: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
         digest = self.digests.get(relpath)
@@ -50,18 +47,14 @@ class RuleMemo:
         return found
 
     def save(self, keep: set[str]) -> None:
-        if not self.path:
+        if not self.cache:
             return
         if any(k not in keep for k in self.entries):
             self.entries = {k: v for k, v in self.entries.items() if k in keep}
             self._changed = True
         if not self._changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump((self.key, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        self.cache.dump_pickle(MEMO_FILE, (self.key, self.entries))
         self._changed = False
 
 

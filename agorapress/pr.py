@@ -11,6 +11,9 @@
   profiles, never from the pull request itself.
 - ``lookalike-author``: the author's login reads like another member's login (an error) or handle (a warning)
   without being theirs.
+- ``consent`` (a warning): the pull request credits a member other than its author (author, co-author, organiser,
+  interviewer, interviewee, the original of a translation, a board topic's proposer or volunteer) or takes such a
+  credit away; that member must approve it (committee/consent.py; `agora review` waits for them).
 - ``symlink``, ``submodule``, ``executable``: file modes from ``git diff --raw`` (120000, 160000, 100755 under
   content/).
 
@@ -21,16 +24,14 @@ no text conversion a PR could configure).
 
 from __future__ import annotations
 
-import os
 import posixpath
-import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
 from . import yamlstrict
+from .committee.consent import Consent, find_original, member, needed_consents
 from .config import CONFIG_FILE, Config
 from .content.kinds import BOARD_FILE, KINDS, MEDIA_FOLDER
 from .content.loader import CONTENT_DIR
@@ -38,6 +39,7 @@ from .content.source import split_front_matter
 from .graph import as_datetime
 from .identity import is_confusable_with
 from .problems import AgoraError, Problem
+from .revisions import REF, Commit, WorkTree, git
 from .rules.files import IMAGE_FORMATS, media_problems
 from .schema import validate
 from .site import Portal
@@ -45,7 +47,7 @@ from .site import Portal
 SYMLINK, SUBMODULE, EXECUTABLE = "120000", "160000", "100755"
 #: Fields of an item that name the people it belongs to.
 PEOPLE_FIELDS = ("authors", "organizers", "interviewers")
-_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/@{}^~-]*$")
+_ON_THE_COMMITTEE = " (you are on the committee: it needs committee review)"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class PullRequest:
     handle: str | None = None  # the author's handle: their profile at the base, else the one the PR adds
     member: bool = False  # a current committee member, by the base config
     problems: list[Problem] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)  # who must approve it, besides the committee
+    logins: dict[str, str] = field(default_factory=dict)  # handle -> GitHub login of every profile at the base
 
     @property
     def paths(self) -> set[str]:
@@ -76,13 +80,13 @@ class PullRequest:
 
 def changed_files(root: Path, base: str) -> tuple[str, list[Change]]:
     """The merge base of `base` and HEAD, and every file changed since, with its modes."""
-    if not _REF.match(base):
+    if not REF.fullmatch(base):
         raise AgoraError(f"--base {base!r} is not a commit or branch name")
-    base_sha = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").strip()
+    base_sha = _text(git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", check=False)).strip()
     if not base_sha:
         raise AgoraError(f"--base {base!r}: no such commit here (fetch it, e.g. actions/checkout with fetch-depth: 0)")
-    merge_base = _git(root, "merge-base", base_sha, "HEAD").strip()
-    raw = _git(root, "diff", "--raw", "--no-renames", "-z", "--no-ext-diff", "--no-textconv", f"{base_sha}...HEAD")
+    merge_base = _text(git(root, "merge-base", base_sha, "HEAD")).strip()
+    raw = _text(git(root, "diff", "--raw", "--no-renames", "-z", "--no-ext-diff", "--no-textconv", f"{base_sha}...HEAD"))
     return merge_base, parse_raw_diff(raw)
 
 
@@ -99,26 +103,8 @@ def parse_raw_diff(raw: str) -> list[Change]:
     return sorted(changes, key=lambda change: change.path)
 
 
-def _git(root: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env=env, check=False)
-    except FileNotFoundError:
-        raise AgoraError("git is not installed: --base needs it") from None
-    if done.returncode != 0 and args[0] != "rev-parse":
-        raise AgoraError(f"git {args[0]} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-    return done.stdout.decode("utf-8", "surrogateescape")
-
-
-def _blob(root: Path, commit: str, path: str) -> str | None:
-    """The text of `path` at `commit`, or None when it is not there or not text."""
-    done = subprocess.run(["git", "-C", str(root), "cat-file", "blob", f"{commit}:{path}"], capture_output=True, check=False)
-    if done.returncode != 0:
-        return None
-    try:
-        return done.stdout.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return None
+def _text(out: bytes) -> str:
+    return out.decode("utf-8", "surrogateescape")
 
 
 def _front_matter(text: str | None) -> dict:
@@ -170,12 +156,16 @@ def check_pull_request(portal: Portal, author: str, base: str,
     pr = PullRequest(author, merge_base, changes)
     reader = _Reader(portal, pr)
     pr.handle, head_handle = reader.author_handles()
-    pr.member = pr.handle is not None and pr.handle in _current_committee(root, merge_base, portal)
+    pr.member = pr.handle is not None and pr.handle in _current_committee(reader.base, portal)
+    pr.logins = dict(reader.base_profiles)
     pr.problems += reader.lookalikes()
     for change in changes:
         pr.problems += _modes(change)
         pr.problems += reader.ownership(change, head_handle)
         pr.problems += reader.deep_media(change)
+    pr.consents = needed_consents(sorted(pr.paths), reader.base_text, reader.head_text, (pr.handle, head_handle),
+                                  lambda kind, slug: find_original(reader.base, kind, slug))
+    pr.problems += reader.consent_problems(pr.consents)
     return pr
 
 
@@ -194,9 +184,9 @@ def _modes(change: Change) -> list[Problem]:
     return []
 
 
-def _current_committee(root: Path, commit: str, portal: Portal) -> set[str]:
-    """Handles of the committee members whose term covers the build clock, by the config at `commit`."""
-    text = _blob(root, commit, CONFIG_FILE)
+def _current_committee(base: Commit, portal: Portal) -> set[str]:
+    """Handles of the committee members whose term covers the build clock, by the config at the base."""
+    text = base.text(CONFIG_FILE)
     if text is None:
         return set()
     config, _ = validate(Config, yamlstrict.load(text), CONFIG_FILE, "config")
@@ -219,31 +209,31 @@ class _Reader:
         self.root = portal.root
         self.pr = pr
         self.changed = {change.path: change for change in pr.changes}
+        self.base = Commit(self.root, pr.base)
+        self.head = WorkTree(self.root)
 
     def base_text(self, path: str) -> str | None:
-        return _blob(self.root, self.pr.base, path)
+        return self.base.text(path)
 
     def head_text(self, path: str) -> str | None:
-        file = self.root / path
-        if file.is_symlink() or not file.is_file():
-            return None
-        try:
-            return file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            return None
+        return self.head.text(path)
 
     @cached_property
-    def base_profiles(self) -> dict[str, str]:
-        """handle -> GitHub login of every profile at the base: unchanged ones from the graph, others from git."""
-        logins = {handle: item.meta.github for handle, item in self.portal.graph.contributors.items()
-                  if f"{CONTENT_DIR}/{item.relpath}" not in self.changed}
+    def base_profile_fields(self) -> dict[str, dict]:
+        """handle -> front matter of every profile at the base: unchanged ones from the graph, others from git."""
+        profiles = {handle: item.meta.model_dump() for handle, item in self.portal.graph.contributors.items()
+                    if f"{CONTENT_DIR}/{item.relpath}" not in self.changed}
         for path, change in self.changed.items():
             handle = _profile_handle(path)
             if handle and change.status != "A":
-                github = _front_matter(self.base_text(path)).get("github")
-                if isinstance(github, str):
-                    logins[handle] = github
-        return logins
+                profiles[handle] = _front_matter(self.base_text(path))
+        return profiles
+
+    @cached_property
+    def base_profiles(self) -> dict[str, str]:
+        """handle -> GitHub login of every profile at the base."""
+        return {handle: data["github"] for handle, data in self.base_profile_fields.items()
+                if isinstance(data.get("github"), str)}
 
     def author_handles(self) -> tuple[str | None, str | None]:
         """(the author's handle at the base, their handle in the pull request)."""
@@ -285,8 +275,13 @@ class _Reader:
         if severity == "warning" or not self.pr.member:
             hint = "ask the people concerned or the committee to make this change, or leave it out of this pull request"
             return [Problem(change.path, line, "ownership", "", message, hint, severity)]
-        return [Problem(change.path, line, "ownership", "", message + " (you are on the committee: it needs committee review)",
+        return [Problem(change.path, line, "ownership", "", message + _ON_THE_COMMITTEE,
                         "another committee member must review this change", "warning")]
+
+    def consent_problems(self, consents: list[Consent]) -> list[Problem]:
+        logins = {member(handle): login for handle, login in self.base_profiles.items()}
+        return [Problem(c.path, c.line, "consent", c.field, c.message, c.hint(logins.get(c.handle)), "warning")
+                for c in consents]
 
     def _verdict(self, change: Change, me: str | None) -> tuple[str, int, str] | None:
         """None when the author may make this change, else (what is wrong, line, severity)."""
@@ -337,10 +332,7 @@ class _Reader:
         if self.pr.handle is None or self.pr.handle not in owners:
             names = ", ".join(sorted(owners)) or "nobody"
             return f"{verb} an item by {names}: only its authors or the committee may", 0, "error"
-        added = sorted(_people(head) - owners)
-        if added:
-            return f"adds {', '.join(added)} to the people of this item: they should approve", 0, "warning"
-        return None
+        return None  # whom the change credits or un-credits is a matter of consent (consent_problems)
 
     def _board_verdict(self, me: str | None) -> tuple[str, int, str] | None:
         path = f"{CONTENT_DIR}/{BOARD_FILE}"

@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from .committee.consent import Consent
 from .content.kinds import KINDS
 from .content.loader import CONTENT_DIR, Item
 from .content.markdown import WORDS_PER_MINUTE
@@ -41,7 +42,7 @@ def write_report(path: Path, portal: Portal | None, problems: list[Problem], pr:
 def render_report(portal: Portal | None, problems: list[Problem], pr: PullRequest | None) -> str:
     problems = sorted(set(problems))
     sections = [_heading(problems, pr), _changes(portal, pr), _terms(problems), _ownership(problems, pr),
-                _problems(problems), _rules(problems, pr)]
+                _consents(pr), _problems(problems), _rules(problems, pr)]
     return "\n\n".join(section.rstrip() for section in sections if section) + "\n"
 
 
@@ -170,6 +171,28 @@ def _ownership(problems: list[Problem], pr: PullRequest | None) -> str:
     return "## Ownership\n\n" + "\n".join(lines)
 
 
+def _consents(pr: PullRequest | None) -> str:
+    """Who must approve the pull request because it speaks in their name, and where."""
+    if pr is None:
+        return ""
+    if not pr.consents:
+        return "## Consents needed\n\n✅ None: the pull request credits nobody but its author and takes no credit away."
+    logins = {handle.casefold(): login for handle, login in pr.logins.items()}
+    by_member: dict[str, list] = {}
+    for consent in pr.consents:
+        by_member.setdefault(consent.handle, []).append(consent)
+    lines = []
+    for handle, consents in sorted(by_member.items()):
+        login = logins.get(handle)
+        who = f"{code(handle)} (GitHub {code(login)})" if login else \
+            f"{code(handle)} (**no profile at the base**: nobody can consent)"
+        lines.append(f"- {who} must approve this pull request:")
+        lines += [f"  - {_where(c)} {code(c.field)}: {text(c.what)}" for c in consents]
+    intro = ("The pull request speaks in these members' names. Each must approve it at its latest commit, or the "
+             "change must go; their approval is their consent and does not count toward the quorum.")
+    return "## Consents needed\n\n" + intro + "\n\n" + "\n".join(lines)
+
+
 def _problems(problems: list[Problem]) -> str:
     if not problems:
         return ""
@@ -183,7 +206,7 @@ def _problems(problems: list[Problem]) -> str:
     return "\n\n".join(out)
 
 
-def _where(problem: Problem) -> str:
+def _where(problem: Problem | Consent) -> str:
     return code(f"{problem.path}:{problem.line}" if problem.line else problem.path)
 
 

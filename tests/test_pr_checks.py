@@ -375,8 +375,8 @@ def test_the_report_tells_reviewers_what_changes_and_what_was_found(tmp_path: Pa
     report = report_path.read_text(encoding="utf-8")
     headings = [line for line in report.splitlines() if line.startswith("#")]
     assert headings == ["# Agora moderation report", "## What the pull request changes", "### Links to other sites",
-                        "### Images", "## Flagged and refused terms", "## Ownership", "## Problems", "### Errors",
-                        "### Warnings", "## Rules"]
+                        "### Images", "## Flagged and refused terms", "## Ownership", "## Consents needed", "## Problems",
+                        "### Errors", "### Warnings", "## Rules"]
     assert "**❌ 1 error(s), 1 warning(s)**" in report
     assert "Pull request by GitHub user `bob-m` (member `bob`, not on the committee), 3 file(s) changed" in report
     row = next(line for line in report.splitlines() if "repairs.md" in line)

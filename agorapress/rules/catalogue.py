@@ -135,6 +135,12 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "non-members; a warning (needs committee review) for current committee members."),
         ("lookalike-author", "error",
          "The pull request author's GitHub login reads like another member's login or handle but is not theirs."),
+        ("consent", "warning",
+         "The pull request speaks in a member's name: it credits them as author, co-author, organiser or "
+         "interviewer, quotes them as an interviewee, attaches a translation to their item, says they proposed or "
+         "claimed a board topic, or takes such a credit away. That member must approve the pull request (or open "
+         "it); `agora review` waits for their approval, which never counts toward the quorum. The report lists "
+         "who must approve what."),
         ("submodule", "error", "The pull request adds a Git submodule."),
         ("executable", "error", "The pull request adds an executable file under content/."),
     ]),

@@ -14,6 +14,9 @@
 - ``consent`` (a warning): the pull request credits a member other than its author (author, co-author, organiser,
   interviewer, interviewee, the original of a translation, a board topic's proposer or volunteer) or takes such a
   credit away; that member must approve it (committee/consent.py; `agora review` waits for them).
+- ``lookalike-name``, ``copied-avatar``: a profile takes another member's display name (read as it looks) or
+  their avatar picture: nobody can be asked, so the committee decides (an error for non-members, a warning for
+  current members, as for ownership).
 - ``symlink``, ``submodule``, ``executable``: file modes from ``git diff --raw`` (120000, 160000, 100755 under
   content/).
 
@@ -32,6 +35,7 @@ from pathlib import Path
 
 from . import yamlstrict
 from .committee.consent import Consent, find_original, member, needed_consents
+from .committee.likeness import resemblances
 from .config import CONFIG_FILE, Config
 from .content.kinds import BOARD_FILE, KINDS, MEDIA_FOLDER
 from .content.loader import CONTENT_DIR
@@ -166,6 +170,7 @@ def check_pull_request(portal: Portal, author: str, base: str,
     pr.consents = needed_consents(sorted(pr.paths), reader.base_text, reader.head_text, (pr.handle, head_handle),
                                   lambda kind, slug: find_original(reader.base, kind, slug))
     pr.problems += reader.consent_problems(pr.consents)
+    pr.problems += reader.likeness()
     return pr
 
 
@@ -217,6 +222,13 @@ class _Reader:
 
     def head_text(self, path: str) -> str | None:
         return self.head.text(path)
+
+    def base_data(self, path: str) -> bytes | None:
+        """A file's bytes at the base: unchanged files from the work tree (the same bytes), the others from git."""
+        change = self.changed.get(path)
+        if change is None:
+            return self.head.data(path)
+        return None if change.status == "A" else self.base.data(path)
 
     @cached_property
     def base_profile_fields(self) -> dict[str, dict]:
@@ -278,10 +290,45 @@ class _Reader:
         return [Problem(change.path, line, "ownership", "", message + _ON_THE_COMMITTEE,
                         "another committee member must review this change", "warning")]
 
+    def _for_the_committee(self, path: str, line: int, rule: str, field_name: str, message: str, hint: str) -> Problem:
+        """What only the committee may let through: an error for others, a warning for a current member."""
+        if self.pr.member:
+            return Problem(path, line, rule, field_name, message + _ON_THE_COMMITTEE,
+                           "another committee member must review this change", "warning")
+        return Problem(path, line, rule, field_name, message, hint)
+
     def consent_problems(self, consents: list[Consent]) -> list[Problem]:
         logins = {member(handle): login for handle, login in self.base_profiles.items()}
         return [Problem(c.path, c.line, "consent", c.field, c.message, c.hint(logins.get(c.handle)), "warning")
                 for c in consents]
+
+    def likeness(self) -> list[Problem]:
+        """Profiles the pull request adds or changes that take another member's display name or avatar."""
+        problems = []
+        base = self.base_profile_fields
+        for handle, path in sorted(self._profiles_to_compare().items()):
+            source = split_front_matter(self.head_text(path) or "", "", "", [])
+            data = source.doc.data if source is not None and isinstance(source.doc.data, dict) else {}
+            before = {} if path in self.changed and self.changed[path].status == "A" else base.get(handle, {})
+            avatar = data.get("avatar")
+            picture = self.head.data(_avatar_path(avatar)) if isinstance(avatar, str) and _avatar_path(avatar) else None
+            others = {h: fields for h, fields in base.items() if h != handle}
+            for found in resemblances(data.get("name"), before.get("name"), avatar, picture, others,
+                                      lambda theirs: self.base_data(_avatar_path(theirs)) if _avatar_path(theirs) else None):
+                rule = "lookalike-name" if found.field == "name" else "copied-avatar"
+                problems.append(self._for_the_committee(path, source.doc.line_of((found.field,)), rule, found.field,
+                                                        found.message, found.hint))
+        return problems
+
+    def _profiles_to_compare(self) -> dict[str, str]:
+        """handle -> profile path, of the profiles whose name or avatar the pull request may have set."""
+        chosen = {handle: path for path, change in self.changed.items()
+                  if (handle := _profile_handle(path)) and change.status != "D"}
+        for handle, item in self.portal.graph.contributors.items():
+            avatar = item.meta.avatar
+            if avatar and _avatar_path(avatar) in self.changed:  # a new picture under an unchanged profile
+                chosen.setdefault(handle, f"{CONTENT_DIR}/{item.relpath}")
+        return chosen
 
     def _verdict(self, change: Change, me: str | None) -> tuple[str, int, str] | None:
         """None when the author may make this change, else (what is wrong, line, severity)."""
@@ -365,6 +412,12 @@ class _Reader:
             return []
         limit = self.portal.config.moderation.max_image_kb * 1024
         return media_problems(file, change.path, limit, limit, deep=True)
+
+
+def _avatar_path(avatar: str) -> str:
+    """Where a profile's avatar is, from the repository root: beside the profiles ('' when it points elsewhere)."""
+    path = posixpath.normpath(posixpath.join(CONTENT_DIR, "contributors", avatar))
+    return path if posixpath.dirname(path) == f"{CONTENT_DIR}/contributors" else ""
 
 
 def _profile_handle(path: str) -> str | None:

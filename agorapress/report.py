@@ -24,7 +24,7 @@ from .site import Portal
 
 TITLE = "# Agora moderation report"
 _STATUS = {"A": "added", "M": "changed", "D": "deleted", "T": "changed type"}
-_PR_RULES = {"ownership", "lookalike-author", "submodule", "executable"}
+_PR_RULES = {"ownership", "lookalike-author", "lookalike-name", "copied-avatar", "submodule", "executable"}
 _TERM_RULES = {"refused-term", "flagged-term"}
 # What can open markup inline: emphasis, code, links and images, HTML and entities, table cells, strikethrough.
 _PUNCTUATION = re.compile(r"([\\`*_\[\]<>!|~&])")

@@ -3,10 +3,12 @@ repositories (main holds the portal, the branch 'pr' one contribution)."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
-from test_pr_checks import check, item, pull_request, write
+from PIL import Image, PngImagePlugin
+from test_pr_checks import check, item, profile, pull_request, write
 
 INTERVIEW = ("---\ntitle: Meeting {who}\ndate: 2026-01-10\nauthors: [bob]\ninterviewee:\n  name: {name}\n  handle: {who}\n"
              "interviewers: [{asking}]\n---\n## Why?\n\nBecause.\n")
@@ -86,6 +88,85 @@ def test_an_interviewee_who_is_a_member_must_consent(tmp_path: Path) -> None:
         ("content/interviews/meeting-carol.md", 7, "warning", "interviewee.handle",
          "quotes 'carol' as the interviewee: carol's consent is needed",
          "ask @carol-r to approve this pull request, or remove them")]
+
+
+# --- 3. passing for another member: a look-alike display name, a copied avatar ---------------------------------
+
+def png(colour: tuple[int, int, int] = (30, 60, 90), note: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    info = PngImagePlugin.PngInfo()
+    if note:
+        info.add_text("Comment", note)
+    Image.new("RGB", (32, 32), colour).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+WITH_AVATAR = {"content/contributors/bob.md": "---\nname: Bob Martin\ngithub: bob-m\navatar: bob.png\n---\nBio.\n",
+               "content/contributors/bob.png": png()}
+
+
+def test_a_newcomer_cannot_take_a_members_name_even_written_with_look_alike_letters(tmp_path: Path) -> None:
+    for case, name in [("same", "Bob Martin"), ("case", "bob  MARTIN"), ("cyrillic", "Bоb Mаrtin")]:
+        repo = pull_request(tmp_path / case, lambda repo, name=name: write(repo, "content/contributors/dan.md",
+                                                                           profile(name, "dan-n")))
+        result = check(repo, "dan-n")
+        assert result.exit_code == 1, case
+        assert problems(repo, "dan-n", "lookalike-name") == [
+            ("content/contributors/dan.md", 2, "error", "name", f"'{name}' reads like 'Bob Martin', the name of bob's profile",
+             "use the name people know you by, told apart from theirs (an initial, a second name), or ask the committee "
+             "to add this profile")], case
+    other = pull_request(tmp_path / "other",
+                         lambda repo: write(repo, "content/contributors/dan.md", profile("Bob Marti", "dan-n")))
+    assert problems(other, "dan-n", "lookalike-name") == []
+
+
+def test_a_committee_member_taking_a_name_needs_committee_review(tmp_path: Path) -> None:
+    repo = pull_request(tmp_path, lambda repo: write(repo, "content/contributors/ana.md", profile("Carol Roy", "ana-l")))
+    result = check(repo, "ana-l")
+    assert result.exit_code == 0, result.output
+    assert "content/contributors/ana.md:2: warning[lookalike-name]: name: 'Carol Roy' reads like 'Carol Roy', the name of " \
+           "carol's profile (you are on the committee: it needs committee review) (another committee member must review " \
+           "this change)" in result.stdout.splitlines()
+
+
+def test_a_copied_avatar_is_refused_the_same_bytes_or_the_same_pixels(tmp_path: Path) -> None:
+    cases = {"bytes": png(), "metadata": png(note="taken from bob"), "own": png((200, 10, 10))}
+    for case, picture in cases.items():
+        def change(repo: Path, picture=picture) -> None:
+            write(repo, "content/contributors/dan.md", "---\nname: Dan Nguyen\ngithub: dan-n\navatar: dan.png\n---\nBio.\n")
+            write(repo, "content/contributors/dan.png", picture)
+
+        repo = pull_request(tmp_path / case, change, WITH_AVATAR)
+        found = problems(repo, "dan-n", "copied-avatar")
+        if case == "own":
+            assert found == [] and check(repo, "dan-n").exit_code == 0
+        else:
+            assert found == [("content/contributors/dan.md", 4, "error", "avatar",
+                              "'dan.png' is the same picture as the avatar of bob ('bob.png')",
+                              "use a picture of your own, or remove 'avatar:' to get initials")], case
+
+
+def test_a_new_picture_under_an_unchanged_profile_is_compared_too_in_any_format(tmp_path: Path) -> None:
+    def webp(picture: bytes) -> bytes:  # the same pixels, other bytes, another format
+        buffer = io.BytesIO()
+        Image.open(io.BytesIO(picture)).save(buffer, "WEBP", lossless=True)
+        return buffer.getvalue()
+
+    base = {**WITH_AVATAR, "content/contributors/dan.md": "---\nname: Dan Nguyen\ngithub: dan-n\navatar: dan.webp\n---\nBio.\n",
+            "content/contributors/dan.webp": webp(png((200, 10, 10)))}
+    repo = pull_request(tmp_path, lambda repo: write(repo, "content/contributors/dan.webp", webp(png())), base)
+    assert check(repo, "dan-n").exit_code == 1
+    assert [p[4] for p in problems(repo, "dan-n", "copied-avatar")] == [
+        "'dan.webp' is the same picture as the avatar of bob ('bob.png')"]
+
+
+def test_pointing_ones_avatar_at_a_members_picture_is_a_copy_too(tmp_path: Path) -> None:
+    def change(repo: Path) -> None:
+        write(repo, "content/contributors/dan.md", "---\nname: Dan Nguyen\ngithub: dan-n\navatar: bob.png\n---\nBio.\n")
+
+    repo = pull_request(tmp_path, change, WITH_AVATAR)
+    assert [p[4] for p in problems(repo, "dan-n", "copied-avatar")] == [
+        "'bob.png' is the same picture as the avatar of bob ('bob.png')"]
 
 
 # --- 4. a translation attached to another member's item --------------------------------------------------------

@@ -141,6 +141,14 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "claimed a board topic, or takes such a credit away. That member must approve the pull request (or open "
          "it); `agora review` waits for their approval, which never counts toward the quorum. The report lists "
          "who must approve what."),
+        ("lookalike-name", "error or warning",
+         "A profile the pull request adds or renames reads like another member's display name (case, spacing, "
+         "Unicode look-alikes). Nobody can be asked, so the committee decides: an error for non-members; a warning "
+         "(needs committee review) for current committee members."),
+        ("copied-avatar", "error or warning",
+         "A profile's new avatar is another member's picture: the same file, or the same pixels saved with other "
+         "metadata or in another format. An error for non-members; a warning (needs committee review) for current "
+         "committee members."),
         ("submodule", "error", "The pull request adds a Git submodule."),
         ("executable", "error", "The pull request adds an executable file under content/."),
     ]),

@@ -247,6 +247,18 @@ class _Reader:
         return {handle: data["github"] for handle, data in self.base_profile_fields.items()
                 if isinstance(data.get("github"), str)}
 
+    @cached_property
+    def new_profiles(self) -> dict[str, str]:
+        """handle -> GitHub login of the profiles the pull request adds: the login that consents for a member it
+        creates, e.g. the sender of a "send a text" issue (adding someone else's profile is an ownership matter)."""
+        added = {}
+        for path, change in self.changed.items():
+            handle = _profile_handle(path)
+            github = _front_matter(self.head_text(path)).get("github") if handle and change.status == "A" else None
+            if isinstance(github, str) and handle not in self.base_profiles:
+                added[handle] = github
+        return added
+
     def author_handles(self) -> tuple[str | None, str | None]:
         """(the author's handle at the base, their handle in the pull request)."""
         author = self.pr.author
@@ -298,7 +310,8 @@ class _Reader:
         return Problem(path, line, rule, field_name, message, hint)
 
     def consent_problems(self, consents: list[Consent]) -> list[Problem]:
-        logins = {member(handle): login for handle, login in self.base_profiles.items()}
+        logins = {member(handle): login for handle, login in self.new_profiles.items()}
+        logins.update({member(handle): login for handle, login in self.base_profiles.items()})
         return [Problem(c.path, c.line, "consent", c.field, c.message, c.hint(logins.get(c.handle)), "warning")
                 for c in consents]
 

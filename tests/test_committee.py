@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL_CONFIG
+from conftest import MINIMAL_CONFIG, write_portal
+from workflow_steps import git
 
 from agorapress import yamlstrict
 from agorapress.cli import main
@@ -71,8 +73,8 @@ TABLE = [
     ("an abbreviated --head matches", "hugo-l", ARTICLE,
      [r("elise-b", "APPROVED", minute=1), r("amelie-durand", "APPROVED", minute=2)], HEAD[:7], {},
      True, ["amelie", "elise"], [], 2),
-    ("without --head every approval counts", "hugo-l", ARTICLE,
-     [r("elise-b", "APPROVED", OLD, 1), r("amelie-durand", "APPROVED", minute=2)], None, {}, True, ["amelie", "elise"], [], 2),
+    ("without a head no approval counts", "hugo-l", ARTICLE,
+     [r("elise-b", "APPROVED", OLD, 1), r("amelie-durand", "APPROVED", minute=2)], None, {}, False, [], [], 2),
     ("the author's own approval never counts", "amelie-durand", ARTICLE,
      [r("amelie-durand", "APPROVED", minute=1), r("elise-b", "APPROVED", minute=2)], HEAD, {}, False, ["elise"], [], 2),
     ("the author is recognised whatever the case of the login", "AMELIE-DURAND", ARTICLE,
@@ -273,9 +275,6 @@ def test_the_demo_committee_is_valid() -> None:
     assert problems == []
 
 
-TWO_APPROVALS = [r("elise-b", "APPROVED", minute=1), r("amelie-durand", "APPROVED", minute=2)]
-
-
 # --- agora review ----------------------------------------------------------------------------------------------
 
 
@@ -284,21 +283,48 @@ def review_portal(portal):
     return portal(PROFILES, config=MINIMAL_CONFIG + COMMITTEE)
 
 
+def review_repo(root: Path, change, base_files: dict[str, str] | None = None) -> str:
+    """A git repository at `root`: main holds the portal (and `base_files`), a branch 'pr' the commit `change`
+    makes; the base is checked out again, as the quorum workflow does. Returns the pull request's head."""
+    write_portal(root, {**PROFILES, **(base_files or {})}, config=MINIMAL_CONFIG + COMMITTEE)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "The portal")
+    git(root, "checkout", "-q", "-b", "pr")
+    change(root)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", "A contribution")
+    head = git(root, "rev-parse", "HEAD")
+    git(root, "checkout", "-q", "main")
+    return head
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(text, encoding="utf-8")
+
+
+VELO = "---\ntitle: Vélo\ndate: 2026-11-01\nauthors: [hugo]\n---\nText.\n"
+
+
 def agora(*args: str, env: dict | None = None):
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
-def test_review_command_exit_codes_and_output(review_portal, tmp_path) -> None:
+def test_review_command_exit_codes_and_output(tmp_path) -> None:
+    repo = tmp_path / "repo"
+    head = review_repo(repo, lambda root: write(root, "content/articles/velo.md", VELO))
     reviews = tmp_path / "reviews.json"
-    reviews.write_text(json.dumps([r("elise-b", "APPROVED", minute=1)]), encoding="utf-8")
-    base = ["--root", str(review_portal), "review", "--pr-author", "hugo-l", "--changed", "content/articles/velo.md",
-            "--reviews", str(reviews), "--head", HEAD, "--now", NOW.isoformat()]
+    reviews.write_text(json.dumps([r("elise-b", "APPROVED", head, minute=1)]), encoding="utf-8")
+    base = ["--root", str(repo), "review", "--pr-author", "hugo-l", "--changed", "content/articles/velo.md",
+            "--reviews", str(reviews), "--head", head, "--now", NOW.isoformat()]
     result = agora(*base)
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == "quorum not met: 1 of 2 approval(s) counted"
     assert "still needed: 1 more approval(s), from: amelie (@amelie-durand), chloe (@chloe-n), farid (@farid-h)" in result.output
 
-    reviews.write_text(json.dumps(TWO_APPROVALS), encoding="utf-8")
+    reviews.write_text(json.dumps([r("elise-b", "APPROVED", head, 1), r("amelie-durand", "APPROVED", head, 2)]),
+                       encoding="utf-8")
     assert agora(*base).exit_code == 0
     data = json.loads(agora(*base, "--format", "json").output)
     assert data["met"] is True and data["approved"] == ["amelie", "elise"] and data["missing"] == 0
@@ -309,15 +335,17 @@ def test_review_command_exit_codes_and_output(review_portal, tmp_path) -> None:
     assert summary.read_text(encoding="utf-8").startswith("### ✅ quorum met")
 
 
-def test_review_command_reads_the_authors_of_changed_items(review_portal, tmp_path) -> None:
-    # The item on disk (the base branch, in CI) is elise's: her approval does not count.
-    (review_portal / "content/articles").mkdir()
-    (review_portal / "content/articles/velo.md").write_text(
-        "---\ntitle: Vélo\ndate: 2026-11-01\nauthors: [hugo, elise]\n---\nText.\n", encoding="utf-8")
+def test_review_command_reads_the_authors_of_changed_items(tmp_path) -> None:
+    # The item at the base (checked out, as in CI) is elise's: her approval does not count.
+    shared = VELO.replace("[hugo]", "[hugo, elise]")
+    repo = tmp_path / "repo"
+    head = review_repo(repo, lambda root: write(root, "content/articles/velo.md", shared + "More.\n"),
+                       {"content/articles/velo.md": shared})
     reviews = tmp_path / "reviews.json"
-    reviews.write_text(json.dumps(TWO_APPROVALS), encoding="utf-8")
-    result = agora("--root", str(review_portal), "review", "--pr-author", "hugo-l", "--changed", "content/articles/velo.md",
-                   "--reviews", str(reviews), "--now", NOW.isoformat())
+    reviews.write_text(json.dumps([r("elise-b", "APPROVED", head, 1), r("amelie-durand", "APPROVED", head, 2)]),
+                       encoding="utf-8")
+    result = agora("--root", str(repo), "review", "--pr-author", "hugo-l", "--changed", "content/articles/velo.md",
+                   "--reviews", str(reviews), "--head", head, "--now", NOW.isoformat())
     assert result.exit_code == 1
     assert "not counted: elise-b: elise is among the people of content/articles/velo.md" in result.output
 
@@ -325,10 +353,16 @@ def test_review_command_reads_the_authors_of_changed_items(review_portal, tmp_pa
 @pytest.mark.parametrize("args", [
     [],  # nothing to decide on
     ["--pr-author", "hugo-l", "--changed", "content/articles/velo.md"],  # no reviews
-    ["--pr-author", "hugo-l", "--changed", "content/articles/velo.md", "--reviews", "{bad}"],
+    ["--pr-author", "hugo-l", "--changed", "content/articles/velo.md", "--reviews", "{bad}", "--head", HEAD],
+    ["--pr-author", "hugo-l", "--changed", "content/articles/velo.md", "--reviews", "{good}"],  # no head
+    ["--pr-author", "hugo-l", "--changed", "content/articles/velo.md", "--reviews", "{good}", "--head", "main"],
+    ["--pr-author", "hugo-l", "--changed", "content/articles/velo.md", "--reviews", "{good}", "--head", HEAD,
+     "--base=--upload-pack=evil"],
 ])
 def test_review_command_usage_errors_exit_2(review_portal, tmp_path, args) -> None:
-    bad = tmp_path / "bad.json"
+    bad, good = tmp_path / "bad.json", tmp_path / "good.json"
     bad.write_text("[{\"state\": \"MAYBE\"}]", encoding="utf-8")
-    result = agora("--root", str(review_portal), "review", *[str(bad) if a == "{bad}" else a for a in args])
+    good.write_text("[]", encoding="utf-8")
+    files = {"{bad}": str(bad), "{good}": str(good)}
+    result = agora("--root", str(review_portal), "review", *[files.get(a, a) for a in args])
     assert result.exit_code == 2

@@ -256,6 +256,16 @@ def test_someone_without_a_profile_cannot_consent(tmp_path: Path) -> None:
         problems(repo, "bob-m", "consent")
 
 
+def test_a_member_the_pull_request_creates_consents_with_the_login_of_their_new_profile(tmp_path: Path) -> None:
+    def send_a_text(repo: Path) -> None:  # a committee member turns ines's "send a text" issue into files
+        write(repo, "content/contributors/ines.md", profile("Inès Karim", "Ines-K"))
+        write(repo, "content/articles/kettle.md", item("Mending a kettle", "ines"))
+
+    assert problems(pull_request(tmp_path, send_a_text), "ana-l", "consent") == [
+        ("content/articles/kettle.md", 4, "warning", "authors[0]", "names 'ines' as the only author: ines's consent is needed",
+         "ask @Ines-K to approve this pull request, or remove them")]
+
+
 # --- the report -------------------------------------------------------------------------------------------------
 
 def test_the_report_lists_who_must_approve_what(tmp_path: Path) -> None:

@@ -263,6 +263,24 @@ def test_the_quorum_status_follows_the_committees_reviews(tmp_path, github_api):
     assert "::notice title=quorum met::" in met.stdout
 
 
+def test_the_quorum_waits_for_the_consent_of_a_credited_member(tmp_path, github_api):
+    def credit_ana(repo: Path, handle: str, _others: str) -> None:
+        (repo / "content" / "articles" / "from-a-fork.md").write_text(
+            f"---\ntitle: Repair café\ndate: 2026-02-01\nauthors: [{handle}, ana]\n---\nWe fixed lamps.\n", encoding="utf-8")
+
+    pr = _fork_pr(tmp_path, credit_ana, demo=False)
+    carl = [_review(1, "carl-w", "APPROVED", pr["head"])]
+    waiting = run_quorum(pr, tmp_path / "waiting", github_api, carl)
+    assert waiting.exit_codes["Count the committee's approvals"] == 1
+    assert "consent of ana (@ana-l): credits 'ana' as a co-author (content/articles/from-a-fork.md:4, authors[1]): " \
+           "missing, ana has not approved the pull request" in waiting.stdout
+    # ana consents; her approval is not a committee approval, so carl's alone cannot make the quorum of two.
+    consented = run_quorum(pr, tmp_path / "consented", github_api, [*carl, _review(2, "ana-l", "APPROVED", pr["head"])])
+    assert consented.exit_codes["Count the committee's approvals"] == 1
+    assert "given, ana approved the latest commit" in consented.stdout
+    assert "only 1 current member(s) may approve it" in consented.stdout
+
+
 # After the merge: the deploy workflow's build job, run the same way.
 
 DEPLOY_YML = REPO / ".github" / "workflows" / "deploy.yml"

@@ -104,13 +104,28 @@ def test_reviews_files_and_authors_come_from_the_api(portal, api) -> None:
     assert decision["approved"] == ["amelie", "chloe"] and decision["met"] is True and decision["needed"] == 2
     assert [r["area"] for r in decision["requirements"]] == ["articles", "media"]
     why = {entry["login"]: entry["why"] for entry in decision["not_counted"]}
-    # elise wrote the new article (read at the head commit through the contents API): her approval does not count.
-    assert why == {"Elise-Bertrand": "elise is among the people of content/articles/reparer-son-velo.md",
+    # elise wrote the new article with hugo (read at the head commit through the contents API): her approval does
+    # not count toward the quorum; it is her consent to being credited.
+    assert why == {"Elise-Bertrand": "elise is among the people of content/articles/reparer-son-velo.md: their approval "
+                                     "is their consent, not a committee approval",
                    "bastien-morel": "bastien is a former member (term ended 2026-01-09)"}
+    assert [(c["handle"], c["field"], c["given"], c["why"]) for c in decision["consents"]] == [
+        ("elise", "authors[1]", True, "approved the latest commit")]
     paths = [path for path, _, _ in api.seen]
     assert "/repositories/123456/pulls/42/reviews?per_page=100&page=2" in paths  # the Link header was followed
     assert {auth for _, auth, _ in api.seen} == {f"Bearer {TOKEN}"}
     assert {version for _, _, version in api.seen} == {"2022-11-28"}
+
+
+def test_a_co_author_who_has_not_approved_holds_the_decision(portal, api) -> None:
+    first_page, link = api.routes[f"{REPO_PATH}/pulls/42/reviews?per_page=100"]
+    api.routes[f"{REPO_PATH}/pulls/42/reviews?per_page=100"] = (
+        [entry for entry in first_page if entry["user"]["login"] != "Elise-Bertrand"], link)
+    result = review(portal(PROFILES, config=MINIMAL_CONFIG + COMMITTEE), "--format", "json")
+    assert result.exit_code == 1
+    decision = json.loads(result.output)
+    assert decision["approved"] == ["amelie", "chloe"] and decision["missing"] == 0
+    assert decision["missing_consents"] == ["elise"] and decision["met"] is False
 
 
 def test_given_files_are_not_fetched(portal, api) -> None:

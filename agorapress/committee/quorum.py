@@ -3,9 +3,11 @@
 The reviews come in the shape GitHub's REST API gives them (`GET /repos/{owner}/{repo}/pulls/{n}/reviews`).
 Only current committee members count (GitHub login -> handle through the profiles, case-insensitively);
 each reviewer's latest decisive review counts (a comment changes nothing, a dismissal withdraws it); an
-approval of a commit other than the head does not count; neither the pull request's author nor the
-people of a changed item count; one "changes requested" from a member blocks; the number needed is
-that of the strictest part of the portal the pull request touches.
+approval of a commit other than the head does not count (and none counts when the head is not known);
+neither the pull request's author nor the people of a changed item, nor anyone whose consent it needs,
+count; one "changes requested" from a member blocks; the number needed is that of the strictest part of
+the portal the pull request touches. And every consent it needs (committee/consent.py) must be given: the
+member opened the pull request, or approved its head. A consent is not a committee approval, nor the reverse.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..config import CONFIG_FILE, Config
 from ..content.kinds import BOARD_FILE, KINDS, MEDIA_FOLDER
 from ..content.loader import CONTENT_DIR
 from ..content.source import split_front_matter
+from .consent import Consent
 from .terms import Term, current_members, editors_of, governance_needed, terms
 
 GOVERNANCE = "governance"
@@ -47,6 +50,20 @@ class Requirement:
     paths: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ConsentState:
+    """One consent the pull request needs, and whether it was given."""
+
+    handle: str
+    login: str | None  # their GitHub login at the base; None: no profile, nobody can consent
+    path: str
+    line: int
+    field: str
+    what: str
+    given: bool
+    why: str  # how it was given, or why it is still missing
+
+
 @dataclass
 class Decision:
     """Whether the quorum is met, and everything a reviewer needs to know about why."""
@@ -60,14 +77,20 @@ class Decision:
     could_review: list[str] = field(default_factory=list)  # members whose approval would count, owners first
     not_counted: list[tuple[str, str]] = field(default_factory=list)  # (login, why)
     reasons: list[str] = field(default_factory=list)  # why the quorum is not met
+    consents: list[ConsentState] = field(default_factory=list)  # every consent needed, given or not
 
     @property
     def missing(self) -> int:
         return max(0, self.needed - len(self.approved))
 
+    @property
+    def missing_consents(self) -> list[ConsentState]:
+        return [state for state in self.consents if not state.given]
+
     def as_dict(self) -> dict:
         data = asdict(self)
         data["missing"] = self.missing
+        data["missing_consents"] = sorted({state.handle for state in self.missing_consents})
         data["not_counted"] = [{"login": login, "why": why} for login, why in self.not_counted]
         return data
 
@@ -161,21 +184,35 @@ def _approvals(number: int) -> str:
 
 
 def decide(config: Config, logins: Mapping[str, str], today: date, author: str, changed: Iterable[str],
-           reviews: list[Review], head: str | None = None,
-           people: Mapping[str, Iterable[str]] | None = None) -> Decision:
-    """The decision on a pull request by `author` (GitHub login) changing `changed` (paths from the repository
-    root), given its `reviews`. `logins` maps handles to GitHub logins (the profiles); `people` maps changed
-    items to the handles of their authors, organisers and interviewers, whose approval does not count."""
+           reviews: list[Review], head: str | None,
+           people: Mapping[str, Iterable[str]] | None = None, consents: Iterable[Consent] = (),
+           newcomers: Mapping[str, str] | None = None) -> Decision:
+    """The decision on a pull request by `author` (GitHub login) at commit `head` changing `changed` (paths from
+    the repository root), given its `reviews`. `logins` maps handles to GitHub logins (the profiles at the base);
+    `people` maps changed items to the handles of their authors, organisers and interviewers, whose approval
+    does not count; `consents` are the members the change speaks for, who must each approve it (or have opened
+    it), `newcomers` the logins of the profiles it adds (a member it creates consents with that login; it never
+    makes anyone a reviewer). Without `head` no approval can be matched to the latest commit: none counts."""
     handle_of = {login.casefold(): handle for handle, login in logins.items()}
     seats = terms(config, today)
     committee = current_members(config, today)
     author_handle = handle_of.get(author.casefold())
-    involved = {handle: path for path, handles in sorted((people or {}).items()) for handle in handles}
+    involved = {handle: f"{handle} is among the people of {path}"
+                for path, handles in sorted((people or {}).items()) for handle in handles}
+    consents = sorted(set(consents))
+    for handle in sorted({consent.handle for consent in consents}):
+        first = next(consent for consent in consents if consent.handle == handle)
+        if handle in involved:
+            involved[handle] += ": their approval is their consent, not a committee approval"
+        else:
+            involved[handle] = (f"{handle}'s consent is needed ({first.what}): their approval is that consent, "
+                                "not a committee approval")
     reqs = requirements(config, today, changed)
     needed = max((r.needed for r in reqs), default=1)
     decision = Decision(False, needed, reqs)
+    latest = _latest(reviews)
 
-    for login, review in _latest(reviews).items():
+    for login, review in latest.items():
         handle = handle_of.get(login.casefold())
         why = _not_a_reviewer(login, handle, author, author_handle, committee, seats)
         if why:
@@ -183,8 +220,11 @@ def decide(config: Config, logins: Mapping[str, str], today: date, author: str, 
         elif review.state == "CHANGES_REQUESTED":
             decision.blocking.append(handle)
         elif handle in involved:
-            decision.not_counted.append((login, f"{handle} is among the people of {involved[handle]}{_what(review)}"))
-        elif head and not _same_commit(review.commit_id, head):
+            decision.not_counted.append((login, involved[handle] + _what(review)))
+        elif not head:
+            decision.not_counted.append((login, "the pull request's latest commit is not known (--head): no approval "
+                                                "can be matched to it"))
+        elif not _same_commit(review.commit_id, head):
             decision.stale.append(handle)
             decision.not_counted.append((login, f"approved {_short(review.commit_id)}, not the latest commit {_short(head)}: "
                                                 "approve again"))
@@ -199,9 +239,34 @@ def decide(config: Config, logins: Mapping[str, str], today: date, author: str, 
     decision.blocking.sort(key=committee.index)
     decision.stale.sort(key=committee.index)
     decision.not_counted.sort()
+    known = {**(newcomers or {}), **logins}  # a profile at the base is never replaced by the pull request's
+    decision.consents = [_consent_state(c, known, author, latest, head) for c in consents]
     decision.reasons = _reasons(decision, eligible)
     decision.met = not decision.reasons
     return decision
+
+
+def _consent_state(consent: Consent, logins: Mapping[str, str], author: str, latest: dict[str, Review],
+                   head: str | None) -> ConsentState:
+    """Whether the member concerned gave their consent: they opened the pull request, or approved its head."""
+    login = next((login for handle, login in sorted(logins.items()) if handle.casefold() == consent.handle), None)
+    review = next((r for name, r in latest.items() if login and name.casefold() == login.casefold()), None)
+    given, why = False, "has not approved the pull request"
+    if login is None:
+        why = "has no profile at the base: nobody can consent for them"
+    elif login.casefold() == author.casefold():
+        given, why = True, "opened the pull request"
+    elif review is None:
+        pass
+    elif review.state == "CHANGES_REQUESTED":
+        why = "requested changes"
+    elif not head:
+        why = "the pull request's latest commit is not known (--head)"
+    elif not _same_commit(review.commit_id, head):
+        why = f"approved {_short(review.commit_id)}, not the latest commit {_short(head)}: approve again"
+    else:
+        given, why = True, "approved the latest commit"
+    return ConsentState(consent.handle, login, consent.path, consent.line, consent.field, consent.what, given, why)
 
 
 def _latest(reviews: list[Review]) -> dict[str, Review]:
@@ -260,6 +325,13 @@ def _owners(config: Config, today: date, area: str) -> list[str]:
 
 def _reasons(decision: Decision, eligible: list[str]) -> list[str]:
     reasons = []
+    waiting: dict[str, list[ConsentState]] = {}
+    for state in decision.missing_consents:
+        waiting.setdefault(state.handle, []).append(state)
+    for handle, states in sorted(waiting.items()):
+        who = f"{handle} (@{states[0].login})" if states[0].login else handle
+        what = "; ".join(f"{s.what} in {s.path} ({s.field})" for s in states)
+        reasons.append(f"consent of {who} missing: {what}; {handle} {states[0].why}")
     if decision.blocking:
         reasons.append(f"changes requested by {', '.join(decision.blocking)}: they must approve, "
                        "or their review must be dismissed")

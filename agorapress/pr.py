@@ -216,9 +216,15 @@ class _Reader:
         self.changed = {change.path: change for change in pr.changes}
         self.base = Commit(self.root, pr.base)
         self.head = WorkTree(self.root)
+        self._base_texts: dict[str, str | None] = {}
 
     def base_text(self, path: str) -> str | None:
-        return self.base.text(path)
+        change = self.changed.get(path)
+        if change is not None and change.status == "A":
+            return None  # not there before the pull request: no need to ask git
+        if path not in self._base_texts:  # ownership, consent and the report all read the same few files
+            self._base_texts[path] = self.base.text(path)
+        return self._base_texts[path]
 
     def head_text(self, path: str) -> str | None:
         return self.head.text(path)

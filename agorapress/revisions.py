@@ -43,7 +43,8 @@ def commit_of(root: Path, ref: str) -> str | None:
 
 
 def merge_base(root: Path, a: str, b: str) -> str:
-    return git(root, "merge-base", a, b).decode("ascii").strip()
+    """The best common ancestor of two commits, or '' when they have none."""
+    return git(root, "merge-base", a, b, check=False).decode("ascii").strip()
 
 
 def decode(data: bytes | None) -> str | None:

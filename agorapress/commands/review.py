@@ -103,7 +103,10 @@ def _decide(root: Path, now, author: str, changed: tuple[str, ...], reviews, hea
         if base_sha is None or head_sha is None:
             missing = f"--base {base}" if base_sha is None else f"--head {head}"
             raise AgoraError(f"{missing}: no such commit here (fetch it: git fetch origin <ref>)")
-        before = Commit(root, merge_base(root, base_sha, head_sha))
+        common = merge_base(root, base_sha, head_sha)
+        if not common:
+            raise AgoraError(f"--base {base} and --head {head} have no commit in common: is --base the right branch?")
+        before = Commit(root, common)
         config, logins = _committee_at(before)
         today = today_of(config, now)
     else:

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import write_portal
+from conftest import MINIMAL_CONFIG, write_portal
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from workflow_steps import git
@@ -23,12 +23,7 @@ NOW = "2026-06-01T12:00:00+02:00"
 MEMBERS = {"ana": "ana-l", "bob": "bob-m", "carol": "carol-r", "dan": "dan-n"}
 #: Committee members no generated pull request names: their approvals make the quorum.
 JUDGES = {"jo": "jo-p", "kim": "kim-s"}
-CONFIG = """\
-site:
-  title: Mini
-  description: A tiny portal.
-  url: https://example.org/mini/
-  repository: https://github.com/example/mini
+CONFIG = MINIMAL_CONFIG + """\
 committee:
   members:
     - {handle: ana, role: editor-in-chief, from: 2026-01-01}

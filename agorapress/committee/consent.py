@@ -89,11 +89,6 @@ def needed_consents(paths: Iterable[str], before: Reader, after: Reader, authors
     return sorted(found)
 
 
-def people_of(text: str | None) -> set[str]:
-    """The handles an item's front matter credits (authors, organisers, interviewers, the interviewee)."""
-    return {credit.handle for credit in _credits(text)[2]}
-
-
 def find_original(revision: Revision, kind: str, slug: str) -> set[str] | None:
     """The people of the item of section `kind` whose slug is `slug` in `revision`, or None when there is none.
     The file named after the slug is read first; the whole section only when it does not say that slug."""

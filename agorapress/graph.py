@@ -333,11 +333,24 @@ def _check_urls(graph: SiteGraph) -> list[Problem]:
     return problems
 
 
+#: Broken links of one file that are reported one by one (with a did-you-mean, which compares the path with every
+#: file of the portal); the others are counted in one last problem.
+MAX_LINK_PROBLEMS = 50
+
+
 def _check_local_links(graph: SiteGraph) -> list[Problem]:
     problems = []
     existing = set(graph.by_path) | set(graph.static)
     for item in graph.items:
+        found = len(problems)
         for link in item.local_links:
+            if len(problems) - found == MAX_LINK_PROBLEMS:
+                broken = sum(1 for other in item.local_links[item.local_links.index(link):]
+                             if other.target.startswith(("..", "/")) or graph.address_of(other.target) is None)
+                if broken:
+                    problems.append(Problem(item.path, link.line, "broken-link", "", f"and {broken} more link(s) that lead "
+                                            "nowhere, from this line on", "check every link to a file of the repository"))
+                break
             what = "image" if link.is_image else "link"
             if link.target.startswith(("..", "/")):
                 problems.append(Problem(item.path, link.line, "path-escape", "", f"{what} to '{link.target}' points outside content/",

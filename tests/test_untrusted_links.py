@@ -302,3 +302,24 @@ def test_many_equal_headings_cost_linear_work() -> None:
     finally:
         markdown._FOOTNOTE_ID = original
     assert tried < 3 * 5050
+
+
+def test_a_flood_of_brackets_is_shown_as_text_past_the_budget() -> None:
+    from agorapress.content.markdown import MAX_BRACKETS
+
+    body = "[a link](other.md) and [another](https://example.org/)\n\n" + "[" * MAX_BRACKETS + "\n\nlast [one](x.md)\n"
+    rendered = render(body, "articles/x.md", 5)
+    assert rendered.flattened == [7]  # the paragraph of brackets, on its line; the others are Markdown as usual
+    assert "[" * MAX_BRACKETS in rendered.html
+    assert [link.target for link in rendered.local_links] == ["articles/other.md", "articles/x.md"]
+    assert 'href="https://example.org/"' in rendered.html
+
+
+def test_a_file_of_broken_links_gives_a_readable_report(portal) -> None:
+    from agorapress.graph import MAX_LINK_PROBLEMS
+
+    body = "".join(f"[x](missing-{i}.md)\n\n" for i in range(MAX_LINK_PROBLEMS + 25))
+    root = portal({"content/articles/one.md": article(body)})
+    problems = [p for p in load_portal(root, now=NOW, use_cache=False).problems.errors if p.rule == "broken-link"]
+    assert len(problems) == MAX_LINK_PROBLEMS + 1
+    assert problems[-1].message == "and 25 more link(s) that lead nowhere, from this line on"

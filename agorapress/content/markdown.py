@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -55,6 +56,7 @@ class Rendered:
     images_without_alt: list[int] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     link_key: str = ""  # the key of this body's link placeholders (see resolve_local_links)
+    flattened: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (MAX_BRACKETS)
 
     @property
     def reading_minutes(self) -> int:
@@ -70,12 +72,16 @@ def _validate_link(url: str) -> bool:
 def _parser(allow_html: bool) -> MarkdownIt:
     # The parser is configuration only; per-file state travels in `env`.
     md = (
-        MarkdownIt("js-default", {"html": allow_html})
+        # maxNesting as CommonMark's preset has it (js-default allows 100): each '[' is tried as a link up to that
+        # depth, so a flood of brackets cost 100 tries each.
+        MarkdownIt("js-default", {"html": allow_html, "maxNesting": 20})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
         .use(deflist_plugin)
         .use(tasklists_plugin)
     )
+    md.core.ruler.before("inline", "agora_brackets", _guard_brackets)
+    md.add_render_rule(PLAIN_INLINE, lambda self, tokens, idx, options, env: escapeHtml(tokens[idx].content))
     md.core.ruler.push("agora_anchors", _anchor_headings)
     md.validateLink = _validate_link
     md.add_render_rule("link_open", _render_link_open)
@@ -94,6 +100,26 @@ THEME_IDS = frozenset({
 })
 #: Ids of the footnotes plugin (fn1, fnref1, fnref1:2).
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
+
+
+#: The '[' a body may hold outside code: markdown-it tries each one as the start of a link, up to 20 levels deep
+#: (a file of brackets took 40 s to read). The longest post of ten years of the Rust blog has 1,035.
+MAX_BRACKETS = 10_000
+PLAIN_INLINE = "agora_plain_inline"
+
+
+def _guard_brackets(state) -> None:
+    """Past MAX_BRACKETS, the paragraphs (headings, table cells) that would add more are shown as plain text."""
+    left = MAX_BRACKETS
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        count = token.content.count("[")
+        if count > left:
+            token.type = PLAIN_INLINE  # the inline parser reads only "inline" tokens
+            state.env["flattened"].append(state.env["line"](token))
+        else:
+            left -= count
 
 
 def _anchor_headings(state) -> None:
@@ -197,6 +223,7 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         "local_links": [],
         "external_links": [],
         "images_without_alt": [],
+        "flattened": [],
         "line": lambda token: body_line + (token.map[0] if token.map else 0),
     }
     tokens = md.parse(body, env)
@@ -211,7 +238,7 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         html = clean(html)
     words, first = _count_words(tokens)
     return Rendered(html, words, first, env["local_links"], env["external_links"], env["images_without_alt"], questions,
-                    env["link_key"])
+                    env["link_key"], env["flattened"])
 
 
 def link_key(body: str) -> str:
@@ -250,7 +277,9 @@ def _count_words(tokens: list[Token]) -> tuple[int, str]:
     words = 0
     first = ""
     for index, token in enumerate(tokens):
-        if token.type == "inline":
+        if token.type == PLAIN_INLINE:
+            words += len(_WORD.findall(token.content))
+        elif token.type == "inline":
             text = token.content
             words += len(_WORD.findall(text))
             if not first and index > 0 and tokens[index - 1].type == "paragraph_open":

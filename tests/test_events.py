@@ -69,7 +69,8 @@ FILES = {
         "Soirée jeux", "Annulée faute de salle.", "status: cancelled\nstart: 2026-12-15T19:00\n"),
     "content/events/hostile.md": event(
         f'"{HOSTILE_TITLE}"', "Texte.",
-        'start: 2026-12-20T18:00\nlocation:\n  name: "Salle A\\NEND:VEVENT"\n  address: "3 rue ; , \\\\ Lyon"\n'),
+        # \\P is U+2029, a paragraph separator (\\N, the control character U+0085, is refused by the check).
+        'start: 2026-12-20T18:00\nlocation:\n  name: "Salle A\\PEND:VEVENT"\n  address: "3 rue ; , \\\\ Lyon"\n'),
     "content/events/draft.md": event("Brouillon d'événement", "Pas prêt.", "status: draft\nstart: 2026-12-01T10:00\n"),
     "content/events/later.md": event("Annonce programmée", "Plus tard.", "start: 2027-03-01T10:00\n", "2026-12-01"),
 }
@@ -406,7 +407,9 @@ def test_title_with_crlf_is_refused_before_any_calendar(portal) -> None:
     root = portal({"content/events/crlf.md": '---\ntitle: "Fête\\r\\nBEGIN:VEVENT"\ndate: 2026-01-01\nauthors: [ana]\n'
                                              "start: 2026-05-07T20:00\n---\nBody.\n"})
     assert [p.as_text() for p in load_portal(root, now=NOW).problems.for_path("content/events/crlf.md")] == [
-        "content/events/crlf.md:2: error[schema-type]: title: must fit on one line, found 'Fête\\r\\nBEGIN:VEVENT'"]
+        "content/events/crlf.md:2: error[control-character]: title: control character U+000D (carriage return) in the "
+        "text (delete it: it is usually an escape such as \\0, \\r or \\e between double quotes; only tabs and line "
+        "breaks are allowed)"]
 
 
 # -- recurrence rules -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
@@ -14,6 +15,7 @@ from .problems import Problem, did_you_mean
 from .schema import Handle, Lang, Line, Moment, Slug, Strict, WebUrl, validate
 
 CONFIG_FILE = "site_config.yaml"
+_BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
 
 
 class Site(Strict):
@@ -26,6 +28,14 @@ class Site(Strict):
     timezone: str = Field("Europe/Paris", description="IANA time zone for dates written without one.")
     repository: WebUrl | None = Field(None, description="GitHub repository URL, for 'propose a correction' links.")
     branch: str = Field("main", description="Branch the portal is published from.")
+
+    @field_validator("branch")
+    @classmethod
+    def _branch_name(cls, value: str) -> str:
+        # It goes into the 'propose a correction' addresses of every page.
+        if not _BRANCH.fullmatch(value) or ".." in value:
+            raise ValueError(f"{value!r} is not a branch name: letters, digits, '.', '_', '-' and '/'")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -58,7 +68,7 @@ def _default_sections() -> dict[str, Section]:
 def _readable(value: str | None, backgrounds: tuple[str, ...], scheme: str) -> str | None:
     if value is None:
         return None
-    if not colours.HEX_COLOUR.match(value):
+    if not colours.HEX_COLOUR.fullmatch(value):
         raise ValueError(f"expected a colour written #rrggbb (like #9b2c1f), found {value!r}")
     ratio, background = colours.worst_contrast(value, backgrounds)
     if ratio < colours.AA_TEXT:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
+from babel import Locale
+from babel.core import get_global
+from babel.localedata import locale_identifiers
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from .problems import Problem, did_you_mean
@@ -20,28 +24,49 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?$")
+# Patterns that validate a whole value end with \Z, never $: '$' also matches before a final newline, so
+# "evil\n" passed for a slug. They keep their '^' because other modules call .match() on them.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?\Z")
+#: Years a date may have. A real portal never leaves them, and every moment the build computes from a date
+#: (an event's end, the next occurrence, a calendar's range) stays far from Python's year 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+_YEARS_HINT = f"write a year between {FIRST_YEAR} and {LAST_YEAR}"
 
 
 def _moment(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
-        return value
+        return _in_years(value)
     if not isinstance(value, str):
         raise ValueError("expected a date like 2026-03-14 or a date-time like \"2026-03-14T19:00\"")
     text = value.strip()
     try:
         if _DATE.match(text):
-            return date.fromisoformat(text)
-        if _DATETIME.match(text):
-            return datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
+            moment = date.fromisoformat(text)
+        elif _DATETIME.match(text):
+            moment = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
+        else:
+            raise TypeError
     except ValueError as exc:
         raise ValueError(f"not a real date: {exc}") from None
-    raise ValueError("expected a date like 2026-03-14 or a date-time like \"2026-03-14T19:00\"")
+    except TypeError:
+        raise ValueError("expected a date like 2026-03-14 or a date-time like \"2026-03-14T19:00\"") from None
+    return _in_years(moment)
+
+
+def _in_years(moment: date) -> date:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"the year {moment.year} is out of range: {_YEARS_HINT}")
+    return moment
 
 
 #: A date or a date-time (naive means: in the portal's time zone).
 Moment = Annotated[date | datetime, BeforeValidator(_moment)]
+
+
+#: Characters a one-line text may have: a name, a label or an alt text never needs more, and each is
+#: repeated on many pages (cards, bylines, feeds). Titles and summaries have lower limits (moderation.*).
+MAX_LINE = 1000
 
 
 def _one_line(value: str) -> str:
@@ -49,16 +74,22 @@ def _one_line(value: str) -> str:
         raise ValueError("must fit on one line")
     if not value.strip():
         raise ValueError("must not be empty")
+    if len(value) > MAX_LINE:
+        raise ValueError(f"is {len(value):,} characters long, over the limit of {MAX_LINE:,}; shorten it")
     return value.strip()
 
 
 #: Text that fits on one line (titles, names): no CR/LF can reach a header, a feed or a calendar.
 Line = Annotated[str, AfterValidator(_one_line)]
 
-_HANDLE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-_TAG = re.compile(r"^[\w][\w -]{0,48}$")
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
+_HANDLE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z")
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\Z")
+#: A slug names a folder of the output: at most 100 characters, far below the 255 a file name may have.
+MAX_SLUG = 100
+_SLUG = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_SLUG - 2}}}[a-z0-9])?\Z")
+_TAG = re.compile(r"^[\w][\w -]{0,48}\Z")
+_LANG = re.compile(r"^[a-z]{2,3}\Z")
+_WEB_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
 
 
 def _matching(regex: re.Pattern[str], what: str):
@@ -71,13 +102,48 @@ def _matching(regex: re.Pattern[str], what: str):
 
 
 Handle = Annotated[str, _matching(_HANDLE, "a handle is lowercase ASCII letters, digits and hyphens")]
-Slug = Annotated[str, _matching(_SLUG, "a slug is lowercase ASCII letters, digits and hyphens")]
+Slug = Annotated[str, _matching(_SLUG, f"a slug is lowercase ASCII letters, digits and hyphens, at most {MAX_SLUG} characters")]
 Tag = Annotated[str, _matching(_TAG, "a tag is a word or a few words, without punctuation")]
-Lang = Annotated[str, _matching(_LANG, "a language code such as 'fr' or 'en'")]
+Login = Annotated[str, _matching(_LOGIN, "a GitHub login is ASCII letters, digits and hyphens, at most 39 characters")]
+
+
+def _language(value: str) -> str:
+    """A language Babel knows, written as the build passes it to Babel: 'fr', 'en', 'pt'."""
+    if not _LANG.match(value):
+        region = re.fullmatch(r"([a-zA-Z]{2,3})[-_][a-zA-Z]{2}", value)
+        hint = f"; write '{region.group(1).lower()}' (regional variants are not supported)" if region else ""
+        raise ValueError(f"{_shown(value)} is not a language code such as 'fr' or 'en'{hint or _language_hint(value)}")
+    if value not in _language_codes():
+        raise ValueError(f"unknown language code {_shown(value)}{_language_hint(value)}")
+    return value
+
+
+def _language_hint(value: str) -> str:
+    # 'French', 'français' or 'fre' name a language: offer its code before a spelling match.
+    key = value.strip().casefold()
+    named = _language_names().get(key) or get_global("language_aliases").get(key, "").split("_")[0]
+    close = f"did you mean '{named}'?" if named in _language_codes() else did_you_mean(key, _language_codes())
+    return f"; {close}" if close else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _language_codes() -> frozenset[str]:
+    """The languages Babel has data for, by their own code (the build formats dates with it)."""
+    return frozenset(code for code in locale_identifiers() if "_" not in code)
+
+
+@functools.lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    codes = _language_codes()
+    return {name.casefold(): code for interface in ("fr", "en") for code, name in sorted(Locale(interface).languages.items())
+            if code in codes}
+
+
+Lang = Annotated[str, AfterValidator(_language)]
 
 
 def _web_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+    if not _WEB_URL.match(value):
         raise ValueError("expected an http:// or https:// address")
     return value
 
@@ -116,15 +182,26 @@ def _problem(model: type[BaseModel], doc: YamlDocument, path: str, err: dict, pr
         hint = did_you_mean(str(loc[-1]), known) or f"known fields: {', '.join(sorted(known))}"
         return Problem(path, line, f"{prefix}-unknown", field, "unknown field", hint)
     message = err["msg"].removeprefix("Value error, ")
-    named = re.match(r"^([a-z_]+): (.*)$", message)
+    named = re.fullmatch(r"([a-z_]+): (.*)", message, re.DOTALL)
     if named and kind == "value_error":
         # Checks across fields name the field they blame ("end: is before start").
         loc = loc + (named.group(1),)
         field, line, message = dotted(loc), doc.line_of(loc), named.group(2)
     found = err.get("input")
-    if not isinstance(found, (dict, list)) and found is not None and repr(found) not in message:
-        message += f", found {found!r}"
+    if not isinstance(found, (dict, list)) and found is not None:
+        shown = _shown(found)
+        if shown not in message:
+            message += f", found {shown}"
     return Problem(path, line, f"{prefix}-type", field, message, _type_hint(kind))
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value as a message quotes it: cut when long, so a message never grows with the file."""
+    try:
+        text = repr(value)
+    except ValueError:  # Python refuses to print an int of more than 4,300 digits
+        return "a number too long to show"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _is_union_member(part: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..schema import Handle, Lang, Line, LinkUrl, Moment, Slug, Strict, Tag, WebUrl
+from ..schema import Handle, Lang, Line, LinkUrl, Login, Moment, Slug, Strict, Tag, WebUrl
 
 
 class Link(Strict):
@@ -144,7 +144,7 @@ class ContributorMeta(Strict):
     """A member's profile: content/contributors/<handle>.md, the bio in the body."""
 
     name: Line = Field(description="Name as shown on the portal.")
-    github: str = Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", description="GitHub login: the identity used by moderation.")
+    github: Login = Field(description="GitHub login: the identity used by moderation.")
     avatar: str | None = Field(None, description="Image beside the profile (PNG, JPEG or WebP); else initials.")
     pronouns: Line | None = Field(None, description="Pronouns, if they wish.")
     location: Line | None = Field(None, description="City or region.")

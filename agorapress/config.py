@@ -141,6 +141,7 @@ class Moderation(Strict):
     max_image_kb: int = Field(2048, ge=1, description="Largest image accepted, in KiB.")
     max_media_kb: int = Field(20480, ge=1, description="Largest PDF, audio or video file under content/media/, in KiB.")
     max_files: int = Field(5000, ge=1, description="Most files content/ may hold.")
+    max_exdates: int = Field(500, ge=1, description="Most exception dates (`exdates`) of one event.")
     refused_terms: list[str] = Field(default_factory=list, description="Words that fail the check.")
     flagged_terms: list[str] = Field(default_factory=list, description="Words reported to reviewers.")
 

@@ -6,17 +6,24 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
+from functools import cached_property
+from itertools import islice, takewhile
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
 from .problems import did_you_mean
+from .schema import FIRST_YEAR, LAST_YEAR
 
 #: Listings show occurrences up to this far after the build clock; a rule that never ends stops there.
 HORIZON = timedelta(days=731)
-#: No rule may make a build slow: expansion stops after this many occurrences, whatever the rule says.
+#: No rule may make a build slow: expansion stops after this many occurrences, whatever the rule says,
+#: and at the end of the last year a date may have (schema.LAST_YEAR), so no computed moment overflows.
 MAX_OCCURRENCES = 5000
+#: The largest COUNT and INTERVAL: far beyond any real event (27 years of a daily one; a step of a thousand
+#: days, weeks, months or years), and far inside what calendars can write (RFC 5545 integers are 32 bits).
+MAX_COUNT = 10_000
+MAX_INTERVAL = 1000
 #: The length of a timed event written without an end (see EventMeta.end).
 DEFAULT_DURATION = timedelta(hours=2)
 
@@ -29,8 +36,8 @@ _RANGES = {"BYSECOND": (0, 60, False), "BYMINUTE": (0, 59, False), "BYHOUR": (0,
            "BYMONTHDAY": (1, 31, True), "BYYEARDAY": (1, 366, True), "BYWEEKNO": (1, 53, True),
            "BYMONTH": (1, 12, False), "BYSETPOS": (1, 366, True)}
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
-_UNTIL = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$")
+_BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)\Z")
+_UNTIL = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?\Z")
 EXAMPLE_RULE = "FREQ=MONTHLY;BYDAY=1TH;COUNT=12"
 
 
@@ -107,27 +114,29 @@ class Timing:
         return Occurrence(start, (start.astimezone(UTC) + self.duration).astimezone(self.zone), False)
 
     def rule_starts(self) -> Iterator[datetime]:
-        """Every start the rule gives, exceptions included, at most MAX_OCCURRENCES of them."""
+        """Every start the rule gives, exceptions included: at most MAX_OCCURRENCES, none after LAST_YEAR."""
         if self.recurrence is None:
             yield self.start
             return
         if self.all_day:
             # All-day rules are expanded on floating dates: the zone only says when each day begins.
             dtstart = self.start.replace(tzinfo=None)
-            starts = (_midnight(moment.date(), self.zone) for moment in self.recurrence.rule(dtstart))
+            moments = iter(self.recurrence.rule(dtstart))
         else:
-            starts = iter(self.recurrence.rule(self.start))
-        yield from islice(starts, MAX_OCCURRENCES)
+            moments = iter(self.recurrence.rule(self.start))
+        moments = takewhile(lambda moment: moment.year <= LAST_YEAR, islice(moments, MAX_OCCURRENCES))
+        yield from ((_midnight(moment.date(), self.zone) for moment in moments) if self.all_day else moments)
 
     def is_excluded(self, start: datetime) -> bool:
         wall = start.replace(tzinfo=None)
-        for skipped in self.exdates:
-            if isinstance(skipped, datetime):
-                if to_zone(skipped, self.zone).replace(tzinfo=None) == wall:
-                    return True
-            elif wall.date() == skipped:
-                return True
-        return False
+        return wall in self._skipped[0] or wall.date() in self._skipped[1]
+
+    @cached_property
+    def _skipped(self) -> tuple[frozenset[datetime], frozenset[date]]:
+        """The exceptions as local wall-clock times and as whole days: a look-up per occurrence, not a scan."""
+        times = frozenset(to_zone(moment, self.zone).replace(tzinfo=None) for moment in self.exdates
+                          if isinstance(moment, datetime))
+        return times, frozenset(moment for moment in self.exdates if not isinstance(moment, datetime))
 
     def occurrences(self, now: datetime, horizon: timedelta = HORIZON) -> list[Occurrence]:
         """Occurrences starting up to `horizon` after `now`, plus the first later one when none is on or to come."""
@@ -268,8 +277,11 @@ def parse_recurrence(text: str, zone: ZoneInfo, all_day: bool) -> Recurrence:
     if freq not in FREQUENCIES:
         hint = did_you_mean(freq, FREQUENCIES) or "use DAILY, WEEKLY, MONTHLY or YEARLY"
         raise RecurrenceError(f"FREQ={freq} is not a frequency", hint)
-    count = _positive(parts, "COUNT", "the number of occurrences")
-    _positive(parts, "INTERVAL", "the step between occurrences; 1 means every time")
+    count = _positive(parts, "COUNT", "the number of occurrences", MAX_COUNT)
+    _positive(parts, "INTERVAL", "the step between occurrences; 1 means every time", MAX_INTERVAL)
+    if "BYSETPOS" in parts and freq not in ("MONTHLY", "YEARLY"):
+        raise RecurrenceError("BYSETPOS only makes sense with FREQ=MONTHLY or YEARLY",
+                              "pick the days with BYDAY instead, e.g. BYDAY=MO")
     if count is not None and "UNTIL" in parts:
         raise RecurrenceError("COUNT and UNTIL are both given (RFC 5545 allows one)", "keep COUNT or UNTIL")
     for key, (low, high, signed) in _RANGES.items():
@@ -309,12 +321,16 @@ def _list(parts: dict[str, str], key: str) -> list[str]:
     return parts[key].split(",") if key in parts else []
 
 
-def _positive(parts: dict[str, str], key: str, what: str) -> int | None:
+def _positive(parts: dict[str, str], key: str, what: str, most: int) -> int | None:
     if key not in parts:
         return None
     value = parts[key]
-    if not re.fullmatch(r"[+-]?\d+", value) or int(value) < 1:
-        raise RecurrenceError(f"{key}={value}: must be a whole number, 1 or more", f"{key} is {what}")
+    # Digits are counted before int() is called: Python refuses to read more than 4,300 of them.
+    if not re.fullmatch(r"[+-]?\d{1,20}", value) or int(value) < 1:
+        shown = value if len(value) <= 30 else value[:29] + "…"
+        raise RecurrenceError(f"{key}={shown}: must be a whole number, 1 or more", f"{key} is {what}")
+    if int(value) > most:
+        raise RecurrenceError(f"{key}={value}: must be at most {most:,}", f"{key} is {what}")
     return int(value)
 
 
@@ -329,6 +345,9 @@ def _until(value: str, zone: ZoneInfo, all_day: bool) -> date | datetime:
         moment = datetime(day_.year, day_.month, day_.day, int(hour), int(minute), int(second)) if hour else None
     except ValueError as exc:
         raise RecurrenceError(f"UNTIL={value} is not a real date: {exc}", hint) from None
+    if not FIRST_YEAR <= day_.year <= LAST_YEAR:
+        raise RecurrenceError(f"UNTIL={value}: the year {day_.year} is out of range",
+                              f"write a year between {FIRST_YEAR} and {LAST_YEAR}")
     if all_day:
         return day_
     if moment is None:
@@ -342,9 +361,18 @@ def first_rule_start(timing: Timing) -> datetime | None:
     recurrence = timing.recurrence
     if recurrence is None:
         return timing.start
-    if not _can_happen(recurrence):
+    if not _can_happen(recurrence) or _wrong_weekday(recurrence, timing.start):
         return None  # dateutil would otherwise search day by day until the year 9999 before saying so
     return next(timing.rule_starts(), None)
+
+
+def _wrong_weekday(recurrence: Recurrence, start: datetime) -> bool:
+    # Every 7th (14th...) day is the start's weekday: a daily rule with such a step and other days in BYDAY never
+    # gives a date, and dateutil would look for one day after day until the year 9999 (1.4 s for INTERVAL=7).
+    parts = dict(recurrence.parts)
+    if parts["FREQ"] != "DAILY" or int(parts.get("INTERVAL", "1")) % 7 or "BYDAY" not in parts:
+        return False
+    return WEEKDAYS[start.weekday()] not in {value[-2:] for value in _list(parts, "BYDAY")}
 
 
 def _can_happen(recurrence: Recurrence) -> bool:

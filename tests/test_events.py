@@ -368,7 +368,8 @@ BAD = [
      "ahead, calendars forever (add COUNT=<number> or UNTIL=<YYYYMMDD> if it stops one day)"),
     ("start: 2026-05-07T20:00\nrecurrence: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\n",
      "content/events/bad.md:6: error[event-recurrence]: recurrence: the rule gives no date at all (check that the days and "
-     "months it names exist together: there is no 30 February)"),
+     "months it names exist together (there is no 30 February) and that its step reaches them (every 7th day is the same "
+     "weekday))"),
     ("start: 2026-05-06T20:00\nrecurrence: FREQ=MONTHLY;BYDAY=1TH;COUNT=3\n",
      "content/events/bad.md:5: error[event-recurrence]: start: is not a date the recurrence gives, so calendars would "
      "disagree on the first one (make start the first occurrence: 2026-05-07T20:00)"),
@@ -390,6 +391,24 @@ BAD = [
     ("start: 2026-12-01T19:00+02:00\n",
      "content/events/bad.md:5: warning[event-offset]: start: the offset UTC+02:00 is not the one of Europe/Paris on that date "
      "(UTC+01:00): the event is at 18:00 there (write the local time without an offset)"),
+    # Dates the build could not compute with: the year 9999 plus two hours is past Python's last day.
+    ("start: 9999-12-31T23:00\n",
+     "content/events/bad.md:5: error[schema-type]: start: the year 9999 is out of range: write a year between 1900 and "
+     "2200, found '9999-12-31T23:00'"),
+    ("start: 2026-05-07T20:00\nrecurrence: FREQ=DAILY;UNTIL=99991231\n",
+     "content/events/bad.md:6: error[event-recurrence]: recurrence: UNTIL=99991231: the year 9999 is out of range "
+     "(write a year between 1900 and 2200)"),
+    # Every 7th day is a Thursday: dateutil would look for a Monday until the year 9999 (1.4 s) before saying so.
+    ("start: 2026-05-07T20:00\nrecurrence: FREQ=DAILY;INTERVAL=7;BYDAY=MO;COUNT=3\n",
+     "content/events/bad.md:6: error[event-recurrence]: recurrence: the rule gives no date at all (check that the days and "
+     "months it names exist together (there is no 30 February) and that its step reaches them (every 7th day is the same "
+     "weekday))"),
+    # Lengths no event has: a warning past a month, an error past a year.
+    ("start: 2026-05-07T20:00\nend: 2026-07-01T20:00\n",
+     "content/events/bad.md:6: warning[event-duration]: end: the event lasts 55 days (check the end: is it the right date?)"),
+    ("all_day: true\nstart: 2026-05-07\nend: 2027-06-01\n",
+     "content/events/bad.md:7: error[event-duration]: end: the event lasts 391 days, more than 366 (check the end; an event "
+     "held again and again is one event with a recurrence)"),
 ]
 
 
@@ -424,6 +443,11 @@ def test_title_with_crlf_is_refused_before_any_calendar(portal) -> None:
     ("FREQ=MONTHLY;BYDAI=TH", "unknown part 'BYDAI'"),
     ("BYDAY=TH", "FREQ is missing"),
     ("FREQ=MONTHLY\nBEGIN:VEVENT", "is not an RRULE: write parts like FREQ=MONTHLY separated by ';' on one line"),
+    # Integers calendars cannot write (RFC 5545's are 32 bits), and far past any real event.
+    ("FREQ=DAILY;INTERVAL=99999999999999999999", "INTERVAL=99999999999999999999: must be at most 1,000"),
+    ("FREQ=DAILY;COUNT=10001", "COUNT=10001: must be at most 10,000"),
+    ("FREQ=DAILY;COUNT=" + "9" * 5000, "COUNT=" + "9" * 29 + "…: must be a whole number, 1 or more"),
+    ("FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=8", "BYSETPOS only makes sense with FREQ=MONTHLY or YEARLY"),
 ])
 def test_rules_agora_refuses(rule: str, message: str) -> None:
     with pytest.raises(RecurrenceError) as caught:
@@ -554,3 +578,19 @@ def test_demo_recurring_event_keeps_its_local_time_across_october(demo_site: Pat
         offsets = {o.astimezone(UTC).hour - o.hour for o in autumn}
         assert {o.strftime("%H:%M") for o in autumn} == {start.strftime("%H:%M")}
         assert len(offsets) == 2  # summer and winter time: the UTC instant moves, the local time does not
+
+
+def test_exceptions_are_checked_up_to_the_limit_then_refused_at_once(portal) -> None:
+    """500 exceptions of a daily rule are each one of its dates; 501 are one problem, not 501 (a check of 2,000 used
+    to compare every exception with every date: 50 s)."""
+    def event_with(count: int) -> str:
+        days = ", ".join((date(2026, 5, 8) + timedelta(days=n)).isoformat() for n in range(count))
+        return ("---\ntitle: Daily\ndate: 2026-01-01\nauthors: [ana]\nstart: 2026-05-07T20:00\n"
+                f"recurrence: FREQ=DAILY;COUNT=900\nexdates: [{days}]\n---\nBody.\n")
+
+    root = portal({"content/events/ok.md": event_with(500), "content/events/many.md": event_with(501)})
+    problems = load_portal(root, now=NOW).problems
+    assert problems.for_path("content/events/ok.md") == []
+    assert [p.as_text() for p in problems.for_path("content/events/many.md")] == [
+        "content/events/many.md:7: error[limit]: exdates: 501 exception dates, over the limit of 500 (end the recurrence "
+        "earlier (UNTIL) and start a new event, or ask the committee to raise moderation.max_exdates)"]

@@ -1,9 +1,11 @@
-"""Events whose time cannot be trusted: unknown zones, local times the clocks skip or repeat, bad recurrences."""
+"""Events whose time cannot be trusted: unknown zones, local times the clocks skip or repeat, bad recurrences,
+lengths no event has."""
 
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
+from bisect import bisect_right
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from ..content.loader import Item
@@ -20,6 +22,12 @@ from ..events import (
 from ..graph import SiteGraph
 from ..problems import Problem, did_you_mean
 
+#: An event longer than this is probably a typo in its end (a warning for the reviewers)...
+LONG_EVENT = timedelta(days=31)
+#: ...and one longer than this is no event: a year-long festival is the longest (an error). A season of
+#: meetups is a recurrence, not one occurrence.
+LONGEST_EVENT = timedelta(days=366)
+
 
 def item_events(item: Item, graph: SiteGraph) -> list[Problem]:
     """Every event, published or not: a contributor learns what is wrong before the day it goes out.
@@ -28,9 +36,16 @@ def item_events(item: Item, graph: SiteGraph) -> list[Problem]:
     if item.kind != "events":
         return []
     problems: list[Problem] = []
+    limit = graph.config.moderation.max_exdates
+    if len(item.meta.exdates) > limit:
+        problems.append(_problem(item, ("exdates",), "limit", f"{len(item.meta.exdates):,} exception dates, over the limit "
+                                 f"of {limit:,}", "end the recurrence earlier (UNTIL) and start a new event, or ask the "
+                                 "committee to raise moderation.max_exdates"))
     zone = _zone(item, graph.tz, problems)
-    problems += _times(item, zone)
-    problems += _recurrence(item, timing_of(item.meta, zone))
+    problems += _times(item, zone, checked_exdates=len(item.meta.exdates) <= limit)
+    timing = timing_of(item.meta, zone)
+    problems += _duration(item, timing)
+    problems += _recurrence(item, timing, checked_exdates=len(item.meta.exdates) <= limit)
     return problems
 
 
@@ -61,7 +76,7 @@ def _zone(item: Item, default: ZoneInfo, problems: list[Problem]) -> ZoneInfo:
     return default
 
 
-def _times(item: Item, zone: ZoneInfo) -> list[Problem]:
+def _times(item: Item, zone: ZoneInfo, checked_exdates: bool) -> list[Problem]:
     meta = item.meta
     problems: list[Problem] = []
     if not meta.all_day and meta.end is not None:
@@ -74,7 +89,7 @@ def _times(item: Item, zone: ZoneInfo) -> list[Problem]:
     if meta.all_day:
         return problems  # whole days: the clock time is not used
     moments = [(("start",), meta.start), (("end",), meta.end)]
-    moments += [(("exdates", index), moment) for index, moment in enumerate(meta.exdates)]
+    moments += [(("exdates", index), moment) for index, moment in enumerate(meta.exdates) if checked_exdates]
     for field, moment in moments:
         problems += _wall_clock(item, field, moment, zone)
     return problems
@@ -114,7 +129,20 @@ def _offset(moment: datetime) -> str:
     return f"UTC{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _recurrence(item: Item, timing: Timing) -> list[Problem]:
+def _duration(item: Item, timing: Timing) -> list[Problem]:
+    length = timing.duration
+    if length <= LONG_EVENT:
+        return []
+    field = ("end",) if item.meta.end is not None else ("start",)
+    days = length.days + (1 if length % timedelta(days=1) else 0)
+    if length > LONGEST_EVENT:
+        return [_problem(item, field, "event-duration", f"the event lasts {days:,} days, more than {LONGEST_EVENT.days}",
+                         "check the end; an event held again and again is one event with a recurrence")]
+    return [_problem(item, field, "event-duration", f"the event lasts {days} days", "check the end: is it the right date?",
+                     "warning")]
+
+
+def _recurrence(item: Item, timing: Timing, checked_exdates: bool) -> list[Problem]:
     meta = item.meta
     if not meta.recurrence:
         if meta.exdates:
@@ -133,7 +161,8 @@ def _recurrence(item: Item, timing: Timing) -> list[Problem]:
     first = first_rule_start(timing)
     if first is None:
         return [_problem(item, ("recurrence",), "event-recurrence", "the rule gives no date at all",
-                         "check that the days and months it names exist together: there is no 30 February")]
+                         "check that the days and months it names exist together (there is no 30 February) and that "
+                         "its step reaches them (every 7th day is the same weekday)")]
     problems: list[Problem] = []
     if first.replace(tzinfo=None) != timing.start.replace(tzinfo=None):
         shown = first.date().isoformat() if timing.all_day else first.replace(tzinfo=None).isoformat(timespec="minutes")
@@ -144,32 +173,43 @@ def _recurrence(item: Item, timing: Timing) -> list[Problem]:
         problems.append(_problem(item, ("recurrence",), "event-recurrence-endless",
                                  "never ends: pages list its dates two years ahead, calendars forever",
                                  "add COUNT=<number> or UNTIL=<YYYYMMDD> if it stops one day", "warning"))
-    problems += _exdates(item, timing)
+    if checked_exdates:
+        problems += _exdates(item, timing)
     return problems
 
 
 def _exdates(item: Item, timing: Timing) -> list[Problem]:
+    """Each exception must be a start the rule gives (a date: any start that day). The starts are listed once
+    and looked up, so a check costs the number of starts plus the number of exceptions, not their product."""
+    if not item.meta.exdates:
+        return []
+    last = max(_wall(value, timing) for value in item.meta.exdates) + timedelta(days=1)
+    starts: list[datetime] = []
+    for start in timing.rule_starts():  # up to the first start after the last exception, the one shown after it
+        starts.append(start)
+        if start.replace(tzinfo=None) > last:
+            break
+    walls = [start.replace(tzinfo=None) for start in starts]
+    times, days = set(walls), {wall.date() for wall in walls}
     problems = []
     for index, value in enumerate(item.meta.exdates):
-        skip = Timing(timing.zone, timing.all_day, timing.start, timing.end, timing.recurrence, (value,))
-        wall = to_zone(value, timing.zone).replace(tzinfo=None)
-        before = after = None
-        matched = False
-        for start in timing.rule_starts():
-            if skip.is_excluded(start):
-                matched = True
-                break
-            if start.replace(tzinfo=None) > wall:
-                after = start
-                break
-            before = start
-        if matched:
+        wall = _wall(value, timing)
+        if (wall in times) if isinstance(value, datetime) else (value in days):
             continue
+        # The starts around it, as the contributor reads them (wall clock, in order).
+        position = bisect_right(walls, wall)
+        before = starts[position - 1] if position else None
+        after = starts[position] if position < len(starts) else None
         near = [_show(s, timing) for s in (before, after) if s is not None]
         shown = _show(to_zone(value, timing.zone), timing) if isinstance(value, datetime) else value.isoformat()
         problems.append(_problem(item, ("exdates", index), "event-exdate", f"{shown} is not a date the recurrence gives",
                                  f"the nearest it gives: {' and '.join(near)}" if near else "remove it"))
     return problems
+
+
+def _wall(value: date | datetime, timing: Timing) -> datetime:
+    """An exception as a local wall-clock time (a date: its midnight)."""
+    return to_zone(value, timing.zone).replace(tzinfo=None)
 
 
 def _show(moment: datetime, timing: Timing) -> str:

@@ -91,3 +91,67 @@ def test_the_config_refuses_the_same_values(tmp_path: Path, config: str, expecte
     with pytest.raises(ConfigInvalid) as caught:
         load_portal(root, now=DEMO_NOW, use_cache=False)
     assert expected in [p.as_text() for p in caught.value.problems]
+
+
+# -- limits a real portal never meets, each named with the key that raises it ------------------------------------
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ("tags: [" + ", ".join(f"t{n}" for n in range(31)) + "]\n",
+     "content/articles/a.md:5: error[limit]: tags: 31 tags, over the limit of 30 (keep the 30 that matter most, or ask the "
+     "committee to raise moderation.max_tags)"),
+    ("summary: " + "s" * 501 + "\n",
+     "content/articles/a.md:5: error[limit]: summary: 501 characters, over the limit of 500 (shorten it, or ask the "
+     "committee to raise moderation.max_summary_chars)"),
+])
+def test_lists_and_texts_over_their_limit(portal, extra: str, expected: str) -> None:
+    assert problems_of(portal, {"content/articles/a.md": ARTICLE.format(extra=extra)}, "content/articles/a.md") == [expected]
+
+
+def test_titles_and_authors_over_their_limit(portal) -> None:
+    text = ARTICLE.replace("title: T", "title: " + "t" * 301).replace("[ana]", "[" + ", ".join(["ana"] * 21) + "]")
+    assert problems_of(portal, {"content/articles/a.md": text.format(extra="")}, "content/articles/a.md") == [
+        "content/articles/a.md:2: error[limit]: title: 301 characters, over the limit of 300 (shorten it, or ask the "
+        "committee to raise moderation.max_title_chars)",
+        "content/articles/a.md:4: error[limit]: authors: 21 authors, over the limit of 20 (keep the 20 that matter most, or "
+        "ask the committee to raise moderation.max_authors)"]
+
+
+def test_links_of_a_profile_over_their_limit(portal) -> None:
+    links = "".join(f"  - {{label: L{n}, url: 'https://example.org/{n}'}}\n" for n in range(21))
+    profile = f"---\nname: Bob\ngithub: bob\nlinks:\n{links}---\nBio.\n"
+    assert problems_of(portal, {"content/contributors/bob.md": profile}, "content/contributors/bob.md") == [
+        "content/contributors/bob.md:4: error[limit]: links: 21 links, over the limit of 20 (keep the 20 that matter most, "
+        "or ask the committee to raise moderation.max_links)"]
+
+
+def test_the_config_raises_a_limit(portal) -> None:
+    from conftest import MINIMAL_CONFIG
+
+    extra = "tags: [" + ", ".join(f"t{n}" for n in range(31)) + "]\n"
+    config = MINIMAL_CONFIG + "moderation:\n  max_tags: 40\n"
+    assert problems_of(portal, {"content/articles/a.md": ARTICLE.format(extra=extra)}, "content/articles/a.md",
+                       config=config) == []
+
+
+def test_the_board_has_limits_too(portal) -> None:
+    from conftest import MINIMAL_CONFIG
+
+    topics = "".join(f"  - id: t{n}\n    title: Topic {n}\n    section: articles\n    proposed_by: ana\n" for n in range(3))
+    long_title = "  - id: long\n    title: " + "x" * 301 + "\n    section: articles\n    proposed_by: ana\n"
+    config = MINIMAL_CONFIG + "moderation:\n  max_board_topics: 3\n"
+    assert problems_of(portal, {"content/board.yaml": "topics:\n" + topics + long_title}, "content/board.yaml",
+                       config=config) == [
+        "content/board.yaml:1: error[limit]: topics: 4 topics, over the limit of 3 (remove the published and dropped topics "
+        "(the items stay), or ask the committee to raise moderation.max_board_topics)",
+        "content/board.yaml:15: error[limit]: topics[3].title: 301 characters, over the limit of 300 (shorten it, or ask "
+        "the committee to raise moderation.max_title_chars)"]
+
+
+def test_a_board_over_the_file_limit_is_not_read(portal) -> None:
+    from conftest import MINIMAL_CONFIG
+
+    board = "topics:\n" + "# padding\n" * 200
+    assert problems_of(portal, {"content/board.yaml": board}, "content/board.yaml",
+                       config=MINIMAL_CONFIG + "moderation:\n  max_file_kb: 1\n") == [
+        "content/board.yaml: error[file-too-large]: 2 KiB is over the limit of 1 KiB (move the published and dropped "
+        "topics out, or raise moderation.max_file_kb)"]

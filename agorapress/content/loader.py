@@ -101,7 +101,7 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
     size = os.path.getsize(full) if data is None else len(data)
     if size > max_bytes:
         # Checked before reading, so a huge file costs nothing.
-        return None, [Problem(display, 0, "file-too-large", "", f"{size // 1024} KiB is over the limit of {max_bytes // 1024} KiB",
+        return None, [Problem(display, 0, "file-too-large", "", f"{-(-size // 1024)} KiB is over the limit of {max_bytes // 1024} KiB",
                               "split the text or raise moderation.max_file_kb")]
     if data is None:
         with open(full, "rb") as handle:
@@ -357,7 +357,7 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
     # A linked board.yaml is reported by discover() and never opened.
     if board_path.is_file() and not board_path.is_symlink():
         loaded.digests[BOARD_FILE] = _digest(board_path)
-        loaded.board, loaded.board_lines = _load_board(board_path, loaded.problems)
+        loaded.board, loaded.board_lines = _load_board(board_path, loaded.problems, max_bytes)
     return loaded
 
 
@@ -372,8 +372,13 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _load_board(path: Path, problems: list[Problem]) -> tuple[Board | None, dict]:
+def _load_board(path: Path, problems: list[Problem], max_bytes: int) -> tuple[Board | None, dict]:
     display = f"{CONTENT_DIR}/{BOARD_FILE}"
+    size = path.stat().st_size
+    if size > max_bytes:  # as for Markdown files: checked before reading, so a huge board costs nothing
+        problems.append(Problem(display, 0, "file-too-large", "", f"{-(-size // 1024)} KiB is over the limit of {max_bytes // 1024} KiB",
+                                "move the published and dropped topics out, or raise moderation.max_file_kb"))
+        return None, {}
     text = decode(path.read_bytes(), display, problems)
     if text is None:
         return None, {}

@@ -11,6 +11,7 @@ from .committee import check_committee
 from .events import item_events
 from .files import check_files
 from .identity import check_identity
+from .limits import check_limits, item_limits
 from .memo import RuleMemo
 from .safety import check_safety, item_safety
 from .words import check_words, item_words
@@ -24,6 +25,7 @@ RULES: list[Rule] = [
     check_words,
     check_files,
     check_committee,
+    check_limits,
 ]
 
 #: Rules that read one item, its own file and the config, and nothing else of the graph: what they find
@@ -34,6 +36,7 @@ ITEM_RULES: list[ItemRule] = [
     item_events,
     item_safety,
     item_words,
+    item_limits,
 ]
 
 

@@ -34,7 +34,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("config-missing", "error", "No site_config.yaml at the root of the portal, or a required key missing in it."),
         ("content-missing", "error", "No content/ folder."),
         ("encoding", "error", "A file is not valid UTF-8 (a BOM and CRLF line ends are accepted)."),
-        ("control-character", "error", "A control character (other than tab and newline) in a file, with its line and column."),
+        ("control-character", "error",
+         "A control character (other than tab and newline) in a file, with its line and column, or in a YAML value or key "
+         "where an escape wrote it (`\"\\0\"`, `\"\\e\"`, `\"\\x1b\"`)."),
         ("file-too-large", "error",
          "A Markdown or YAML file over `moderation.max_file_kb`, or a media file over the media limit; checked before "
          "the file is read."),
@@ -43,6 +45,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("yaml-duplicate-key", "error", "A key is given twice; YAML would silently keep the last one."),
         ("yaml-alias", "error", "Anchors, aliases and merge keys (`&`, `*`, `<<`): they can hide or multiply content."),
         ("yaml-tag", "error", "An explicit YAML tag (`!!python/...`, `!foo`)."),
+        ("yaml-too-deep", "error",
+         "Lists and fields nested more than 20 levels deep: reading stops on the line where it goes too deep."),
+        ("yaml-too-long", "error", "A number of more than 30 digits."),
         ("yaml-ambiguous", "error",
          "A value YAML would silently change (NO becomes false, 012 an octal number, 10:30 a number): quote it."),
         ("schema-missing", "error", "A required field is missing."),
@@ -50,8 +55,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "An unknown field (with a *did you mean*): contributors cannot set templates, output paths or anything else "
          "that changes how the site is built."),
         ("schema-type", "error",
-         "A field has the wrong type or value (dates, handles, URLs limited to http, https and mailto, one-line "
-         "text...)."),
+         "A field has the wrong type or value (dates between the years 1900 and 2200, handles, slugs of at most 100 "
+         "characters, language codes Babel knows, URLs limited to http, https and mailto, one-line text of at most "
+         "1,000 characters...)."),
         ("config-type", "error", "A value of site_config.yaml has the wrong type."),
         ("config-unknown", "error", "An unknown key in site_config.yaml."),
         ("symlink", "error",
@@ -113,11 +119,18 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("event-time", "error", "start and end mix a date and a date-time."),
         ("event-offset", "warning", "A time written with an offset that is not its zone's on that date."),
         ("event-recurrence", "error",
-         "A recurrence that is not a usable RRULE (syntax, INTERVAL=0, COUNT<1, COUNT with UNTIL, more often than "
-         "daily, no date at all) or whose first date is not start."),
+         "A recurrence that is not a usable RRULE (syntax, INTERVAL=0 or over 1,000, COUNT<1 or over 10,000, COUNT with "
+         "UNTIL, UNTIL outside 1900..2200, BYSETPOS with a daily or weekly rule, more often than daily, no date at all) "
+         "or whose first date is not start."),
+        ("event-duration", "error or warning",
+         "An event that lasts more than 31 days (a warning: is the end right?) or more than 366 days (an error)."),
         ("event-recurrence-endless", "warning", "A recurrence with neither COUNT nor UNTIL: listings stop two years ahead."),
         ("event-exdate", "error",
          "An exception date that is not an occurrence of the recurrence, or exceptions without a recurrence."),
+        ("limit", "error",
+         "A list or a text over its limit in `moderation`, which the message names: tags (`max_tags`), authors, "
+         "interviewers or organizers (`max_authors`), links (`max_links`), a title (`max_title_chars`), a summary "
+         "(`max_summary_chars`), exception dates (`max_exdates`), board topics (`max_board_topics`)."),
         ("committee-member", "error", "A committee seat names a handle with no profile in content/contributors/."),
         ("committee-term", "error", "A committee term ends (`to`) before it starts (`from`)."),
         ("committee-section", "error or warning",

@@ -155,3 +155,19 @@ def test_a_board_over_the_file_limit_is_not_read(portal) -> None:
                        config=MINIMAL_CONFIG + "moderation:\n  max_file_kb: 1\n") == [
         "content/board.yaml: error[file-too-large]: 2 KiB is over the limit of 1 KiB (move the published and dropped "
         "topics out, or raise moderation.max_file_kb)"]
+
+
+# -- files as old editors save them ------------------------------------------------------------------------------
+
+def test_old_mac_line_ends_are_lines(portal) -> None:
+    """CR alone ends a line (Mac OS 9): a problem on its line, not a control-character error per line."""
+    from conftest import MINIMAL_CONFIG
+
+    config = MINIMAL_CONFIG + "moderation:\n  refused_terms: [bad word]\n"
+    files = {"content/articles/a.md": b"---\rtitle: T\rdate: 2026-01-01\rauthors: [ana]\r---\rA bad word.\r",
+             "content/articles/b.md": b"---\rtitle: T\rdate: 2026-01-01\rauthors: [ana]\rsumary: x\r---\rBody.\r"}
+    root = portal(files, config=config)
+    assert [p.as_text() for p in load_portal(root, now=DEMO_NOW, use_cache=False).problems] == [
+        "content/articles/a.md:6: error[refused-term]: 'bad word' is a refused term on this portal (rephrase it; the list "
+        "is moderation.refused_terms in site_config.yaml)",
+        "content/articles/b.md:5: error[schema-unknown]: sumary: unknown field (did you mean 'summary'?)"]

@@ -25,8 +25,13 @@ class Source:
     body_line: int
 
 
+def normalise_newlines(text: str) -> str:
+    """Windows (CRLF) and old Mac (CR) line ends as '\n': the lines a contributor's editor shows."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def decode(raw: bytes, display: str, problems: list[Problem]) -> str | None:
-    """UTF-8 (a BOM and CRLF accepted); invalid bytes and control characters are errors with a position."""
+    """UTF-8 (a BOM, CRLF and CR line ends accepted); invalid bytes and control characters are errors with a position."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -36,7 +41,7 @@ def decode(raw: bytes, display: str, problems: list[Problem]) -> str | None:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         problems.append(Problem(display, line, "encoding", "", f"invalid UTF-8 byte at column {column}", "save the file as UTF-8"))
         return None
-    text = text.replace("\r\n", "\n")
+    text = normalise_newlines(text)
     if not _CONTROLS.search(text):
         return text  # the usual case, found in C: the scan below is only to place each one
     for number, line_text in enumerate(text.split("\n"), start=1):

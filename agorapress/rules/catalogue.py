@@ -33,7 +33,7 @@ RULE_DOCS: dict[str, RuleDoc] = {
     **_stage("reading", [
         ("config-missing", "error", "No site_config.yaml at the root of the portal, or a required key missing in it."),
         ("content-missing", "error", "No content/ folder."),
-        ("encoding", "error", "A file is not valid UTF-8 (a BOM and CRLF line ends are accepted)."),
+        ("encoding", "error", "A file is not valid UTF-8 (a BOM, and CRLF or CR line ends, are accepted)."),
         ("control-character", "error",
          "A control character (other than tab and newline) in a file, with its line and column, or in a YAML value or key "
          "where an escape wrote it (`\"\\0\"`, `\"\\e\"`, `\"\\x1b\"`)."),

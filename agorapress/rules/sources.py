@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from .. import yamlstrict
 from ..config import CONFIG_FILE
 from ..content.loader import CONTENT_DIR, Item
+from ..content.source import normalise_newlines
 from ..graph import SiteGraph
 from ..yamlstrict import dotted
 
@@ -47,7 +48,7 @@ def source_lines(graph: SiteGraph, relpath: str) -> list[str]:
         raw = path.read_bytes()
     except OSError:
         return []
-    return raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").split("\n")
+    return normalise_newlines(raw.decode("utf-8-sig", errors="replace")).split("\n")
 
 
 def field_at_line(item: Item, line: int) -> str:

@@ -171,3 +171,43 @@ def test_old_mac_line_ends_are_lines(portal) -> None:
         "content/articles/a.md:6: error[refused-term]: 'bad word' is a refused term on this portal (rephrase it; the list "
         "is moderation.refused_terms in site_config.yaml)",
         "content/articles/b.md:5: error[schema-unknown]: sumary: unknown field (did you mean 'summary'?)"]
+
+
+# -- names a checkout on another system cannot hold --------------------------------------------------------------
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005"
+                    "0001ff5ccc8a6f0000000049454e44ae426082")
+
+
+def test_names_windows_reserves_are_refused(portal) -> None:
+    root = portal({"content/media/aux.png": PNG, "content/media/Com1.tar.png": PNG, "content/media/photo.png.": PNG,
+                   "content/contributors/nul.md": "---\nname: Nul\ngithub: nul\n---\nBio.\n"})
+    problems = [p.as_text() for p in load_portal(root, now=DEMO_NOW, use_cache=False).problems if p.rule == "file-name"]
+    assert problems == [
+        "content/contributors/nul.md: error[file-name]: the file name 'nul.md' is a device name on Windows (NUL): a "
+        "Windows checkout cannot hold it (rename it, e.g. my-text.md)",
+        "content/media/Com1.tar.png: error[file-name]: the file name 'Com1.tar.png' is a device name on Windows (COM1): a "
+        "Windows checkout cannot hold it (rename it, e.g. my-text.md)",
+        "content/media/aux.png: error[file-name]: the file name 'aux.png' is a device name on Windows (AUX): a Windows "
+        "checkout cannot hold it (rename it, e.g. my-text.md)",
+        "content/media/photo.png.: error[file-name]: the file name 'photo.png.' ends with a dot: a Windows checkout "
+        "cannot hold it (rename it, e.g. my-text.md)"]
+
+
+def test_names_that_differ_only_by_case_are_refused(portal) -> None:
+    root = portal({"content/media/Photo.png": PNG, "content/media/photo.png": PNG,
+                   "content/media/Trip/a.png": PNG, "content/media/Trip/b.png": PNG, "content/media/trip/c.png": PNG})
+    problems = [p.as_text() for p in load_portal(root, now=DEMO_NOW, use_cache=False).problems if p.rule == "file-name"]
+    assert problems == [
+        "content/media/Photo.png: error[file-name]: the file 'media/Photo.png' differs from 'media/photo.png' only by case: "
+        "they are one file on macOS and Windows, and one address on the site (rename one of them, or merge them: names "
+        "are best in lowercase)",
+        "content/media/Trip/a.png: error[file-name]: the folder 'media/Trip' differs from 'media/trip' only by case: they "
+        "are one folder on macOS and Windows, and one address on the site (rename one of them, or merge them: names are "
+        "best in lowercase)",
+        "content/media/photo.png: error[file-name]: the file 'media/photo.png' differs from 'media/Photo.png' only by case: "
+        "they are one file on macOS and Windows, and one address on the site (rename one of them, or merge them: names "
+        "are best in lowercase)",
+        "content/media/trip/c.png: error[file-name]: the folder 'media/trip' differs from 'media/Trip' only by case: they "
+        "are one folder on macOS and Windows, and one address on the site (rename one of them, or merge them: names are "
+        "best in lowercase)"]

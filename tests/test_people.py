@@ -303,9 +303,11 @@ def test_reserved_and_malformed_handles_are_refused(portal) -> None:
         "content/contributors/Ana.md": profile("Ana Again", "ana-again"),
     })
     assert problems_of(root) == [
+        ("content/contributors/Ana.md", 0, "file-name", ""),  # one file with ana.md on macOS and Windows
         ("content/contributors/Ana.md", 1, "handle", ""),
         ("content/contributors/Ana.md", 1, "url-collision", "slug"),  # same URL as ana.md, by case
         ("content/contributors/admin.md", 1, "reserved-handle", ""),
+        ("content/contributors/ana.md", 0, "file-name", ""),
         ("content/contributors/ana.md", 1, "url-collision", "slug"),
         ("content/contributors/feeds.md", 1, "reserved-handle", ""),
     ]

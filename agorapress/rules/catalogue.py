@@ -111,8 +111,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("file-type", "error", "A PDF, audio, video, text or CSV file whose bytes do not match its name."),
         ("too-many-files", "error", "content/ holds more files than the limit."),
         ("file-name", "error",
-         "A hidden file or a name with spaces or non-ASCII characters under content/, or an item file name that is not "
-         "a lowercase slug."),
+         "A hidden file or a name with spaces or non-ASCII characters under content/, an item file name that is not "
+         "a lowercase slug, a name Windows reserves (`con`, `aux`, `nul`, `com1`... with any extension) or ending with "
+         "a dot, or two names that differ only by case (one file on macOS and Windows)."),
         ("event-timezone", "error", "An event's `timezone` is not an IANA time zone (with a did-you-mean)."),
         ("event-dst-gap", "error", "An event time that does not exist in its zone (clocks jump forward)."),
         ("event-dst-fold", "error", "An event time that happens twice in its zone (clocks go back): give the offset."),

@@ -13,7 +13,9 @@ Rule ids (documented for readers in rules/catalogue.py):
 - ``too-many-files`` (error): content/ holds more files than the limit (5,000 unless configured).
 - ``file-name`` (error): a file or folder name that is hidden, has spaces or characters other than ASCII
   letters, digits, '.', '_' and '-', or a Markdown file whose name is not a lowercase slug (when it sets no
-  ``slug:``): the name becomes a URL.
+  ``slug:``): the name becomes a URL. Also a name Windows reserves (CON, PRN, AUX, NUL, COM0 to COM9, LPT0 to
+  LPT9, whatever the case and the extension) or one ending with a dot, which a Windows checkout cannot hold; and
+  two names that differ only by case (``Photo.jpg`` and ``photo.jpg``), one file on macOS and Windows.
 - ``missing-file`` (error): an interviewee ``photo``, or the theme's ``logo`` in site_config.yaml, that is not
   an image under content/media/.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import defaultdict
 from pathlib import Path
 
 from ..config import CONFIG_FILE
@@ -34,12 +37,14 @@ from ..folders import walk
 from ..graph import SiteGraph
 from ..images import FORMAT_NAMES, check_image, open_image, sniff
 from ..problems import Problem
-from ..schema import _SLUG
+from ..schema import _SLUG, MAX_SLUG
 from .sources import config_lines
 
 #: Image formats accepted under media/, by suffix.
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".gif": "GIF", ".avif": "AVIF"}
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: Device names Windows keeps in every folder, with any extension ('con.md', 'aux.png') and in any case.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
 
 
 def check_files(graph: SiteGraph) -> list[Problem]:
@@ -53,6 +58,7 @@ def check_files(graph: SiteGraph) -> list[Problem]:
     problems: list[Problem] = []
     relpaths = list_files(content)
     problems += count_problems(len(relpaths), moderation.max_files)
+    problems += case_problems(relpaths)
     slugged = {item.relpath for item in graph.items if getattr(item.meta, "slug", None)}
     for rel in relpaths:
         display = f"{CONTENT_DIR}/{rel}"
@@ -84,20 +90,52 @@ def name_problems(rel: str, has_slug: bool = False) -> list[Problem]:
     """Problems with the names along `rel` (a path under content/)."""
     display = f"{CONTENT_DIR}/{rel}"
     parts = rel.split("/")
-    if parts[0] == "contributors" and rel.endswith(".md"):
-        return []  # a profile's name is its handle: the graph's 'handle' rule says what is wrong with it
+    # A profile's name is its handle: the graph's 'handle' rule says what else is wrong with it.
+    profile = parts[0] == "contributors" and rel.endswith(".md")
     for index, part in enumerate(parts):
-        if not _SAFE_NAME.match(part):
-            what = "folder" if index < len(parts) - 1 else "file"
+        what = "folder" if index < len(parts) - 1 else "file"
+        if part.split(".", 1)[0].lower() in WINDOWS_RESERVED or part.endswith("."):
+            why = "ends with a dot" if part.endswith(".") else f"is a device name on Windows ({part.split('.', 1)[0].upper()})"
+            return [Problem(display, 0, "file-name", "", f"the {what} name '{part}' {why}: a Windows checkout cannot hold it",
+                            "rename it, e.g. my-text.md")]
+        if not profile and not _SAFE_NAME.fullmatch(part):
             why = "is hidden (starts with a dot)" if part.startswith(".") else \
                 "has characters other than ASCII letters, digits, '.', '_' and '-'"
             return [Problem(display, 0, "file-name", "", f"the {what} name '{part}' {why}",
                             "rename it with lowercase ASCII letters, digits and hyphens, e.g. my-text.md")]
+    if profile:
+        return []
     top, stem = parts[0], posixpath.splitext(parts[-1])[0]
     if rel.endswith(".md") and top in KINDS and not has_slug and not _SLUG.match(stem):
         return [Problem(display, 0, "file-name", "", f"'{stem}' becomes the URL of this item but is not a slug",
-                        f"rename the file {_slugish(stem)}.md (lowercase letters, digits, hyphens) or set 'slug:'")]
+                        f"rename the file {_slugish(stem)}.md (lowercase letters, digits, hyphens, at most {MAX_SLUG}) "
+                        "or set 'slug:'")]
     return []
+
+
+def case_problems(relpaths: list[str]) -> list[Problem]:
+    """Files and folders whose names differ only by case: one on macOS and Windows checkouts, and one URL."""
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for rel in relpaths:
+        parts = rel.split("/")
+        for end in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:end])
+            spellings[prefix.lower()].add(prefix)
+    problems, reported = [], set()
+    for rel in relpaths:  # sorted: a folder's problem goes on its first file
+        parts = rel.split("/")
+        for end in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:end])
+            others = sorted(spellings[prefix.lower()] - {prefix})
+            if others and prefix not in reported:
+                reported.add(prefix)
+                what = "file" if end == len(parts) else "folder"
+                problems.append(Problem(f"{CONTENT_DIR}/{rel}", 0, "file-name", "",
+                                        f"the {what} '{prefix}' differs from '{others[0]}' only by case: they are one "
+                                        f"{what} on macOS and Windows, and one address on the site",
+                                        "rename one of them, or merge them: names are best in lowercase"))
+                break
+    return problems
 
 
 def _slugish(stem: str) -> str:

@@ -211,3 +211,49 @@ def test_names_that_differ_only_by_case_are_refused(portal) -> None:
         "content/media/trip/c.png: error[file-name]: the folder 'media/trip' differs from 'media/Trip' only by case: they "
         "are one folder on macOS and Windows, and one address on the site (rename one of them, or merge them: names are "
         "best in lowercase)"]
+
+
+# -- one run reports everything ------------------------------------------------------------------------------------
+
+BROKEN_BODY = """\
+Read [the missing page](nowhere.md) and [this](javascript:alert(1)).
+
+![](../media/none.png)
+
+A bad word, and <b>bold</b> in HTML, and \u202eevil\u202c text.
+"""
+
+
+@pytest.mark.parametrize("front", [
+    "title: T\ndate: 2026-01-01\nauthors: [ana]\nsumary: typo\n",  # a schema error
+    "title: T\ndate: 2026-01-01\nauthors: [ana]\nsummary: a: b\n",  # a YAML error
+])
+def test_the_body_is_checked_when_the_front_matter_is_not(portal, front: str) -> None:
+    from conftest import MINIMAL_CONFIG
+
+    config = MINIMAL_CONFIG + "moderation:\n  refused_terms: [bad word]\n"
+    text = f"---\n{front}---\n{BROKEN_BODY}"
+    problems = problems_of(portal, {"content/articles/a.md": text}, "content/articles/a.md", config=config)
+    assert [line.split(": ", 2)[1] for line in problems] == [
+        "error[schema-unknown]" if "sumary" in front else "error[yaml-syntax]",
+        "error[broken-link]", "warning[unsafe-url]", "error[broken-link]", "error[image-alt-missing]",
+        "warning[invisible-character]", "warning[raw-html]", "error[refused-term]"]
+    assert [int(line.split(":")[1]) for line in problems] == [5, 7, 7, 9, 9, 11, 11, 11]
+
+
+def test_a_file_without_front_matter_has_its_body_checked(portal) -> None:
+    problems = problems_of(portal, {"content/articles/a.md": "# Notes\n\n![](photo.png)\n"}, "content/articles/a.md")
+    assert problems == [
+        "content/articles/a.md:1: error[front-matter]: the file must start with a '---' line opening the front matter (put "
+        "the fields between two '---' lines at the top; see 'agora new')",
+        "content/articles/a.md:3: error[broken-link]: image to 'articles/photo.png': no such file (check the path, relative "
+        "to this file)",
+        "content/articles/a.md:3: error[image-alt-missing]: an image has no alt text (describe it between the brackets: "
+        "![a red bicycle by the canal](../media/bike.jpg))"]
+
+
+def test_files_that_load_are_not_read_twice(portal) -> None:
+    """The bodies of files whose front matter loaded are checked once, by the item rules."""
+    root = portal({"content/articles/a.md": ARTICLE.format(extra="").replace("Body.", "![](x.png)")})
+    problems = [p.rule for p in load_portal(root, now=DEMO_NOW, use_cache=False).problems]
+    assert sorted(problems) == ["broken-link", "image-alt-missing"]

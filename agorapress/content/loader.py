@@ -22,8 +22,8 @@ from ..problems import Problem
 from ..schema import validate
 from .kinds import AVATAR_SUFFIXES, BOARD_FILE, KINDS, MEDIA_FOLDER, STATIC_SUFFIXES
 from .markdown import WORDS_PER_MINUTE, LocalLink, render
-from .models import Board
-from .source import decode, split_front_matter
+from .models import Board, Unchecked
+from .source import Source, decode, split_front_matter
 
 CONTENT_DIR = "content"
 PARALLEL_THRESHOLD = 300  # files to render: below this, starting worker processes costs more than it saves
@@ -94,22 +94,10 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
     """Read (unless its bytes are given), check and render one Markdown file. Pure: the same bytes give the same result.
 
     With `body` false the Markdown is not rendered: the item has its front matter only, and the same problems,
-    since rendering a body finds none (what is wrong in a body, the item rules find)."""
+    since rendering a body finds none (what is wrong in a body, the item rules find). A file whose front matter
+    does not load gives no item: see parse_unchecked for its body."""
     display = f"{CONTENT_DIR}/{relpath}"
-    problems: list[Problem] = []
-    full = os.path.join(content_root, relpath)
-    size = os.path.getsize(full) if data is None else len(data)
-    if size > max_bytes:
-        # Checked before reading, so a huge file costs nothing.
-        return None, [Problem(display, 0, "file-too-large", "", f"{-(-size // 1024)} KiB is over the limit of {max_bytes // 1024} KiB",
-                              "split the text or raise moderation.max_file_kb")]
-    if data is None:
-        with open(full, "rb") as handle:
-            data = handle.read()
-    text = decode(data, display, problems)
-    if text is None:
-        return None, problems
-    source = split_front_matter(text, relpath, display, problems)
+    _, source, problems = _read(content_root, relpath, max_bytes, data)
     if source is None or source.doc.data is None:
         return None, problems
     kind = KINDS[relpath.split("/", 1)[0]]
@@ -119,15 +107,57 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
     problems += [p for p in schema_problems if p.field not in yaml_fields]
     if meta is None:
         return None, problems
-    stem = posixpath.splitext(posixpath.basename(relpath))[0]
     if not body:
-        return Item(kind=kind.folder, relpath=relpath, slug=getattr(meta, "slug", None) or stem, meta=meta, html="",
-                    words=0, first_paragraph="", lines=source.doc.lines, body_line=source.body_line, body_read=False), problems
-    rendered = render(source.body, relpath, source.body_line, allow_html=allow_html, interview=kind.name == "interview")
-    item = Item(
-        kind=kind.folder,
+        return Item(kind=kind.folder, relpath=relpath, slug=_slug(meta, relpath), meta=meta, html="", words=0,
+                    first_paragraph="", lines=source.doc.lines, body_line=source.body_line, body_read=False), problems
+    item = _rendered(source, kind.folder, meta, allow_html)
+    item.outline = outline(item)
+    return item, problems
+
+
+def parse_unchecked(content_root: str, relpath: str, allow_html: bool, max_bytes: int) -> Item | None:
+    """The body of a file whose front matter did not load, rendered under a placeholder front matter with no field
+    (models.Unchecked), or None when there is no body to read (the file is too large, not UTF-8, or its front matter
+    is never closed).
+
+    Such an item is only for the rules that read a body (rules/unloaded.py), so one run reports what is wrong
+    below the front matter too: the graph and the build never see it, and it is never cached. A file with no front
+    matter at all is a body from its first line."""
+    text, source, _ = _read(content_root, relpath, max_bytes, None)
+    if source is None and text is not None and text.split("\n", 1)[0].strip() != "---":
+        source = Source(relpath, text, yamlstrict.YamlDocument(None), text, 1)
+    if source is None:
+        return None
+    return _rendered(source, relpath.split("/", 1)[0], Unchecked(), allow_html)
+
+
+def _read(content_root: str, relpath: str, max_bytes: int,
+          data: bytes | None) -> tuple[str | None, Source | None, list[Problem]]:
+    """A file's text, its front matter and body (None when they cannot be told apart), and their problems."""
+    display = f"{CONTENT_DIR}/{relpath}"
+    problems: list[Problem] = []
+    full = os.path.join(content_root, relpath)
+    size = os.path.getsize(full) if data is None else len(data)
+    if size > max_bytes:
+        # Checked before reading, so a huge file costs nothing.
+        return None, None, [Problem(display, 0, "file-too-large", "", f"{-(-size // 1024)} KiB is over the limit of "
+                                    f"{max_bytes // 1024} KiB", "split the text or raise moderation.max_file_kb")]
+    if data is None:
+        with open(full, "rb") as handle:
+            data = handle.read()
+    text = decode(data, display, problems)
+    if text is None:
+        return None, None, problems
+    return text, split_front_matter(text, relpath, display, problems), problems
+
+
+def _rendered(source: Source, kind: str, meta: BaseModel, allow_html: bool) -> Item:
+    relpath = source.relpath
+    rendered = render(source.body, relpath, source.body_line, allow_html=allow_html, interview=kind == "interviews")
+    return Item(
+        kind=kind,
         relpath=relpath,
-        slug=getattr(meta, "slug", None) or stem,
+        slug=_slug(meta, relpath),
         meta=meta,
         html=rendered.html,
         words=rendered.words,
@@ -140,8 +170,10 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
         questions=rendered.questions,
         link_key=rendered.link_key,
     )
-    item.outline = outline(item)
-    return item, problems
+
+
+def _slug(meta: BaseModel, relpath: str) -> str:
+    return getattr(meta, "slug", None) or posixpath.splitext(posixpath.basename(relpath))[0]
 
 
 def outline(item: Item) -> str:

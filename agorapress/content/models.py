@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..schema import Handle, Lang, Line, LinkUrl, Login, Moment, Slug, Strict, Tag, WebUrl
 
@@ -179,3 +179,10 @@ class Board(Strict):
     """content/board.yaml."""
 
     topics: list[BoardTopic] = Field(default_factory=list, description="Topics, open and taken.")
+
+
+class Unchecked(BaseModel):
+    """The front matter of a file that did not load (a YAML or schema error): no field of it is trusted, so the
+    placeholder offers none. Only the rules that read a body see an item holding it (rules/unloaded.py)."""
+
+    model_config = ConfigDict(frozen=True)

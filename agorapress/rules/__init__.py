@@ -14,6 +14,7 @@ from .identity import check_identity
 from .limits import check_limits, item_limits
 from .memo import RuleMemo
 from .safety import check_safety, item_safety
+from .unloaded import check_unloaded
 from .words import check_words, item_words
 
 #: Each rule reads the graph (and the portal root through it) and returns the problems it finds.
@@ -26,6 +27,7 @@ RULES: list[Rule] = [
     check_files,
     check_committee,
     check_limits,
+    check_unloaded,
 ]
 
 #: Rules that read one item, its own file and the config, and nothing else of the graph: what they find

@@ -56,7 +56,7 @@ def check_files(graph: SiteGraph) -> list[Problem]:
     image_limit = moderation.max_image_kb * 1024
     media_limit = moderation.max_media_kb * 1024
     problems: list[Problem] = []
-    relpaths = list_files(content)
+    relpaths = content_files(graph)
     problems += count_problems(len(relpaths), moderation.max_files)
     problems += case_problems(relpaths)
     slugged = {item.relpath for item in graph.items if getattr(item.meta, "slug", None)}
@@ -71,6 +71,13 @@ def check_files(graph: SiteGraph) -> list[Problem]:
     problems += _interviewee_photos(graph)
     problems += _theme_logo(graph)
     return problems
+
+
+def content_files(graph: SiteGraph) -> list[str]:
+    """list_files of the graph's content/, walked once per check for every rule that needs it."""
+    if "content_files" not in graph.views:
+        graph.views["content_files"] = list_files(Path(graph.root) / CONTENT_DIR)
+    return graph.views["content_files"]
 
 
 def list_files(content: Path) -> list[str]:

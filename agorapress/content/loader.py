@@ -408,8 +408,9 @@ def _load_board(path: Path, problems: list[Problem], max_bytes: int) -> tuple[Bo
     display = f"{CONTENT_DIR}/{BOARD_FILE}"
     size = path.stat().st_size
     if size > max_bytes:  # as for Markdown files: checked before reading, so a huge board costs nothing
-        problems.append(Problem(display, 0, "file-too-large", "", f"{-(-size // 1024)} KiB is over the limit of {max_bytes // 1024} KiB",
-                                "move the published and dropped topics out, or raise moderation.max_file_kb"))
+        problems.append(Problem(display, 0, "file-too-large", "", f"{-(-size // 1024)} KiB is over the limit of "
+                                f"{max_bytes // 1024} KiB", "move the published and dropped topics out, or raise "
+                                "moderation.max_file_kb"))
         return None, {}
     text = decode(path.read_bytes(), display, problems)
     if text is None:

@@ -199,7 +199,8 @@ class _Builder:
             return False
         if kind is yaml.StreamEndEvent:
             if self.documents == 0:
-                self.doc.data = {}  # an empty text: no field at all
+                self.doc.data = {}  # an empty text: no field at all, and a missing one is reported on its first line
+                self.doc.lines[()] = self.first_line
             return True
         return False  # the stream's start, a document's end
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -158,6 +159,10 @@ WebUrl = Annotated[str, AfterValidator(_web_url)]
 LinkUrl = Annotated[str, AfterValidator(_link_url)]
 
 
+#: Problems of one file's schema that are listed one by one; the others are counted on the last one.
+MAX_PROBLEMS = 100
+
+
 def validate(model: type[M], doc: YamlDocument, path: str, rule_prefix: str = "schema") -> tuple[M | None, list[Problem]]:
     """Check `doc.data` against `model`; return the object (or None) and every problem, with lines."""
     data = doc.data if doc.data is not None else {}
@@ -167,7 +172,14 @@ def validate(model: type[M], doc: YamlDocument, path: str, rule_prefix: str = "s
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(model, doc, path, err, rule_prefix) for err in exc.errors()]
+        errors = exc.errors()
+    problems = [_problem(model, doc, path, err, rule_prefix) for err in errors[: MAX_PROBLEMS + 1]]
+    if len(errors) > MAX_PROBLEMS + 1:
+        # 50,000 unknown fields are 50,000 problems nobody reads: the first ones are listed, the rest counted.
+        last = problems[-1]
+        problems[-1] = replace(last, message=f"{last.message} (and {len(errors) - MAX_PROBLEMS - 1:,} more problems "
+                                             "after this one, not listed)", hint=last.hint or "fix these, then check again")
+    return None, problems
 
 
 def _problem(model: type[BaseModel], doc: YamlDocument, path: str, err: dict, prefix: str) -> Problem:

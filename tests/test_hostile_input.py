@@ -257,3 +257,34 @@ def test_files_that_load_are_not_read_twice(portal) -> None:
     root = portal({"content/articles/a.md": ARTICLE.format(extra="").replace("Body.", "![](x.png)")})
     problems = [p.rule for p in load_portal(root, now=DEMO_NOW, use_cache=False).problems]
     assert sorted(problems) == ["broken-link", "image-alt-missing"]
+
+
+def test_a_line_of_control_characters_is_one_problem(portal) -> None:
+    text = ARTICLE.format(extra="").replace("Body.", "a\x01\x02" + "\x1b" * 1000)
+    assert problems_of(portal, {"content/articles/a.md": text}, "content/articles/a.md") == [
+        "content/articles/a.md:6: error[control-character]: control character U+0001 at column 2 (and 1,001 more on this "
+        "line) (delete it)"]
+
+
+def test_lines_in_a_message_are_counted_past_ten(portal) -> None:
+    from conftest import MINIMAL_CONFIG
+
+    text = ARTICLE.format(extra="").replace("Body.", "\u202ex\n" * 12 + "forbidden\n" * 12)
+    problems = problems_of(portal, {"content/articles/a.md": text}, "content/articles/a.md",
+                           config=MINIMAL_CONFIG + "moderation:\n  refused_terms: [forbidden]\n")
+    assert problems == [
+        "content/articles/a.md:6: warning[invisible-character]: the text contains U+202E RIGHT-TO-LEFT OVERRIDE (lines 6, 7, "
+        "8, 9, 10, 11, 12, 13, 14, 15 and 2 more) (bidi controls can make a line read differently from what it says; remove "
+        "them unless needed)",
+        "content/articles/a.md:18: error[refused-term]: 'forbidden' is a refused term on this portal (lines 18, 19, 20, 21, "
+        "22, 23, 24, 25, 26, 27 and 2 more) (rephrase it; the list is moderation.refused_terms in site_config.yaml)"]
+
+
+def test_the_problems_of_a_schema_are_counted_past_a_hundred(portal) -> None:
+    fields = "".join(f"f{n}: 1\n" for n in range(150))
+    problems = problems_of(portal, {"content/articles/a.md": ARTICLE.format(extra=fields)}, "content/articles/a.md")
+    assert len(problems) == 101
+    assert problems[-1] == (
+        "content/articles/a.md:105: error[schema-unknown]: f100: unknown field (and 49 more problems after this one, not "
+        "listed) (known fields: authors, date, image, image_alt, lang, slug, status, summary, tags, title, translation_of, "
+        "updated)")

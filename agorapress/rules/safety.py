@@ -141,14 +141,23 @@ def _first_line(item: Item, lines: list[str], pattern: re.Pattern[str]) -> int:
 
 
 def _bidi_in_body(item: Item, lines: list[str]) -> list[Problem]:
-    problems = []
-    for number in range(item.body_line, len(lines) + 1):
-        found = [describe(char) for char in invisible_characters(lines[number - 1]) if char in BIDI_CONTROLS]
-        if found:
-            problems.append(Problem(item.path, number, "invisible-character", "", f"the text contains {', '.join(found)}",
-                                    "bidi controls can make a line read differently from what it says; remove them unless needed",
-                                    severity="warning"))
-    return problems
+    """One warning, on the first line that has a bidi control, naming the others: a file of 100,000 such lines is
+    one line in the report, not 100,000."""
+    numbers = [number for number in range(item.body_line, len(lines) + 1) if _BIDI.search(lines[number - 1])]
+    if not numbers:
+        return []
+    chars = dict.fromkeys(char for number in numbers for char in _BIDI.findall(lines[number - 1]))
+    where = f" ({lines_in_words(numbers)})" if len(numbers) > 1 else ""
+    return [Problem(item.path, numbers[0], "invisible-character", "",
+                    f"the text contains {', '.join(describe(char) for char in chars)}{where}",
+                    "bidi controls can make a line read differently from what it says; remove them unless needed",
+                    severity="warning")]
+
+
+def lines_in_words(numbers: list[int], shown: int = 10) -> str:
+    """'lines 4, 9', or the first ten and 'and 1,203 more': a message never grows with the file."""
+    more = f" and {len(numbers) - shown:,} more" if len(numbers) > shown else ""
+    return f"lines {', '.join(str(number) for number in numbers[:shown])}{more}"
 
 
 def _unsafe_urls(item: Item, text: str, lines: list[str]) -> list[Problem]:

@@ -32,3 +32,21 @@ def test_benchmark_command_builds_every_tool_and_prints_the_table() -> None:
         assert agora > 0 and pelican > 0
         assert float(cells[6]) == pytest.approx(agora / pelican, rel=0.05, abs=0.02)  # the ratio of the same run's (unrounded) figures
         assert float(cells[11]) > 0  # CPU seconds of Agora's processes
+
+
+def test_pathological_benchmark_runs_every_case_and_prints_its_table() -> None:
+    """The hostile files of benchmarks/pathological.py, at 16 KiB (--quick): every case runs and is printed; at that
+    size none comes near the 2-second limit, so the command exits 0."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from pathological import CASES
+    finally:
+        sys.path.pop(0)
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pathological.py"), "--quick"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    rows = [line.split("|")[1:-1] for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [cells[0].strip() for cells in rows[1:]] == list(CASES)
+    for name, size, seconds, problems in rows[1:]:
+        assert 8_000 < int(size.replace(",", "")) <= 16 * 1024, name
+        assert float(seconds) < 2 and int(problems.replace(",", "")) >= 0, name

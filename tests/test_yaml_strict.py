@@ -144,3 +144,8 @@ def test_linear_patterns_classify_as_before(value: str) -> None:
     }
     for name, pattern in old.items():
         assert bool(re.match(pattern, value)) == bool(getattr(yamlstrict, name).fullmatch(value)), name
+
+
+def test_an_empty_text_places_its_missing_fields_on_its_first_line() -> None:
+    doc = yamlstrict.load("", first_line=2)
+    assert doc.data == {} and doc.line_of(("title",)) == 2  # '---' then '---': title is missing on line 2, not 0

@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from . import colours, yamlstrict
 from .problems import Problem, did_you_mean
-from .schema import MAX_LINE, Handle, Lang, Line, Moment, Slug, Strict, WebUrl, validate
+from .schema import MAX_LINE, Handle, Lang, Line, Moment, Slug, Strict, Title, WebUrl, validate
 
 CONFIG_FILE = "site_config.yaml"
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
@@ -21,7 +21,7 @@ _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
 class Site(Strict):
     """Who the portal is."""
 
-    title: Line = Field(description="Name of the portal, shown in every page header and feed.")
+    title: Title = Field(description="Name of the portal, shown in every page header and feed.")
     description: Line = Field(description="One sentence saying what the community is about.")
     url: WebUrl = Field(description="Public address, e.g. https://org.github.io/portal/ (a path is fine).")
     language: Lang = Field("fr", description="Language of the interface and default language of items.")

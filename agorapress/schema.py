@@ -14,6 +14,7 @@ from babel.localedata import locale_identifiers
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from .problems import Problem, did_you_mean
+from .text import plain_text
 from .yamlstrict import YamlDocument, dotted
 
 M = TypeVar("M", bound=BaseModel)
@@ -82,6 +83,17 @@ def _one_line(value: str) -> str:
 
 #: Text that fits on one line (titles, names): no CR/LF can reach a header, a feed or a calendar.
 Line = Annotated[str, AfterValidator(_one_line)]
+
+
+def _words(value: str) -> str:
+    if not plain_text(value):
+        raise ValueError(f"{_shown(value)} has no text outside HTML tags (feeds show titles as plain text): write it "
+                         "in words")
+    return value
+
+
+#: A title: one line, with words once HTML tags are taken out (feeds carry titles as plain text, and need one).
+Title = Annotated[str, AfterValidator(_one_line), AfterValidator(_words)]
 
 _HANDLE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z")
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\Z")

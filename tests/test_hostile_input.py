@@ -45,6 +45,16 @@ def test_values_the_build_cannot_use_are_refused(portal, extra: str, expected: s
     assert problems_of(portal, {"content/articles/a.md": ARTICLE.format(extra=extra)}, "content/articles/a.md") == [expected]
 
 
+def test_a_title_of_html_tags_alone_is_refused(portal) -> None:
+    """Feeds carry titles as plain text, without tags: '<br>' left an Atom entry with no title, and the build stopped."""
+    text = ARTICLE.replace("title: T", "title: '<br>'").format(extra="")
+    assert problems_of(portal, {"content/articles/a.md": text}, "content/articles/a.md") == [
+        "content/articles/a.md:2: error[schema-type]: title: '<br>' has no text outside HTML tags (feeds show titles as "
+        "plain text): write it in words"]
+    kept = ARTICLE.replace("title: T", "title: 'Vec<T> and <br> a <-> b'").format(extra="")  # words, and text like tags
+    assert problems_of(portal, {"content/articles/b.md": kept}, "content/articles/b.md") == []
+
+
 def test_a_login_with_a_final_newline_is_refused(portal) -> None:
     profile = '---\nname: Bob\ngithub: "bob\\n"\n---\nBio.\n'
     assert problems_of(portal, {"content/contributors/bob.md": profile}, "content/contributors/bob.md") == [

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..schema import Handle, Lang, Line, LinkUrl, Login, Moment, Slug, Strict, Tag, WebUrl
+from ..schema import Handle, Lang, Line, LinkUrl, Login, Moment, Slug, Strict, Tag, Title, WebUrl
 
 
 class Link(Strict):
@@ -20,7 +20,7 @@ class Link(Strict):
 class ItemMeta(Strict):
     """Fields shared by every published item."""
 
-    title: Line = Field(description="Title of the item.")
+    title: Title = Field(description="Title of the item.")
     date: Moment = Field(description="Publication date; a future date schedules the item.")
     authors: list[Handle] = Field(min_length=1, description="Handles of the writers (profiles in content/contributors/).")
     tags: list[Tag] = Field(default_factory=list, description="Topics, lowercase words.")
@@ -126,7 +126,7 @@ def _sort_key(moment: date | datetime) -> datetime:
 class PageMeta(Strict):
     """A standalone page: about, charter, code of conduct."""
 
-    title: Line = Field(description="Title of the page.")
+    title: Title = Field(description="Title of the page.")
     summary: Line | None = Field(None, description="One sentence for search engines.")
     slug: Slug | None = Field(None, description="URL of the page (default: the file name).")
     lang: Lang | None = Field(None, description="Language, when not the portal's.")

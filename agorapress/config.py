@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from . import colours, yamlstrict
 from .problems import Problem, did_you_mean
-from .schema import MAX_LINE, Handle, Lang, Line, Moment, Slug, Strict, Title, WebUrl, validate
+from .schema import MAX_LINE, MAX_LIST, Handle, Lang, Line, Moment, Slug, Strict, Title, WebUrl, validate
 
 CONFIG_FILE = "site_config.yaml"
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
@@ -141,14 +141,16 @@ class Moderation(Strict):
     max_image_kb: int = Field(2048, ge=1, description="Largest image accepted, in KiB.")
     max_media_kb: int = Field(20480, ge=1, description="Largest PDF, audio or video file under content/media/, in KiB.")
     max_files: int = Field(5000, ge=1, description="Most files content/ may hold.")
-    max_tags: int = Field(30, ge=1, description="Most tags of an item, or interests of a profile.")
-    max_authors: int = Field(20, ge=1, description="Most members one list of an item credits: authors, interviewers or "
-                             "organizers.")
+    max_tags: int = Field(30, ge=1, le=MAX_LIST, description="Most tags of an item, or interests of a profile "
+                          f"(at most {MAX_LIST:,}, the limit of every list).")
+    max_authors: int = Field(20, ge=1, le=MAX_LIST, description="Most members one list of an item credits: authors, "
+                             f"interviewers or organizers (at most {MAX_LIST:,}).")
     max_title_chars: int = Field(300, ge=1, le=MAX_LINE, description="Longest title of an item or a board topic, in "
                                  f"characters (at most {MAX_LINE:,}, the limit of every one-line text).")
     max_summary_chars: int = Field(500, ge=1, le=MAX_LINE, description=f"Longest summary, in characters (at most {MAX_LINE:,}).")
-    max_links: int = Field(20, ge=1, description="Most links of a profile or an interviewee.")
-    max_exdates: int = Field(500, ge=1, description="Most exception dates (`exdates`) of one event.")
+    max_links: int = Field(20, ge=1, le=MAX_LIST, description=f"Most links of a profile or an interviewee (at most {MAX_LIST:,}).")
+    max_exdates: int = Field(500, ge=1, le=MAX_LIST, description=f"Most exception dates (`exdates`) of one event "
+                             f"(at most {MAX_LIST:,}).")
     max_board_topics: int = Field(1000, ge=1, description="Most topics content/board.yaml may hold.")
     refused_terms: list[str] = Field(default_factory=list, description="Words that fail the check.")
     flagged_terms: list[str] = Field(default_factory=list, description="Words reported to reviewers.")

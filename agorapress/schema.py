@@ -92,6 +92,20 @@ def _words(value: str) -> str:
     return value
 
 
+#: Values a list of front matter may hold, whatever the config: each limit of moderation.* on a list stops below it.
+#: Checked before the values are, so 100,000 tags cost one problem, not 100,000 validations and tag pages.
+MAX_LIST = 1000
+
+
+def _few(value: Any) -> Any:
+    if isinstance(value, list) and len(value) > MAX_LIST:
+        raise ValueError(f"{len(value):,} values, more than {MAX_LIST:,}: no list of a portal needs so many")
+    return value
+
+
+Few = BeforeValidator(_few)
+
+
 #: A title: one line, with words once HTML tags are taken out (feeds carry titles as plain text, and need one).
 Title = Annotated[str, AfterValidator(_one_line), AfterValidator(_words)]
 

@@ -78,6 +78,8 @@ def test_one_line_texts_have_a_length_limit(portal) -> None:
 
 
 @pytest.mark.parametrize(("config", "expected"), [
+    ("moderation:\n  max_tags: 1001\n", "site_config.yaml:7: error[config-type]: moderation.max_tags: Input should be less "
+     "than or equal to 1000, found 1001"),
     ("  language: zz\n", "site_config.yaml:6: error[config-type]: site.language: unknown language code 'zz'; did you mean "
      "'lzz'?"),
     ('  branch: "main\\n"\n', "site_config.yaml:6: error[config-type]: site.branch: 'main\\n' is not a branch name: letters, "
@@ -115,6 +117,13 @@ def test_the_config_refuses_the_same_values(tmp_path: Path, config: str, expecte
 ])
 def test_lists_and_texts_over_their_limit(portal, extra: str, expected: str) -> None:
     assert problems_of(portal, {"content/articles/a.md": ARTICLE.format(extra=extra)}, "content/articles/a.md") == [expected]
+
+
+def test_a_list_of_more_than_a_thousand_values_is_refused_before_its_values_are_read(portal) -> None:
+    extra = "tags: [" + ", ".join(["x"] * 100_000) + "]\n"
+    assert problems_of(portal, {"content/articles/a.md": ARTICLE.format(extra=extra)}, "content/articles/a.md") == [
+        "content/articles/a.md:5: error[schema-type]: tags: 100,000 values, more than 1,000: no list of a portal needs so "
+        "many"]
 
 
 def test_titles_and_authors_over_their_limit(portal) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..schema import Handle, Lang, Line, LinkUrl, Login, Moment, Slug, Strict, Tag, Title, WebUrl
+from ..schema import Few, Handle, Lang, Line, LinkUrl, Login, Moment, Slug, Strict, Tag, Title, WebUrl
 
 
 class Link(Strict):
@@ -22,8 +22,9 @@ class ItemMeta(Strict):
 
     title: Title = Field(description="Title of the item.")
     date: Moment = Field(description="Publication date; a future date schedules the item.")
-    authors: list[Handle] = Field(min_length=1, description="Handles of the writers (profiles in content/contributors/).")
-    tags: list[Tag] = Field(default_factory=list, description="Topics, lowercase words.")
+    authors: Annotated[list[Handle], Few] = Field(min_length=1, description="Handles of the writers (profiles in "
+                                                  "content/contributors/).")
+    tags: Annotated[list[Tag], Few] = Field(default_factory=list, description="Topics, lowercase words.")
     summary: Line | None = Field(None, description="One sentence for lists and feeds (else taken from the body).")
     image: str | None = Field(None, description="Path of an image under content/media/.")
     image_alt: Line | None = Field(None, description="Text alternative of the image (required with image).")
@@ -57,14 +58,15 @@ class Interviewee(Strict):
     handle: Handle | None = Field(None, description="Their profile, when they are a member.")
     photo: str | None = Field(None, description="Path of a photo under content/media/.")
     photo_alt: Line | None = Field(None, description="Text alternative of the photo.")
-    links: list[Link] = Field(default_factory=list, description="Where to find them.")
+    links: Annotated[list[Link], Few] = Field(default_factory=list, description="Where to find them.")
 
 
 class InterviewMeta(ItemMeta):
     """An interview: each `##` heading of the body is a question, the text below it the answer."""
 
     interviewee: Interviewee = Field(description="Who is interviewed.")
-    interviewers: list[Handle] = Field(default_factory=list, description="Handles of who asked the questions.")
+    interviewers: Annotated[list[Handle], Few] = Field(default_factory=list,
+                                                       description="Handles of who asked the questions.")
 
 
 class Geo(Strict):
@@ -101,9 +103,9 @@ class EventMeta(ItemMeta):
     timezone: str | None = Field(None, description="IANA time zone (default: the portal's).")
     location: Location | None = Field(None, description="Where it happens.")
     registration: WebUrl | None = Field(None, description="Registration page.")
-    organizers: list[Handle] = Field(default_factory=list, description="Handles of the organisers.")
+    organizers: Annotated[list[Handle], Few] = Field(default_factory=list, description="Handles of the organisers.")
     recurrence: str | None = Field(None, description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=1TH;COUNT=12.")
-    exdates: list[Moment] = Field(default_factory=list, description="Occurrences that do not take place.")
+    exdates: Annotated[list[Moment], Few] = Field(default_factory=list, description="Occurrences that do not take place.")
     capacity: int | None = Field(None, ge=1, description="Number of places.")
 
     @model_validator(mode="after")
@@ -132,7 +134,7 @@ class PageMeta(Strict):
     lang: Lang | None = Field(None, description="Language, when not the portal's.")
     date: Moment | None = Field(None, description="Date of publication.")
     updated: Moment | None = Field(None, description="Date of the last change.")
-    authors: list[Handle] = Field(default_factory=list, description="Handles of the writers, if credited.")
+    authors: Annotated[list[Handle], Few] = Field(default_factory=list, description="Handles of the writers, if credited.")
     status: Literal["draft", "published"] = Field("published", description="draft: only built with --drafts.")
 
     @property
@@ -148,8 +150,8 @@ class ContributorMeta(Strict):
     avatar: str | None = Field(None, description="Image beside the profile (PNG, JPEG or WebP); else initials.")
     pronouns: Line | None = Field(None, description="Pronouns, if they wish.")
     location: Line | None = Field(None, description="City or region.")
-    links: list[Link] = Field(default_factory=list, description="Personal links.")
-    interests: list[Line] = Field(default_factory=list, description="What they care about.")
+    links: Annotated[list[Link], Few] = Field(default_factory=list, description="Personal links.")
+    interests: Annotated[list[Line], Few] = Field(default_factory=list, description="What they care about.")
     joined: Moment | None = Field(None, description="When they joined the community.")
 
 

@@ -115,7 +115,7 @@ _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\Z")
 MAX_SLUG = 100
 _SLUG = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_SLUG - 2}}}[a-z0-9])?\Z")
 _TAG = re.compile(r"^[\w][\w -]{0,48}\Z")
-_LANG = re.compile(r"^[a-z]{2,3}\Z")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?\Z")
 _WEB_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
 
 
@@ -135,14 +135,21 @@ Login = Annotated[str, _matching(_LOGIN, "a GitHub login is ASCII letters, digit
 
 
 def _language(value: str) -> str:
-    """A language Babel knows, written as the build passes it to Babel: 'fr', 'en', 'pt'."""
+    """A language Babel knows, as a web page names it: 'fr', 'en', or with its region 'pt-BR', 'fr-CA'."""
     if not _LANG.match(value):
-        region = re.fullmatch(r"([a-zA-Z]{2,3})[-_][a-zA-Z]{2}", value)
-        hint = f"; write '{region.group(1).lower()}' (regional variants are not supported)" if region else ""
-        raise ValueError(f"{_shown(value)} is not a language code such as 'fr' or 'en'{hint or _language_hint(value)}")
-    if value not in _language_codes():
-        raise ValueError(f"unknown language code {_shown(value)}{_language_hint(value)}")
+        region = re.fullmatch(r"([a-zA-Z]{2,3})[-_]([a-zA-Z]{2})", value)
+        hint = f"; write '{region.group(1).lower()}-{region.group(2).upper()}'" if region else ""
+        raise ValueError(f"{_shown(value)} is not a language code such as 'fr', 'en' or 'pt-BR'{hint or _language_hint(value)}")
+    if babel_locale(value) not in _language_codes():
+        language = value.split("-")[0]
+        hint = f"; write '{language}'" if "-" in value and language in _language_codes() else _language_hint(value)
+        raise ValueError(f"unknown language code {_shown(value)}{hint}")
     return value
+
+
+def babel_locale(lang: str) -> str:
+    """'pt-BR' (a page's language) -> 'pt_BR' (Babel's locale identifier)."""
+    return lang.replace("-", "_")
 
 
 def _language_hint(value: str) -> str:
@@ -156,7 +163,7 @@ def _language_hint(value: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _language_codes() -> frozenset[str]:
     """The languages Babel has data for, by their own code (the build formats dates with it)."""
-    return frozenset(code for code in locale_identifiers() if "_" not in code)
+    return frozenset(code for code in locale_identifiers() if code.count("_") <= 1 and not code.split("_")[-1].istitle())
 
 
 @functools.lru_cache(maxsize=1)

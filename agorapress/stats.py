@@ -12,6 +12,7 @@ from .content.kinds import SECTIONS
 from .content.loader import Item
 from .graph import SiteGraph
 from .people import People
+from .schema import babel_locale
 
 #: Months the monthly charts show at most, ending with the month of the build clock.
 MAX_MONTHS = 24
@@ -81,7 +82,7 @@ def month_of(moment: date | datetime, graph: SiteGraph) -> date:
 
 def month_label(month: date, locale: str, form: str = "LLLL yyyy") -> str:
     """A month in words: 'novembre 2026' (LLLL is the stand-alone month name, right for a label)."""
-    return format_date(month, format=form, locale=locale)
+    return format_date(month, format=form, locale=babel_locale(locale))
 
 
 def contributions(graph: SiteGraph) -> list[Item]:

@@ -25,16 +25,17 @@ def problems_of(portal, files: dict[str, str], path: str, **kwargs) -> list[str]
      "hyphens, at most 100 characters, found 'evil\\n'"),
     ('tags: ["vélo\\n"]\n', "content/articles/a.md:5: error[schema-type]: tags[0]: a tag is a word or a few words, without "
      "punctuation, found 'vélo\\n'"),
-    ('lang: "en\\n"\n', "content/articles/a.md:5: error[schema-type]: lang: 'en\\n' is not a language code such as 'fr' or "
-     "'en'; did you mean 'en'?"),
+    ('lang: "en\\n"\n', "content/articles/a.md:5: error[schema-type]: lang: 'en\\n' is not a language code such as 'fr', "
+     "'en' or 'pt-BR'; did you mean 'en'?"),
     ('translation_of: "x\\n"\n', "content/articles/a.md:5: error[schema-type]: translation_of: a slug is lowercase ASCII "
      "letters, digits and hyphens, at most 100 characters, found 'x\\n'"),
     # Languages Babel does not know stopped the build when a date was formatted.
     ("lang: zz\n", "content/articles/a.md:5: error[schema-type]: lang: unknown language code 'zz'; did you mean 'lzz'?"),
-    ("lang: French\n", "content/articles/a.md:5: error[schema-type]: lang: 'French' is not a language code such as 'fr' or "
-     "'en'; did you mean 'fr'?"),
-    ("lang: en-US\n", "content/articles/a.md:5: error[schema-type]: lang: 'en-US' is not a language code such as 'fr' or "
-     "'en'; write 'en' (regional variants are not supported)"),
+    ("lang: French\n", "content/articles/a.md:5: error[schema-type]: lang: 'French' is not a language code such as 'fr', "
+     "'en' or 'pt-BR'; did you mean 'fr'?"),
+    ("lang: en_US\n", "content/articles/a.md:5: error[schema-type]: lang: 'en_US' is not a language code such as 'fr', "
+     "'en' or 'pt-BR'; write 'en-US'"),
+    ("lang: fr-ZZ\n", "content/articles/a.md:5: error[schema-type]: lang: unknown language code 'fr-ZZ'; write 'fr'"),
     ("lang: iw\n", "content/articles/a.md:5: error[schema-type]: lang: unknown language code 'iw'; did you mean 'he'?"),
     ("slug: " + "a" * 101 + "\n", "content/articles/a.md:5: error[schema-type]: slug: a slug is lowercase ASCII letters, "
      "digits and hyphens, at most 100 characters, found '" + "a" * 78 + "…"),
@@ -307,3 +308,18 @@ def test_the_problems_of_a_schema_are_counted_past_a_hundred(portal) -> None:
         "content/articles/a.md:105: error[schema-unknown]: f100: unknown field (and 49 more problems after this one, not "
         "listed) (known fields: authors, date, image, image_alt, lang, slug, status, summary, tags, title, translation_of, "
         "updated)")
+
+
+def test_a_language_with_its_region_builds(portal, tmp_path) -> None:
+    from datetime import datetime
+
+    from agorapress.engine.build import build
+
+    config = ("site:\n  title: Mini\n  description: A tiny portal.\n  url: https://example.org/mini/\n"
+              "  language: pt-BR\n")
+    root = portal({"content/articles/a.md": ARTICLE.format(extra="lang: fr-CA\n")}, config=config)
+    out = build(root, now=datetime.fromisoformat("2026-06-01T12:00:00+02:00")).output
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'lang="pt-BR"' in home
+    page = (out / "articles/a/index.html").read_text(encoding="utf-8")
+    assert 'lang="fr-CA"' in page

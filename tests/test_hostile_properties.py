@@ -169,8 +169,8 @@ HANDLES = st.sampled_from(["ana", "bob"])
 BAD_HANDLES = st.sampled_from(["ana\n", "zoe", "Ana", "ana-", "a" * 41, "admin", "аna", "ana\u200b"])
 SLUGS = st.sampled_from(["gen", "my-text", "a", "a" * 100, "x-1", "9"])
 BAD_SLUGS = st.sampled_from(["evil\n", "a" * 101, "a" * 300, "Evil", "-x", "x_y", "..", "../../etc", "base", "tags", "feeds"])
-LANGS = st.sampled_from(["fr", "en", "de", "ar", "yue", "ckb", "he", "ja"])
-BAD_LANGS = st.sampled_from(["zz", "en-US", "en\n", "iw", "fre", "qaa", "EN", "French", "x" * 4, ""])
+LANGS = st.sampled_from(["fr", "en", "de", "ar", "yue", "ckb", "he", "ja", "pt-BR", "en-US", "fr-CA"])
+BAD_LANGS = st.sampled_from(["zz", "en_US", "fr-ZZ", "en-us", "en\n", "iw", "fre", "qaa", "EN", "French", "x" * 4, ""])
 URLS = st.sampled_from(["https://example.org/", "http://example.org/a?b=c#d", "https://例え.jp/パス", "mailto:ana@example.org",
                         "https://example.org/" + "a" * 900])
 BAD_URLS = st.sampled_from(["https://example.org/\n", "javascript:alert(1)", "data:text/html,x", "ftp://x", "https://",

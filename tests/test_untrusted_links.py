@@ -323,3 +323,11 @@ def test_a_file_of_broken_links_gives_a_readable_report(portal) -> None:
     problems = [p for p in load_portal(root, now=NOW, use_cache=False).problems.errors if p.rule == "broken-link"]
     assert len(problems) == MAX_LINK_PROBLEMS + 1
     assert problems[-1].message == "and 25 more link(s) that lead nowhere, from this line on"
+
+
+def test_a_paragraph_shown_as_text_is_reported_on_its_line(portal) -> None:
+    from agorapress.content.markdown import MAX_BRACKETS
+
+    root = portal({"content/articles/one.md": article("Intro.\n\n" + "[" * (MAX_BRACKETS + 1) + "\n")})
+    found = [p for p in load_portal(root, now=NOW, use_cache=False).problems if p.rule == "too-many-brackets"]
+    assert [(p.path, p.line, p.severity) for p in found] == [("content/articles/one.md", 8, "warning")]

@@ -23,6 +23,7 @@ from ..events import Occurrence, Timing, describe, timing_of
 from ..images import AVATAR_SIZES
 from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE
 from ..outputs.event_schema import event_data, script_json
+from ..schema import babel_locale
 from ..people import People, Profile
 from ..site import Portal
 
@@ -43,17 +44,17 @@ def page_language(context: Context, default: str) -> str:
 # Babel formats are worth caching: the same dates come back on every list, card and feed of a build.
 @lru_cache(maxsize=8192)
 def _format_date(moment: date, form: str, locale: str) -> str:
-    return format_date(moment, format=form, locale=locale)
+    return format_date(moment, format=form, locale=babel_locale(locale))
 
 
 @lru_cache(maxsize=8192)
 def _format_time(moment: datetime, locale: str) -> str:
-    return format_time(moment, format="short", locale=locale)
+    return format_time(moment, format="short", locale=babel_locale(locale))
 
 
 @lru_cache(maxsize=8192)
 def _format_datetime(moment: datetime, form: str, locale: str) -> str:
-    return format_datetime(moment, format=form, locale=locale)
+    return format_datetime(moment, format=form, locale=babel_locale(locale))
 
 
 @lru_cache(maxsize=64)

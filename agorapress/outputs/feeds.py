@@ -264,7 +264,7 @@ class Catalogue:
         return Entry(
             id=entry_id(self.site_url, item.relpath),
             url=url,
-            title=plain_text(item.meta.title),
+            title=plain_text(item.meta.title) or item.meta.title,  # a title of tags alone is refused by the check
             published=published,
             updated=updated,
             summary=self.summary(item),

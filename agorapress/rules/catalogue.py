@@ -97,6 +97,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("unsafe-url", "warning",
          "A link or image with a `javascript:`, `vbscript:`, `data:` or `file:` address: it is shown as inert text, "
          "and the reviewers are told."),
+        ("too-many-brackets", "warning",
+         "A body with more than 10,000 `[` outside code: the paragraphs past that are shown as plain text, never "
+         "read for links (each `[` costs the Markdown reader a search for its link)."),
         ("raw-html", "warning",
          "HTML in a body while `moderation.allow_html` is off (it is shown as text). When it is on, the HTML is "
          "cleaned with nh3 on an allowlist."),

@@ -14,6 +14,8 @@ Rule ids (documented for readers in rules/catalogue.py):
 - ``unsafe-url`` (warning): a link or image in a body with a ``javascript:``, ``vbscript:``, ``data:`` or
   ``file:`` address. The Markdown parser never makes it a link (it shows as text, inert), so it cannot fail
   the check; the reviewers are told someone wrote one.
+- ``too-many-brackets`` (warning): past 10,000 '[' in a body (markdown.MAX_BRACKETS), the paragraphs that
+  would add more are shown as plain text instead of being read for links.
 - ``raw-html`` (warning): HTML tags in a body while ``moderation.allow_html`` is off: they are shown as text.
 """
 
@@ -58,6 +60,7 @@ def item_safety(item: Item, graph: SiteGraph) -> list[Problem]:
     problems += _invisible_in_fields(item)
     problems += _mixed_script_names(item)
     problems += _missing_alt(item)
+    problems += _flattened(item)
     text = _visible_text(item.html)
     lines = source_lines(graph, item.relpath) if _needs_lines(item, text, graph) else []
     problems += _bidi_in_body(item, lines)
@@ -65,6 +68,15 @@ def item_safety(item: Item, graph: SiteGraph) -> list[Problem]:
     if not graph.config.moderation.allow_html:
         problems += _raw_html(item, text, lines)
     return problems
+
+
+def _flattened(item: Item) -> list[Problem]:
+    if not item.flattened:
+        return []
+    more = f" ({len(item.flattened) - 1} more paragraph(s) after it)" if len(item.flattened) > 1 else ""
+    return [Problem(item.path, item.flattened[0], "too-many-brackets", "", "the text holds more '[' than a page can "
+                    f"read as links: this paragraph is shown as plain text{more}",
+                    "write fewer brackets, or put the text in a code block (```)", severity="warning")]
 
 
 def refused_invisibles(value: str, strict: bool) -> list[str]:

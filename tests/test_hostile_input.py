@@ -323,3 +323,12 @@ def test_a_language_with_its_region_builds(portal, tmp_path) -> None:
     assert 'lang="pt-BR"' in home
     page = (out / "articles/a/index.html").read_text(encoding="utf-8")
     assert 'lang="fr-CA"' in page
+
+
+def test_a_file_of_more_lines_than_the_reader_can_take_is_refused(portal) -> None:
+    from agorapress.content.loader import MAX_LINES
+
+    body = "#\n" * MAX_LINES  # one block per line: the Markdown reader's dearest case
+    assert problems_of(portal, {"content/articles/a.md": ARTICLE.format(extra="") + body}, "content/articles/a.md") == [
+        f"content/articles/a.md:{MAX_LINES + 1}: error[limit]: {MAX_LINES + 7:,} lines is over the limit of {MAX_LINES:,} "
+        "lines (split the text into several items or pages)"]

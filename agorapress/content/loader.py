@@ -26,6 +26,8 @@ from .models import Board, Unchecked
 from .source import Source, decode, split_front_matter
 
 CONTENT_DIR = "content"
+#: Lines a Markdown file may have: three times the longest post of ten years of the Rust blog (2,875).
+MAX_LINES = 10_000
 PARALLEL_THRESHOLD = 300  # files to render: below this, starting worker processes costs more than it saves
 FRONT_MATTER_SHARE = 8  # reading a file's front matter alone costs about an eighth of rendering it too
 #: Names skipped in content/ (editors and file managers leave them behind).
@@ -148,6 +150,13 @@ def _read(content_root: str, relpath: str, max_bytes: int,
             data = handle.read()
     text = decode(data, display, problems)
     if text is None:
+        return None, None, problems
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        # Each line may start a block, and the Markdown reader spends ~20 us on each: 262,144 one-character
+        # headings fill 512 KiB and took 6 s to read.
+        problems.append(Problem(display, MAX_LINES + 1, "limit", "", f"{lines:,} lines is over the limit of {MAX_LINES:,} "
+                                "lines", "split the text into several items or pages"))
         return None, None, problems
     return text, split_front_matter(text, relpath, display, problems), problems
 

@@ -2,7 +2,7 @@
 
 The built files are never changed for live reload: the server adds one small script to each HTML
 response, which listens on an event stream and reloads the page when a build or a quick page render
-finishes. A saved item is re-rendered first (engine/live.py), then the whole portal is rebuilt.
+finishes. A saved item is re-rendered first (render/live.py), then the whole portal is rebuilt.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from agorapress.cache import ENV_VAR
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent
 #: Debian's Chromium: the browser tests drive it and Playwright never downloads a browser of its own.

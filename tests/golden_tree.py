@@ -59,7 +59,7 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from conftest import DEMO_NOW, copy_demo
 
-    from agorapress.engine.build import build
+    from agorapress.build.pipeline import build
 
     with tempfile.TemporaryDirectory(prefix="agora-golden-") as tmp:
         root = copy_demo(Path(tmp) / "demo")

@@ -16,7 +16,7 @@ import pytest
 from conftest import copy_demo
 
 from agorapress.cache import PortalCache
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.problems import BuildFailed
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
@@ -175,7 +175,7 @@ def test_builds_without_python_markdown_installed(portal, tmp_path: Path) -> Non
 
 
 def test_listings_test_membership_by_identity_in_one_lookup() -> None:
-    from agorapress.plugins.agora_core import _Members
+    from agorapress.render.core import _Members
 
     a, b, c = object(), object(), object()
     members = _Members([a, b])

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from test_build import NOW, article, tree_digest
 
-from agorapress.engine import parallel, swap
-from agorapress.engine.build import build
-from agorapress.engine.swap import OutputUnusable
+from agorapress.render import shards as parallel
+from agorapress.build import swap
+from agorapress.build.pipeline import build
+from agorapress.build.swap import OutputUnusable
 from agorapress.problems import BuildFailed
 
 FILES = {"content/articles/a.md": article(title="First"), "content/articles/b.md": article(title="Second")}
@@ -210,7 +211,7 @@ def test_a_render_shard_sends_a_template_error_as_a_problem_line(portal, tmp_pat
     # A forked shard reports to shard 0 through a pipe: here shard 1 of 2 runs alone, so it renders every page.
     import multiprocessing
 
-    from agorapress.engine.settings import pelican_settings
+    from agorapress.render.settings import pelican_settings
     from agorapress.site import load_portal
 
     root = portal(FILES)
@@ -260,8 +261,8 @@ KILLED_BETWEEN_RENAMES = """
 import os, signal, sys
 from datetime import datetime
 from pathlib import Path
-from agorapress.engine import swap
-from agorapress.engine.build import build
+from agorapress.build import swap
+from agorapress.build.pipeline import build
 
 root, output = Path(sys.argv[1]), Path(sys.argv[2])
 swap._exchange = lambda a, b: False  # as on a system without RENAME_EXCHANGE

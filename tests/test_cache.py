@@ -8,7 +8,7 @@ from pathlib import Path
 
 from agorapress.cache import PortalCache
 from agorapress.content.loader import ParseCache, load
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from test_build import article
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
@@ -132,7 +132,7 @@ def test_compiled_templates_follow_their_source_and_environment(portal, tmp_path
     # The same source compiled with other extensions is another entry, never the cached code of the first.
     import jinja2
 
-    from agorapress.engine.compiled import CompiledTemplates
+    from agorapress.render.compiled import CompiledTemplates
 
     cache = CompiledTemplates(PortalCache(tmp_path))
     plain = jinja2.Environment(bytecode_cache=cache)

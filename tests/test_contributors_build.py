@@ -12,7 +12,7 @@ from conftest import MINIMAL_CONFIG
 from test_no_script import THEME_SCRIPT_FILE, THEME_SCRIPTS
 from PIL import Image
 
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 SVG = "{http://www.w3.org/2000/svg}"

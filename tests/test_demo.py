@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from agorapress.cli import main
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from conftest import DEMO_NOW, REPO, copy_demo
 from linkcheck import broken_links
 

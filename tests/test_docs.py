@@ -17,7 +17,7 @@ from conftest import DEMO_NOW, REPO, write_portal
 
 from agorapress.cli import main
 from agorapress.docgen import write_reference
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.site import load_portal
 
 DOCS = REPO / "docs"

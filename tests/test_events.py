@@ -21,7 +21,7 @@ from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
 from agorapress.cache import PortalCache
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.events import (
     HORIZON,
     RecurrenceError,
@@ -319,7 +319,7 @@ def test_build_reports_the_next_change(site: Path) -> None:
 
 def test_two_builds_are_byte_identical(portal, tmp_path: Path) -> None:
     root = portal(FILES)
-    script = ("import sys; from datetime import datetime; from pathlib import Path; from agorapress.engine.build import build; "
+    script = ("import sys; from datetime import datetime; from pathlib import Path; from agorapress.build.pipeline import build; "
               "build(Path(sys.argv[1]), Path(sys.argv[2]), now=datetime.fromisoformat(sys.argv[3]))")
     outputs = []
     for seed, zone in (("1", "UTC"), ("2", "Pacific/Kiritimati")):

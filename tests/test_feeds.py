@@ -14,7 +14,7 @@ import pytest
 from conftest import DEMO_NOW, MINIMAL_CONFIG, REPO, write_portal
 from lxml import etree
 
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.outputs import feeds
 from agorapress.outputs.feeds import Entry, Feed, Person, absolute_links, entry_id
 from agorapress.outputs.jsonfeed import JsonFeedRenderer, render_json

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import jinja2
 
-from agorapress.engine import fragments
+from agorapress.render import fragments
 
 TEMPLATES = {
     "list.html": "{% for entry in entries %}{% include 'card.html' %}{% endfor %}",
@@ -44,7 +44,7 @@ def test_a_pure_partial_renders_once_per_values_and_the_same_bytes(monkeypatch) 
 
 
 def test_a_partial_that_does_not_name_the_page_content_is_kept_per_page_language(monkeypatch) -> None:
-    from agorapress.engine.view import page_language
+    from agorapress.render.view import page_language
 
     monkeypatch.setattr(fragments, "PURE_PARTIALS", frozenset({"header.html", "named.html"}))
     templates = {"page.html": "{% include 'header.html' %}|{% include 'named.html' %}",

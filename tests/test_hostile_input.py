@@ -313,7 +313,7 @@ def test_the_problems_of_a_schema_are_counted_past_a_hundred(portal) -> None:
 def test_a_language_with_its_region_builds(portal, tmp_path) -> None:
     from datetime import datetime
 
-    from agorapress.engine.build import build
+    from agorapress.build.pipeline import build
 
     config = ("site:\n  title: Mini\n  description: A tiny portal.\n  url: https://example.org/mini/\n"
               "  language: pt-BR\n")

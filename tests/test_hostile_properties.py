@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from agorapress.content.kinds import KINDS
 from agorapress.content.models import BoardTopic
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.site import load_portal
 
 

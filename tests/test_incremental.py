@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_NOW, copy_demo
 
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from test_build import tree_digest
 
 #: (file, words of its last paragraph, the same number of other words): bodies edited below their first paragraph.

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from agorapress.cli import main
 from agorapress.config import load_config
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.scaffold import github_files
 from agorapress.site import load_portal
 

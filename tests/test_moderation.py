@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG
 from PIL import Image
 
-from agorapress.audit import audit_output, ensure_safe_output
+from agorapress.build.audit import audit_output, ensure_safe_output
 from agorapress.cli import main
 from agorapress.content.markdown import render
 from agorapress.docgen import write_reference
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.identity import describe, invisible_characters, is_confusable_with, skeleton
 from agorapress.problems import BuildFailed
 from agorapress.rules import catalogue
@@ -335,7 +335,7 @@ def test_contributors_cannot_set_how_the_site_is_built(portal) -> None:
 
 def test_every_rule_id_of_the_moderation_modules_is_documented() -> None:
     not_rules = {"my-text", "cat-file", "merge-base", "rev-parse"}  # a file name hint and git subcommands
-    for module in ("rules/safety.py", "rules/words.py", "rules/files.py", "rules/limits.py", "pr.py", "audit.py"):
+    for module in ("rules/safety.py", "rules/words.py", "rules/files.py", "rules/limits.py", "pr.py", "build/audit.py"):
         source = (RULES_DIR.parent / module).read_text(encoding="utf-8")
         emitted = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source)) - not_rules
         docstring = source.split('"""')[1]
@@ -411,7 +411,7 @@ def test_the_audit_accepts_the_incremental_builds_links_and_a_size_limit(tmp_pat
 
 def test_the_audit_passes_a_real_incremental_build_before_the_swap(portal, monkeypatch) -> None:
     """The one line build.py needs (`ensure_safe_output(staging, previous=output)` before `swap.swap`), run in place."""
-    from agorapress.engine import swap
+    from agorapress.build import swap
 
     audited: list[int] = []
     real_swap = swap.swap

@@ -16,8 +16,8 @@ from icalendar import Calendar
 from lxml import etree
 from PIL import Image
 
-from agorapress.audit import audit_output
-from agorapress.engine.build import build
+from agorapress.build.audit import audit_output
+from agorapress.build.pipeline import build
 from agorapress.problems import BuildFailed
 from agorapress.site import load_portal
 

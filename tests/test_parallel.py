@@ -11,8 +11,8 @@ import pytest
 from pelican import signals
 from conftest import DEMO_NOW, copy_demo
 
-from agorapress.engine import parallel
-from agorapress.engine.build import build
+from agorapress.render import shards as parallel
+from agorapress.build.pipeline import build
 from agorapress.problems import BuildFailed
 from test_build import article, tree_digest
 
@@ -86,7 +86,7 @@ def test_demo_portal_sharded_is_byte_identical_to_serial(tmp_path, monkeypatch) 
 STRAYING_PLUGIN = '''
 import os
 from pelican import signals
-from agorapress.engine.parallel import writes
+from agorapress.render.shards import writes
 
 class Straying:
     shards_by_file = True
@@ -164,7 +164,7 @@ def test_a_shard_that_crashes_before_its_pages_fails_the_build_and_keeps_the_out
 
 
 def test_work_beside_the_rendering_that_fails_fails_the_build(tmp_path, monkeypatch) -> None:
-    from agorapress.engine.settings import pelican_settings
+    from agorapress.render.settings import pelican_settings
     from agorapress.site import load_portal
 
     root = copy_demo(tmp_path / "demo")

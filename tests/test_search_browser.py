@@ -13,7 +13,7 @@ import html5lib
 import pytest
 from conftest import REPO, needs_chromium, serving, write_portal
 
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 FILES = {

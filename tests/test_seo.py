@@ -15,7 +15,7 @@ import pytest
 from conftest import write_portal
 from lxml import etree
 
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 SITE = "https://example.org/mini/"
@@ -256,7 +256,7 @@ def test_search_index_holds_the_items_and_profiles_and_nothing_else(site: Path) 
 
 
 def test_pagefind_reads_the_html_tag_the_marked_head_tags_and_the_main_of_a_page() -> None:
-    from agorapress.plugins.agora_search.index import search_copy
+    from agorapress.render.search.index import search_copy
 
     head = b'<head><meta charset="utf-8"><title>T</title><meta name="x" content="1" data-pagefind-meta="x[content]"></head>'
     main = b'<main id="main" data-pagefind-body><h1>T</h1><p data-pagefind-ignore>no</p></main>'
@@ -273,7 +273,7 @@ def test_pagefind_reads_the_html_tag_the_marked_head_tags_and_the_main_of_a_page
 
 def test_search_index_is_the_one_pagefind_makes_of_the_whole_pages(site: Path, tmp_path: Path) -> None:
     # Pagefind handed the written pages uncut, in the same order, makes the same index byte for byte.
-    from agorapress.plugins.agora_search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
+    from agorapress.render.search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
     from agorapress.site import load_portal
 
     order = searchable_pages(load_portal(site.parent, now=NOW).graph)
@@ -307,7 +307,7 @@ def test_a_page_written_again_without_the_writer_is_indexed_as_written(site: Pat
     # index is then made again from the written pages, so it holds what the page finally says.
     import shutil
 
-    from agorapress.plugins.agora_search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
+    from agorapress.render.search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
     from agorapress.site import load_portal
 
     output = tmp_path / "site"

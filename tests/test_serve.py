@@ -7,8 +7,8 @@ import urllib.request
 from datetime import datetime
 
 from agorapress.devserver import RELOAD_PATH, Reloads, make_server
-from agorapress.engine import live
-from agorapress.engine.build import build
+from agorapress.render import live
+from agorapress.build.pipeline import build
 from test_build import article
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")

@@ -11,7 +11,7 @@ import pytest
 from conftest import MINIMAL_CONFIG
 from lxml import etree
 
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.outputs.svgchart import nice_max, render_bars, render_columns
 from agorapress.people import People
 from agorapress.site import load_portal

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG, spoken_text
 
 from agorapress.cli import main
-from agorapress.engine.build import build
-from agorapress.engine.settings import PACKAGED_THEMES
-from agorapress.plugins.agora_theme.catalogues import check, languages
+from agorapress.build.pipeline import build
+from agorapress.render.settings import PACKAGED_THEMES
+from agorapress.render.theme.catalogues import check, languages
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 ARTICLES = {

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
 
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.graph import RESERVED_URLS
 from agorapress.site import load_portal
 from agorapress.text import plain_text, tag_slug

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agorapress.content.markdown import link_key, render
-from agorapress.engine.build import build
+from agorapress.build.pipeline import build
 from agorapress.problems import AgoraError, BuildFailed
 from agorapress.site import load_portal
 

@@ -28,7 +28,7 @@ from .common import FORMATS, emit, parse_now, run
 def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str, force: bool,
           jobs: int | None, profile: bool) -> None:
     """Check, then render the portal; the previous output stays untouched unless the build succeeds."""
-    from ..engine.build import build as run_build
+    from ..build import build as run_build
 
     console = Console(stderr=True)
     # A spinner on a terminal; CI logs and pipes get only the final line.

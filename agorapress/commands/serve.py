@@ -20,8 +20,8 @@ from ..problems import AgoraError, BuildFailed
 def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts: bool) -> None:
     """Preview the portal: a saved item's page is refreshed at once, the rest follows."""
     from ..devserver import Reloads, make_server, watch
-    from ..engine import live as live_render
-    from ..engine.build import build
+    from ..render import live as live_render
+    from ..build import build
 
     root: Path = ctx.obj["root"].resolve()
     output = (output or root / "output").resolve()

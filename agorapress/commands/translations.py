@@ -17,8 +17,8 @@ import click
 def translations(ctx: click.Context, theme_dir: Path | None, new_languages: tuple[str, ...], check_only: bool) -> None:
     """Update the interface catalogues (translations/<lang>/LC_MESSAGES/messages.po) from the templates."""
     from ..config import load_config
-    from ..engine.settings import PACKAGED_THEMES
-    from ..plugins.agora_theme.catalogues import check, update
+    from ..render.settings import PACKAGED_THEMES
+    from ..render.theme.catalogues import check, update
 
     if theme_dir is None:
         root = ctx.obj["root"]

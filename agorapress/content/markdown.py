@@ -5,7 +5,7 @@ front matter (its slug), which only the site graph knows. The renderer writes a 
 `#agora-<key>-<n>`, and records the link; `resolve_local_links` swaps each placeholder for the page-relative
 address once the graph has them. The key is a digest of the body itself, so no text can carry a placeholder
 of its own: it would have to contain the digest of a text containing it. Nothing of Pelican's own link syntax
-(`{filename}`, `{static}`, `{attach}`, `|tag|`...) is ever produced or honoured (see engine/settings.py)."""
+(`{filename}`, `{static}`, `{attach}`, `|tag|`...) is ever produced or honoured (see render/settings.py)."""
 
 from __future__ import annotations
 

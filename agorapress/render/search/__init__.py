@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from ...engine.parallel import ON_WRITE, PLAN, pages_written, rendering_ended
+from ..shards import ON_WRITE, PLAN, pages_written, rendering_ended
 from .index import COPIES_DIR, Indexing, Searchable, SearchCopies, searchable_pages
 from .page import SearchPageGenerator
 

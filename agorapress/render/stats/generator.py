@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican.generators import Generator
 
-from ...engine.parallel import writes
+from ..shards import writes
 from ...outputs.svgchart import render_bars, render_columns
 from ...stats import community_stats
 

@@ -14,8 +14,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .folders import walk
-from .problems import BuildFailed, Problem, Problems
+from ..folders import walk
+from ..problems import BuildFailed, Problem, Problems
 
 #: File types a portal publishes: pages, feeds, calendars, styles, media, the search index.
 ALLOWED_SUFFIXES = frozenset({

@@ -144,7 +144,7 @@ def takes(writer: Writer, part: int) -> bool:
     return writer.shards - 1 - part % writer.shards == writer.shard
 
 
-#: The setting that holds an incremental build's plan (engine/incremental.py): the only pages the writers render.
+#: The setting that holds an incremental build's plan (build/incremental.py): the only pages the writers render.
 PLAN = "AGORA_PLAN"
 
 #: The setting that lists what is called with (file name relative to the output, bytes) for every page the

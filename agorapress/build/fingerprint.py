@@ -7,7 +7,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from ..audit import survey
+from .audit import survey
 from ..committee.pages import next_change as committee_next_change
 from ..content.loader import CONTENT_DIR
 from ..people import People

@@ -21,7 +21,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from ...engine.view import page_language
+from ..view import page_language
 
 DOMAIN = "messages"
 

@@ -97,3 +97,14 @@ def _key(value: Any) -> tuple:
         # A literal made in the template, like the byline's {"handle": ...}: new on every page, same value.
         return type(value), tuple(sorted((str(k), type(v), v) for k, v in value.items()))
     return type(value), id(value)
+
+
+def _install(generator) -> None:
+    install(generator.env)
+
+
+def register() -> None:
+    """A Pelican plugin: pure partials (a listing's cards) rendered once per item and page depth, not per listing."""
+    from pelican import signals
+
+    signals.generator_init.connect(_install)

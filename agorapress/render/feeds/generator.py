@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from ...engine.parallel import rewrites, takes, write_whole, writes
+from ..shards import rewrites, takes, write_whole, writes
 from ...outputs.feeds import FEEDS_DIR, Catalogue, FeedRenderer
 from ...outputs.jsonfeed import JsonFeedRenderer
 from ...outputs.opml import Outline, render_opml

@@ -28,7 +28,7 @@ from ..people import People, Profile
 from ..site import Portal
 
 #: Context variables that carry the content a page is about, in the order they are looked for (what
-#: `page_language` reads: a memoised partial must count them in its key, see engine/fragments.py).
+#: `page_language` reads: a memoised partial must count them in its key, see render/fragments.py).
 CONTENT_VARIABLES = ("article", "page")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from ...content.loader import CONTENT_DIR
-from ...engine.parallel import writes
+from ..shards import writes
 from ...images import resize_avatar
 from ...people import ORDERS
 

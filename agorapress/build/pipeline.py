@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..audit import ensure_safe_output
+from .audit import ensure_safe_output
 from ..memory import frozen_heap
 from ..problems import AgoraError, BuildFailed, Problem, Problems
 from ..site import Portal, load_portal
-from . import incremental, parallel, swap
-from . import live as live_module
-from .failures import problem_of
+from ..render import live as live_module
+from ..render import shards as parallel
+from ..render.settings import pelican_settings
+from . import incremental, swap
+from ..render.failures import problem_of
 from .fingerprint import fingerprints, next_change, output_summary
-from .settings import pelican_settings
 
 BUILD_INFO = "build.json"
 

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...engine.parallel import replace_file
+from ..shards import replace_file
 from ...graph import SiteGraph
 from ...problems import AgoraError
 

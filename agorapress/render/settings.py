@@ -16,14 +16,14 @@ from .view import TemplateView
 PACKAGED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 #: Agora's own Pelican plugins, in run order; adding a capability is one package plus one line here.
 AGORA_PLUGINS = [
-    "agorapress.plugins.agora_core",
-    "agorapress.plugins.agora_theme",
-    "agorapress.plugins.agora_feeds",
-    "agorapress.plugins.agora_search",
-    "agorapress.plugins.agora_events",
-    "agorapress.plugins.agora_committee",
-    "agorapress.plugins.agora_stats",
-    "agorapress.plugins.agora_fragments",
+    "agorapress.render.core",
+    "agorapress.render.theme",
+    "agorapress.render.feeds",
+    "agorapress.render.search",
+    "agorapress.render.events",
+    "agorapress.render.committee",
+    "agorapress.render.stats",
+    "agorapress.render.fragments",
 ]
 _PAGE = "{base_name}/page/{number}/"
 NO_INTRASITE_LINKS = "(?P<what>(?!))"

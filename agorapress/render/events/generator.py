@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from ...engine.parallel import write_whole, writes
+from ..shards import write_whole, writes
 from ...outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
 
 

@@ -1,1 +1,0 @@
-"""Agora's Pelican plugins, one package each; `register()` is wiring only."""

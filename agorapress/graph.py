@@ -64,11 +64,9 @@ class SiteGraph:
     static: list[str] = field(default_factory=list)
     contributors: dict[str, Item] = field(default_factory=dict)
     by_path: dict[str, Item] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # every regular file under content/, in walk order
 
     _published: dict[str | None, list[Item]] = field(default_factory=dict, repr=False)
-    #: Views of the graph that layers above it compute once per build (People.of): made before the render processes
-    #: are forked, they are shared by all of them.
-    views: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     _html: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # bodies with their links resolved
 
     def __post_init__(self) -> None:
@@ -201,7 +199,7 @@ def relative_url(target: str, page: str) -> str:
 def build_graph(config: Config, loaded: Loaded, now: datetime, drafts: bool = False,
                 root: Path | None = None) -> tuple[SiteGraph, list[Problem]]:
     """Assemble the graph and check what spans files: references, URLs, paths."""
-    graph = SiteGraph(config, now, drafts, loaded.items, root, loaded.board, loaded.static)
+    graph = SiteGraph(config, now, drafts, loaded.items, root, loaded.board, loaded.static, files=loaded.files)
     problems: list[Problem] = []
     problems += _check_contributor_files(graph)
     problems += _check_references(graph)

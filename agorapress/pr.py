@@ -41,7 +41,7 @@ from .content.kinds import BOARD_FILE, KINDS, MEDIA_FOLDER
 from .content.loader import CONTENT_DIR
 from .content.source import split_front_matter
 from .graph import as_datetime
-from .identity import is_confusable_with
+from .lookalikes import is_confusable_with
 from .problems import AgoraError, Problem
 from .revisions import REF, Commit, WorkTree, git
 from .rules.files import IMAGE_FORMATS, media_problems

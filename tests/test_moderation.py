@@ -23,7 +23,7 @@ from agorapress.cli import main
 from agorapress.content.markdown import render
 from agorapress.docgen import write_reference
 from agorapress.build.pipeline import build
-from agorapress.identity import describe, invisible_characters, is_confusable_with, skeleton
+from agorapress.lookalikes import describe, invisible_characters, is_confusable_with, skeleton
 from agorapress.problems import BuildFailed
 from agorapress.rules import catalogue
 from agorapress.rules.files import count_problems, name_problems

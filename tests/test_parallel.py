@@ -30,13 +30,6 @@ def test_sharded_render_is_byte_identical_to_serial(portal, tmp_path, monkeypatc
     assert (sharded / "contributors/ana/index.html").exists()  # written once, by the shard that runs every generator
 
 
-def test_every_file_has_exactly_one_shard() -> None:
-    names = [f"articles/a{i}/index.html" for i in range(200)]
-    for shards in (1, 2, 3):
-        for name in names:
-            assert sum(parallel.owns(name, k, shards) for k in range(shards)) == 1
-
-
 def test_every_file_is_claimed_once_by_the_first_shard_to_come_to_it() -> None:
     import multiprocessing
     import random
@@ -61,16 +54,6 @@ def test_every_file_is_claimed_once_by_the_first_shard_to_come_to_it() -> None:
         assert len({c.digest() for c in claims}) == 1
 
 
-def test_every_shared_out_part_has_exactly_one_shard(tmp_path) -> None:
-    for shards in (1, 2, 3):
-        writers = [parallel.ShardWriter(str(tmp_path), {}, shard, shards) for shard in range(shards)]
-        for part in range(5):
-            assert sum(parallel.takes(writer, part) for writer in writers) == 1
-        # A generator that writes all its files in one shard takes every part there.
-        writers[-1].sharding = False
-        assert all(parallel.takes(writers[-1], part) for part in range(5))
-
-
 def test_demo_portal_sharded_is_byte_identical_to_serial(tmp_path, monkeypatch) -> None:
     # The demo has events, tags, members and avatars: feeds, calendars and profiles are split by file too.
     root = copy_demo(tmp_path / "demo")
@@ -86,7 +69,7 @@ def test_demo_portal_sharded_is_byte_identical_to_serial(tmp_path, monkeypatch) 
 STRAYING_PLUGIN = '''
 import os
 from pelican import signals
-from agorapress.render.shards import writes
+from agorapress.render.writer import writes
 
 class Straying:
     shards_by_file = True
@@ -127,7 +110,7 @@ def test_shards_that_come_to_different_files_fail_the_build(tmp_path, monkeypatc
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
     with portal_plugin(root, "straying", STRAYING_PLUGIN, monkeypatch), pytest.raises(BuildFailed) as failed:
         build(root, root / "output", now=DEMO_NOW, workers=2)
-    assert any("came to other files than shard 0" in p.message for p in failed.value.problems.items)
+    assert any("came to other pages than shard 0" in p.message for p in failed.value.problems.items)
     assert not (root / "output").exists()
 
 
@@ -164,6 +147,8 @@ def test_a_shard_that_crashes_before_its_pages_fails_the_build_and_keeps_the_out
 
 
 def test_work_beside_the_rendering_that_fails_fails_the_build(tmp_path, monkeypatch) -> None:
+    from agorapress.people import People
+    from agorapress.render.context import RenderContext
     from agorapress.render.settings import pelican_settings
     from agorapress.site import load_portal
 
@@ -173,10 +158,20 @@ def test_work_beside_the_rendering_that_fails_fails_the_build(tmp_path, monkeypa
     for workers in (1, 2):
         staging = tmp_path / f"staging-{workers}"
         staging.mkdir()
-        settings = pelican_settings(portal, staging)
+        context = RenderContext(portal, People(portal.graph), staging)
+        settings = pelican_settings(context)
 
-        def broken() -> None:
-            raise OSError("the last output went away")
+        def broken() -> list:
+            raise RuntimeError("the outputs broke")
 
-        complaints = parallel.render(settings, 10, workers, beside=broken)
-        assert any("beside the rendering failed" in c for c in complaints), complaints
+        complaints = parallel.render(settings, context, 10, workers, beside=broken)
+        assert any(isinstance(c, str) and "beside the rendering failed" in c and "the outputs broke" in c
+                   for c in complaints), complaints
+
+        def full_disk() -> list:
+            raise OSError(28, "No space left on device", str(staging / "feeds/all.atom.xml"))
+
+        context = RenderContext(portal, People(portal.graph), staging)
+        complaints = parallel.render(pelican_settings(context), context, 10, workers, beside=full_disk)
+        assert [(c.path, c.rule) for c in complaints if not isinstance(c, str)] == [("(output)/feeds/all.atom.xml",
+                                                                                     "file-system")], complaints

@@ -1,30 +1,43 @@
-"""The build, top to bottom: load and check, render with Pelican into a staging folder, then swap it in."""
+"""The build, top to bottom: load → plan → render → outputs → finish. On any problem the last output stays published.
+
+1. **load**: config, content and site graph, every file checked (site.load_portal: what `agora check` runs).
+2. **plan**: unchanged, incremental or full (plan.py), for an output folder the build may replace (swap.py).
+3. **render**: the pages, with Pelican, on every core (render/), into a staging folder beside the output;
+4. **outputs** meanwhile, in a process of their own: feeds, calendars, static files (outputs.py); then the search
+   index (render/search) and the sitemap, once every page is written.
+5. **finish**: the audit (audit.py) refuses anything odd, the staging folder replaces the output whole, and what
+   this build was made from is recorded for the next one.
+"""
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .audit import ensure_safe_output
 from ..memory import frozen_heap
+from ..people import People
 from ..problems import AgoraError, BuildFailed, Problem, Problems
-from ..site import Portal, load_portal
 from ..render import live as live_module
-from ..render import shards as parallel
-from ..render.settings import pelican_settings
-from . import incremental, swap
+from ..render import shards
+from ..render.context import RenderContext
 from ..render.failures import problem_of
-from .fingerprint import fingerprints, next_change, output_summary
+from ..render.settings import pelican_settings
+from ..site import Portal, load_portal
+from . import plan as planning
+from . import swap
+from .audit import ensure_safe_output
+from .outputs import write_outputs, write_sitemap
+from .progress import FilesWritten, OnStage, quiet
+from .write import link_unchanged
 
-BUILD_INFO = "build.json"
+#: Working files go to memory (/dev/shm) when it has this much room: files created there never touch a disk (on this
+#: project's ext4 volume creating a file took 0.2 ms), and the search plugin creates one per searchable page.
+SCRATCH_ROOM = 1 << 30
 
 
 @dataclass
@@ -36,49 +49,46 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     files: int = 0
     unchanged: bool = False  # nothing the output depends on changed: nothing was rendered
-    rendered: frozenset[str] | None = None  # an incremental build's pages (see incremental.py); None: all of them
+    rendered: frozenset[str] | None = None  # an incremental build's pages (see plan.py); None: all of them
 
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
           workers: int | None = None, force: bool = False, live: dict | None = None, trust_output: bool = False,
-          on_stage: Callable[..., None] = lambda stage, written=None: None) -> BuildResult:
+          on_stage: OnStage = quiet) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
-    When nothing the output depends on has changed since the last build into the same folder (see
-    fingerprint.py), nothing is rendered; `force` renders anyway. A `live` dict receives the state
-    `agora serve` needs to re-render one page at once (see live.py). `trust_output` says that only those quick
-    renders changed the output since the last build (they write the pages of saved items, which an incremental
-    build renders again): it is still the last build's output, for the choice of an incremental build.
-    `on_stage` is told each stage as it begins; with the rendering comes `written`, whose int() is the number of
-    files written so far by every rendering process."""
+    `force` renders everything even when nothing changed. A `live` dict receives the state `agora serve` needs to
+    re-render one page at once (see render/live.py). `trust_output` says that only those quick renders changed the
+    output since the last build: it is still the last build's, for the choice of an incremental build. `on_stage` is
+    told each stage as it begins (see progress.py)."""
     started = time.perf_counter()
     on_stage("reading and checking content")
     portal = load_portal(root, now=now, drafts=drafts)
     timings = dict(portal.timings)
     if portal.problems.errors:
         raise BuildFailed(portal.problems)
+
     given = Path(os.path.abspath(output or portal.root / "output"))  # its last part is checked, not followed
     _refuse_dangerous_output(portal.root, given.resolve())
     swap.ready(given)
     output = given.resolve()
-    nxt = next_change(portal)  # reads every member's history: computed once, for the fingerprint and build.json
-    digest, key = fingerprints(portal, drafts, nxt, leave_out=incremental.candidates(portal))
-    previous = _read_build_info(portal)
-    # Whether the output is the last build's, as it left it (one walk, asked at most once).
-    intact = functools.cache(lambda: output.is_dir() and previous.get("output") == str(output)
-                             and (trust_output or previous.get("output_summary") == output_summary(output)))
-    if not force and previous.get("fingerprint") == digest and intact():
+    # Every member's history, read once before the render processes are forked: they all share it.
+    people = People(portal.graph)
+    decision = planning.decide(portal, people, output, drafts, force, trust_output)
+    if decision.unchanged:
         timings["total"] = time.perf_counter() - started
-        return BuildResult(output, portal, timings, previous.get("files", 0), unchanged=True)
-    plan = incremental.plan(portal, key) if not force and previous.get("key") == key and intact() else None
+        return BuildResult(output, portal, timings, decision.files, unchanged=True)
+
     staging = swap.stage(output)
     try:
-        written = parallel.FilesWritten()
+        written = FilesWritten()
         on_stage(f"rendering {len(portal.graph.published())} items", written)
         mark = time.perf_counter()
-        with frozen_heap():
-            _render(portal, staging, output, workers, live, plan, written,
-                    lambda: on_stage("indexing for search, writing the sitemap", written))
+        with frozen_heap(), tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
+            context = RenderContext(portal, people, staging, previous=output if output.is_dir() else None,
+                                    plan=decision.plan, scratch=Path(scratch), on_write=[written], live=live)
+            _render(context, workers, lambda: on_stage("indexing for search, writing the sitemap", written))
+            write_sitemap(context)
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()
@@ -92,11 +102,10 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
             raise
         raise BuildFailed(Problems([problem])) from None
     # The survey of the staging folder is the survey of the output it became: the same files, the same names.
-    _write_build_info(portal, nxt, {"fingerprint": digest, "key": key, "output": str(output),
-                                    "output_summary": surveyed.summary, "files": surveyed.files})
-    incremental.record(portal, key)
+    planning.record(portal, output, decision, surveyed.summary, surveyed.files)
     portal.problems.extend(portal.cache.problems())  # a cache that could not be written: a warning, the next build is slower
     timings["total"] = time.perf_counter() - started
+    plan = decision.plan
     return BuildResult(output, portal, timings, surveyed.files, rendered=plan.pages if plan is not None else None)
 
 
@@ -106,41 +115,32 @@ def _refuse_dangerous_output(root: Path, output: Path) -> None:
         raise AgoraError(f"refusing to build into {output}: it would replace the portal's own files")
 
 
-def _render(portal: Portal, staging: Path, previous: Path, workers: int | None, live: dict | None,
-            plan: incremental.Plan | None, written: parallel.FilesWritten, finishing: Callable[[], None]) -> None:
-    # Working files of the build's plugins (the search plugin's copies of the pages for Pagefind), shared by every
-    # rendering process and gone when the build ends, whatever happens.
-    with tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
-        settings = pelican_settings(portal, staging, previous)
-        settings["AGORA_SCRATCH"] = scratch
-        settings[parallel.ON_WRITE] = (written,)
-        beside = None
-        if plan is not None:
-            settings[parallel.PLAN] = plan
-            skip = (settings["THEME_STATIC_DIR"], *settings["STATIC_PATHS"])
+def _render(context: RenderContext, workers: int | None, finishing) -> None:
+    """The pages with Pelican, and the outputs in a process beside the shards; fails with every complaint."""
+    settings = pelican_settings(context)
+    if context.live is not None:
+        # `live` keeps the previous build's state, so saves are still shown at once while this build reads its
+        # context; this build's state replaces it once its generators are ready (see render/live.py).
+        context.live = {"portal": context.portal, live_module.PUBLISH_TO: context.live}
+    previous, plan = context.previous, context.plan
 
-            def beside() -> None:  # while the shards render: the files they leave alone are the last output's
-                incremental.link_unchanged(previous, staging, skip)
-        if live is not None:
-            # `live` keeps the previous build's state, so saves are still shown at once while this build reads
-            # its context; this build's state replaces it once its generators are ready (see live.py).
-            settings["AGORA_LIVE"] = {"portal": portal, live_module.PUBLISH_TO: live}
-        # An incremental build renders a few pages: a second shard would only build Pelican's context again.
-        pages = len(plan.pages) if plan is not None else len(portal.graph.published())
-        complaints = parallel.render(settings, pages, workers, beside, finishing)
+    def beside() -> list:
+        if plan is not None and previous is not None:
+            # An incremental build: the files nobody writes again are the last output's.
+            link_unchanged(previous, context.output, skip=("theme", "media"))
+        return write_outputs(context)
+
+    # An incremental build renders a few pages: a second shard would only build Pelican's context again.
+    pages = len(plan.pages) if plan is not None else len(context.graph.published())
+    complaints = shards.render(settings, context, pages, workers, beside, finishing)
     if complaints:
         problems = Problems()
         for message in complaints:
-            if isinstance(message, Problem):  # a render shard's failure, told as a problem line (see failures.py)
+            if isinstance(message, Problem):  # a failure told as a problem line (see render/failures.py)
                 problems.extend([message])
             else:
                 problems.add("(build)", 0, "engine", "", message, "this is a bug in a template or plugin")
         raise BuildFailed(problems)
-
-
-#: Working files go to memory (/dev/shm) when it has this much room: files created there never touch a disk (on this
-#: project's ext4 volume creating a file took 0.2 ms), and the search plugin creates one per searchable page.
-SCRATCH_ROOM = 1 << 30
 
 
 def scratch_root() -> str | None:
@@ -151,19 +151,3 @@ def scratch_root() -> str | None:
         return None
     roomy = room.f_bavail * room.f_frsize >= SCRATCH_ROOM
     return "/dev/shm" if roomy and os.access("/dev/shm", os.W_OK | os.X_OK) else None
-
-
-def _read_build_info(portal: Portal) -> dict:
-    data = portal.cache.read(BUILD_INFO)
-    try:
-        info = json.loads(data) if data is not None else {}
-    except ValueError:
-        return {}
-    return info if isinstance(info, dict) else {}
-
-
-def _write_build_info(portal: Portal, nxt: datetime | None, facts: dict) -> None:
-    """What the last build was made from, and the next moment the site changes by itself (read by
-    the scheduled deploy workflow, at `agora cache --path`/build.json)."""
-    info = {"next_change": nxt.isoformat() if nxt else None, **facts}
-    portal.cache.write(BUILD_INFO, (json.dumps(info, indent=2) + "\n").encode("utf-8"))

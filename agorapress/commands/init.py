@@ -32,7 +32,7 @@ def init(directory: Path, title: str | None, description: str | None, repository
     """Create a new portal in DIRECTORY: configuration, example content of each kind, GitHub
     workflows and templates, CODEOWNERS and a README for contributors."""
     from ..committee.codeowners import render_codeowners
-    from ..scaffold.identity import git_config
+    from ..scaffold.author import git_config
     from ..scaffold.portal import PortalSpec, create_portal
 
     ask = sys.stdin.isatty() if interactive is None else interactive

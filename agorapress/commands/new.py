@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..problems import AgoraError
-from ..scaffold.identity import find_handle, git_config
+from ..scaffold.author import find_handle, git_config
 from ..scaffold.items import KIND_FOLDERS, Draft, render_contributor, render_item
 from ..schema import _HANDLE, _SLUG
 from ..text import slugify

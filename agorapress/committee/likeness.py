@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from ..identity import skeleton
+from ..lookalikes import skeleton
 from ..images import FORMATS, sniff
 
 

@@ -87,6 +87,7 @@ class Loaded:
     board: Board | None = None
     board_lines: dict = field(default_factory=dict)
     static: list[str] = field(default_factory=list)  # relpaths under content/
+    files: list[str] = field(default_factory=list)  # every regular file under content/ in walk order, but ignored names
     problems: list[Problem] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)  # relpath -> sha256 of every file read
 
@@ -308,10 +309,12 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def discover(content_root: Path) -> tuple[list[str], list[str], list[Problem]]:
-    """Walk content/: Markdown files of a kind, static files, and problems for everything else."""
+def discover(content_root: Path) -> tuple[list[str], list[str], list[str], list[Problem]]:
+    """Walk content/: Markdown files of a kind, static files, every regular file (ignored names and links left
+    out), and problems for everything else."""
     markdown: list[str] = []
     static: list[str] = []
+    every: list[str] = []
     problems: list[Problem] = []
     for rel_dir, dirs, files in walk(content_root):
         for entry in dirs:
@@ -327,6 +330,7 @@ def discover(content_root: Path) -> tuple[list[str], list[str], list[Problem]]:
             if entry.is_symlink():
                 problems.append(Problem(display, 0, "symlink", "", "symbolic links are not allowed under content/", "commit the real file instead"))
                 continue
+            every.append(rel)
             claim = _claim(rel)
             if claim == "markdown":
                 markdown.append(rel)
@@ -334,7 +338,7 @@ def discover(content_root: Path) -> tuple[list[str], list[str], list[Problem]]:
                 static.append(rel)
             elif claim != "board":
                 problems.append(Problem(display, 0, "unclaimed-file", "", claim, "move it to the right folder or remove it"))
-    return markdown, static, problems
+    return markdown, static, every, problems
 
 
 def _claim(rel: str) -> str:
@@ -362,7 +366,7 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
     With `bodies`, the Markdown of a file not in it is rendered only when the cache has it: the others are read
     for their front matter (eight times faster), and neither cached nor ever rendered."""
     loaded = Loaded()
-    markdown, loaded.static, loaded.problems = discover(content_root)
+    markdown, loaded.static, loaded.files, loaded.problems = discover(content_root)
     results: dict[str, Parsed] = {}
     todo = []
     for rel in markdown:

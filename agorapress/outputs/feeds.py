@@ -32,6 +32,16 @@ FORMATS: dict[str, tuple[str, str]] = {
     "json": (".json", "application/feed+json"),
 }
 FEEDS_DIR = "feeds"
+#: The members' feeds as one OPML outline, for readers that subscribe to a list.
+OPML_FILE = f"{FEEDS_DIR}/contributors.opml"
+#: Words of the structured data and feed links, per interface language.
+LABELS = {
+    "fr": {"home": "Accueil", "members": "Membres", "tags": "Thèmes", "page": "Page",
+           "forms": {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}},
+    "en": {"home": "Home", "members": "Members", "tags": "Topics", "page": "Page",
+           "forms": {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}},
+}
+
 #: When no content gives a date (an empty portal), the feed is dated from the epoch, never from the clock.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GENERATOR = "Agora Press"

@@ -19,9 +19,11 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import Writer
 
 from ..content.loader import CONTENT_DIR, parse_file
+from .context import context_of
 from ..problems import Problem
 
-#: The key, in a build's AGORA_LIVE, of the dict `agora serve` reads: filled only once the build is ready.
+#: The key, in a build's `live` state (RenderContext.live), of the dict `agora serve` reads: filled only once the build
+#: is ready.
 PUBLISH_TO = "publish_to"
 
 
@@ -31,7 +33,8 @@ def _keep_generators(generators) -> None:
     for generator in generators:
         if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
             continue  # a portal's own generator may not even have settings
-        live = generator.settings.get("AGORA_LIVE")
+        context = context_of(generator.settings)
+        live = context.live if context is not None else None
         if live is not None:
             target = live.get(PUBLISH_TO, live)
             kept["portal"] = live["portal"]
@@ -42,7 +45,7 @@ def _keep_generators(generators) -> None:
 
 
 def connect() -> None:
-    """Listen for finished generators; only builds whose settings carry AGORA_LIVE are kept."""
+    """Listen for finished generators; only builds whose context has a `live` state are kept."""
     signals.all_generators_finalized.connect(_keep_generators)
 
 

@@ -11,6 +11,7 @@ from ..content.kinds import SECTIONS
 from ..content.loader import CONTENT_DIR
 from ..site import Portal
 from .compiled import CompiledTemplates
+from .context import CONTEXT, RenderContext
 from .view import TemplateView
 
 PACKAGED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -20,12 +21,13 @@ AGORA_PLUGINS = [
     "agorapress.render.theme",
     "agorapress.render.feeds",
     "agorapress.render.search",
-    "agorapress.render.events",
     "agorapress.render.committee",
     "agorapress.render.stats",
     "agorapress.render.fragments",
 ]
 _PAGE = "{base_name}/page/{number}/"
+#: Where the theme's static files go in the output (the templates link to them as `theme/...`).
+THEME_STATIC_DIR = "theme"
 NO_INTRASITE_LINKS = "(?P<what>(?!))"
 
 
@@ -40,22 +42,33 @@ def theme_paths(portal: Portal) -> tuple[Path, list[str]]:
     return own, []
 
 
-def pelican_settings(portal: Portal, output: Path, previous: Path | None = None) -> dict[str, Any]:
-    """Everything Pelican needs, derived from the config; per-build state travels in the settings."""
+def theme_static(portal: Portal) -> list[Path]:
+    """The folders of static files copied to theme/ in the output, in order: the theme's, then the portal's own
+    (a file of the same name there wins)."""
+    theme, _ = theme_paths(portal)
+    folders = [theme / "static"]
+    own = portal.root / "themes" / portal.config.theme.name / "static"
+    if own.is_dir() and own != folders[0]:
+        folders.append(own)
+    return [folder for folder in folders if folder.is_dir()]
+
+
+def pelican_settings(context: RenderContext) -> dict[str, Any]:
+    """Everything Pelican needs, derived from the config; the build's own state travels in one typed object, the
+    render context, under one key. The theme's static files and the portal's media are copied by the build (see
+    build/outputs.py), not by Pelican."""
+    portal = context.portal
     config = portal.config
     site = config.site
     theme, overrides = theme_paths(portal)
-    static_paths = [str(theme / "static")]
-    own_static = portal.root / "themes" / config.theme.name / "static"
-    if own_static.is_dir() and own_static != theme / "static":
-        static_paths.append(str(own_static))
+    context.view = TemplateView(portal, context.people)
     override: dict[str, Any] = {
         "PATH": str(portal.root / CONTENT_DIR),
-        "OUTPUT_PATH": str(output),
+        "OUTPUT_PATH": str(context.output),
         "THEME": str(theme),
         "THEME_TEMPLATES_OVERRIDES": overrides,
-        "THEME_STATIC_PATHS": static_paths,
-        "THEME_STATIC_DIR": "theme",
+        "THEME_STATIC_PATHS": [],
+        "THEME_STATIC_DIR": THEME_STATIC_DIR,
         "SITENAME": site.title,
         "SITESUBTITLE": site.description,
         "SITEURL": "",
@@ -66,7 +79,7 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         "ARTICLE_EXCLUDES": [],
         "PAGE_PATHS": ["pages"],
         "PAGE_EXCLUDES": [],
-        "STATIC_PATHS": ["media"],
+        "STATIC_PATHS": [],
         "STATIC_EXCLUDE_SOURCES": True,
         # Dotfiles (.gitkeep, editor backups) are never published.
         "IGNORE_FILES": [".*"],
@@ -133,9 +146,7 @@ def pelican_settings(portal: Portal, output: Path, previous: Path | None = None)
         # auto_reload off: templates do not change during a build, so Jinja need not stat them on every include.
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"], "autoescape": True,
                               "auto_reload": False, "bytecode_cache": CompiledTemplates(portal.cache)},
-        "JINJA_GLOBALS": {"agora": TemplateView(portal)},
-        "AGORA_PORTAL": portal,
-        # The last successful output: unchanged pages are hard-linked from it instead of rewritten.
-        "AGORA_PREVIOUS_OUTPUT": str(previous) if previous and previous.is_dir() else None,
+        "JINJA_GLOBALS": {"agora": context.view},
+        CONTEXT: context,
     }
     return read_settings(override=override)

@@ -125,8 +125,9 @@ class AvatarView:
 class TemplateView:
     """Read-only access to the portal for templates; one per build."""
 
-    def __init__(self, portal: Portal):
+    def __init__(self, portal: Portal, people: People):
         self.portal = portal
+        self.people = people  # every member and what they did, computed once per build
         self.graph = portal.graph
         self.config = portal.config
         self.site = portal.config.site
@@ -169,11 +170,6 @@ class TemplateView:
         """Published items a member wrote, organised, asked or answered, newest first."""
         profile = self.people.get(handle)
         return profile.involved if profile else []
-
-    @cached_property
-    def people(self) -> People:
-        """Every member and what they did; computed once per build (the graph does not change)."""
-        return People.of(self.graph)
 
     @cached_property
     def awards(self) -> list[Award]:

@@ -10,7 +10,7 @@ from ..problems import Problem
 from .committee import check_committee
 from .events import item_events
 from .files import check_files
-from .identity import check_identity
+from .profiles import check_profiles
 from .limits import check_limits, item_limits
 from .memo import RuleMemo
 from .safety import check_safety, item_safety
@@ -21,7 +21,7 @@ from .words import check_words, item_words
 Rule = Callable[[SiteGraph], list[Problem]]
 
 RULES: list[Rule] = [
-    check_identity,
+    check_profiles,
     check_safety,
     check_words,
     check_files,

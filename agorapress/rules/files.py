@@ -32,8 +32,7 @@ from pathlib import Path
 
 from ..config import CONFIG_FILE
 from ..content.kinds import KINDS, MEDIA_FOLDER
-from ..content.loader import CONTENT_DIR, IGNORED_NAMES
-from ..folders import walk
+from ..content.loader import CONTENT_DIR
 from ..graph import SiteGraph
 from ..images import FORMAT_NAMES, check_image, open_image, sniff
 from ..problems import Problem
@@ -74,16 +73,8 @@ def check_files(graph: SiteGraph) -> list[Problem]:
 
 
 def content_files(graph: SiteGraph) -> list[str]:
-    """list_files of the graph's content/, walked once per check for every rule that needs it."""
-    if "content_files" not in graph.views:
-        graph.views["content_files"] = list_files(Path(graph.root) / CONTENT_DIR)
-    return graph.views["content_files"]
-
-
-def list_files(content: Path) -> list[str]:
-    """Every regular file under content/, relative and sorted; links and the loader's ignored names left out."""
-    return [posixpath.join(rel_dir, entry.name) for rel_dir, _, files in walk(content)
-            for entry in files if entry.name not in IGNORED_NAMES and not entry.is_symlink()]
+    """Every regular file under content/ (the loader's walk: links and ignored names left out)."""
+    return graph.files
 
 
 def count_problems(count: int, limit: int) -> list[Problem]:

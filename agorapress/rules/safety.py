@@ -26,7 +26,7 @@ import re
 
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
-from ..identity import describe, invisible_characters, mixes_scripts
+from ..lookalikes import describe, invisible_characters, mixes_scripts
 from ..problems import Problem
 from .sources import field_name, source_lines, text_fields
 

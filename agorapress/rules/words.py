@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..content.kinds import BOARD_FILE
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
-from ..identity import skeleton
+from ..lookalikes import skeleton
 from ..problems import Problem
 from .safety import lines_in_words
 from .sources import field_at_line, source_lines

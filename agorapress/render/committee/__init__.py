@@ -5,16 +5,16 @@ from __future__ import annotations
 from pelican import signals
 
 from ...committee.pages import CommitteePages
+from ..context import context_of
 from .generator import CommitteeGenerator
 
 
 def _install(pelican) -> None:
     # Runs in every rendering process before any template exists, so every page (the home page's open
     # topics, the "write for us" page) sees `committee`.
-    settings = pelican.settings
-    portal = settings.get("AGORA_PORTAL")
-    if portal is not None:
-        settings["JINJA_GLOBALS"]["committee"] = CommitteePages(portal.graph)
+    context = context_of(pelican.settings)
+    if context is not None:
+        pelican.settings["JINJA_GLOBALS"]["committee"] = CommitteePages(context.graph)
 
 
 def _add_generators(pelican):

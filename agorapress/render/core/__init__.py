@@ -1,11 +1,18 @@
-"""Agora's core Pelican plugin: the Markdown reader over the site graph, the people pages (wall, profiles, badges)."""
+"""Agora's core Pelican plugin: the Markdown reader over the site graph, the shard writer, the people pages (wall,
+profiles, badges) and the theme's fixed pages."""
 
 from __future__ import annotations
 
 from pelican import signals
 
+from ..writer import ShardWriter
 from .generators import ContributorsGenerator, ThemePagesGenerator
 from .reader import AgoraReader
+
+
+def _writer(pelican) -> type:
+    # Pelican's public seam for a writer: it makes one with (output path, settings=...).
+    return ShardWriter
 
 
 def _add_reader(readers) -> None:
@@ -70,6 +77,7 @@ def _add_generators(pelican):
 
 
 def register() -> None:
+    signals.get_writer.connect(_writer)
     signals.readers_init.connect(_add_reader)
     signals.generator_init.connect(_forget_replaced_readers)
     signals.get_generators.connect(_add_generators)

@@ -7,9 +7,10 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from ...content.loader import CONTENT_DIR
-from ..shards import writes
 from ...images import resize_avatar
 from ...people import ORDERS
+from ..context import context_of
+from ..writer import writes
 
 #: Theme templates written once each, at a fixed place: (template, output file).
 THEME_PAGES = [
@@ -23,13 +24,14 @@ WALL_PAGES = {order: "contributors/index.html" if index == 0 else f"contributors
 
 
 class ContributorsGenerator(Generator):
-    """Writes the wall (/contributors/ and its sorted views), one profile per member, their avatars and /badges/."""
+    """Writes the wall (/contributors/ and its sorted views), one profile per member, their avatars and /badges/.
 
-    shards_by_file = True  # a member's avatars go with their profile page
-    writes_searchable_pages = True  # profiles are in the search index: written before feeds and calendars
+    It runs right after Pelican's articles and pages (the core plugin is the first), so once it has written its
+    share, this shard has written every page the search index takes (items and profiles): it says so."""
 
     def generate_output(self, writer) -> None:
-        view = self.settings["JINJA_GLOBALS"]["agora"]
+        context = context_of(self.settings)
+        view = context.view
         relative = self.settings["RELATIVE_URLS"]
         wall = self.get_template("contributors")
         views = {order: save_as.removesuffix("index.html") for order, save_as in WALL_PAGES.items()}
@@ -45,11 +47,13 @@ class ContributorsGenerator(Generator):
                               contributions=profile.involved, page_name=profile.url)
         writer.write_file("badges/index.html", self.get_template("badges"), self.context, relative_urls=relative,
                           badges=view.badges(), page_name="badges/")
+        if context.pages_done is not None:
+            context.pages_done()
 
     def _write_avatar(self, profile) -> None:
         # The identity rule has checked the image already: a build with a bad avatar never gets here.
         if profile.meta.avatar:
-            source = self.settings["AGORA_PORTAL"].root / CONTENT_DIR / "contributors" / profile.meta.avatar
+            source = context_of(self.settings).portal.root / CONTENT_DIR / "contributors" / profile.meta.avatar
             resize_avatar(source, Path(self.output_path) / profile.url)
 
 

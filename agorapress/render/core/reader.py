@@ -10,6 +10,7 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from ...graph import as_datetime
 from ...text import shorten, tag_slug
+from ..context import context_of
 
 
 class AgoraReader(BaseReader):
@@ -33,7 +34,7 @@ class AgoraReader(BaseReader):
         return wrapper
 
     def read(self, source_path: str):
-        portal = self.settings["AGORA_PORTAL"]
+        portal = context_of(self.settings).portal
         graph = portal.graph
         relpath = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/")
         item = graph.by_path.get(relpath)

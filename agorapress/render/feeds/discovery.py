@@ -16,20 +16,11 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from ...content.kinds import KINDS, SECTIONS
-from ...outputs.feeds import FORMATS, Catalogue, FeedSpec
+from ...outputs.feeds import FORMATS, LABELS, Catalogue, FeedSpec
 from ...site import Portal
 from ...text import join_url, shorten
 
 SCHEMA = "https://schema.org"
-#: Words of the structured data and feed links, per interface language.
-LABELS = {
-    "fr": {"home": "Accueil", "members": "Membres", "tags": "Thèmes", "page": "Page",
-           "forms": {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}},
-    "en": {"home": "Home", "members": "Members", "tags": "Topics", "page": "Page",
-           "forms": {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}},
-}
-
-
 @dataclass(frozen=True)
 class FeedLink:
     """A feed announced by a page: <link rel="alternate" type=... href=...>."""

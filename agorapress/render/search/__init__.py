@@ -7,11 +7,10 @@ is written, so it runs beside the rendering; the build waits for it when it fina
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pelican import signals
 
-from ..shards import ON_WRITE, PLAN, pages_written, rendering_ended
+from ..context import context_of
+from ..shards import pages_written, rendering_ended
 from .index import COPIES_DIR, Indexing, Searchable, SearchCopies, searchable_pages
 from .page import SearchPageGenerator
 
@@ -23,44 +22,42 @@ def _add_generators(pelican):
 def _install(pelican) -> None:
     # Every rendering process: base.html marks the <main> of the pages the index takes, and the writer hands
     # those pages to the copies Pagefind reads. The first process runs Pagefind, from now on.
-    portal = pelican.settings.get("AGORA_PORTAL")
-    if portal is None:
+    context = context_of(pelican.settings)
+    if context is None:
         return
-    order = searchable_pages(portal.graph)
+    order = searchable_pages(context.graph)
     pelican.settings["JINJA_GLOBALS"]["search"] = Searchable(order)
-    scratch = pelican.settings.get("AGORA_SCRATCH")  # a build's, never agora serve's re-render of one page
-    if scratch is None or not order:
+    if context.scratch is None or not order:  # agora serve's re-render of one page makes no index
         return
-    previous = pelican.settings.get("AGORA_PREVIOUS_OUTPUT")
     # An incremental build renders only the pages of its plan: the others are the last output's, read from there.
-    plan = pelican.settings.get(PLAN)
+    plan = context.plan
     kept = frozenset(name for name in order if not plan.renders(name)) if plan is not None else frozenset()
-    copies = SearchCopies(Path(scratch, COPIES_DIR), Path(pelican.settings["OUTPUT_PATH"]), order,
-                          Path(previous) if previous else None, kept)
-    pelican.settings[ON_WRITE] = (*pelican.settings.get(ON_WRITE, ()), copies)
-    if getattr(pelican, "shard", 0) == 0:
-        pelican.agora_search = Indexing(copies)
+    copies = SearchCopies(context.scratch / COPIES_DIR, context.output, order, context.previous, kept)
+    context.on_write.append(copies)
+    if context.shard == 0:
+        context.indexing = Indexing(copies)
 
 
-def _pages_written(pelican) -> None:
-    running = getattr(pelican, "agora_search", None)
+def _pages_written(context) -> None:
+    running = context.indexing
     if running is not None:
         running.copies.written.set()  # a page with no copy by now was written some other way, or not at all
 
 
 def _finish(pelican) -> None:
     # finalized: every page of this build is in the staging folder, which is swapped in only afterwards.
-    running = getattr(pelican, "agora_search", None)
-    pelican.agora_search = None
+    context = context_of(pelican.settings)
+    running, context.indexing = context.indexing, None
     while running is not None:
         running = running.finish()
 
 
 def _stop(pelican) -> None:
     # The rendering ended without finalising (a template failed, a process crashed): no index, no service left.
-    running = getattr(pelican, "agora_search", None)
-    pelican.agora_search = None
+    context = context_of(pelican.settings)
+    running = context.indexing if context is not None else None
     if running is not None:
+        context.indexing = None
         running.stop()
 
 

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..shards import replace_file
+from ...build.write import replace_file
 from ...graph import SiteGraph
 from ...problems import AgoraError
 

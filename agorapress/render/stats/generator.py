@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pelican.generators import Generator
 
-from ..shards import writes
+from ..context import context_of
+from ..writer import writes
 from ...outputs.svgchart import render_bars, render_columns
 from ...stats import community_stats
 
@@ -14,12 +15,10 @@ SAVE_AS = "stats/index.html"
 class StatsGenerator(Generator):
     """One page: the numbers are computed only in the rendering process that writes it."""
 
-    shards_by_file = True  # its one file goes to the shard that owns the name, as an item page would
-
     def generate_output(self, writer) -> None:
         if not writes(writer, SAVE_AS):
             return
-        view = self.settings["JINJA_GLOBALS"]["agora"]
+        view = context_of(self.settings).view
         # People is computed once per build by the template view; the stats reuse its credit rules.
         stats = community_stats(view.graph, view.people, view.locale)
         writer.write_file(SAVE_AS, self.get_template("stats"), self.context, relative_urls=self.settings["RELATIVE_URLS"],

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from ..context import context_of
 from .translations import install
 
 
@@ -13,9 +14,10 @@ def _install_translations(generator) -> None:
     # Every generator, Agora's own included, gets the catalogues: the portal's own theme folder first, so
     # its messages win over the shipped theme's.
     settings = generator.settings
-    portal = settings.get("AGORA_PORTAL")
+    context = context_of(settings)
     themes = [Path(settings["THEME"])]
-    if portal is not None:
+    if context is not None:
+        portal = context.portal
         own = portal.root / "themes" / portal.config.theme.name
         if own != themes[0]:
             themes.insert(0, own)

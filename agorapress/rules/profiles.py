@@ -7,7 +7,7 @@ import posixpath
 from ..content.kinds import AVATAR_SUFFIXES
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
-from ..identity import skeleton
+from ..lookalikes import skeleton
 from ..images import check_image
 from ..problems import Problem
 
@@ -25,7 +25,7 @@ RESERVED_HANDLES = frozenset({
 })
 
 
-def check_identity(graph: SiteGraph) -> list[Problem]:
+def check_profiles(graph: SiteGraph) -> list[Problem]:
     """Reserved and look-alike handles, shared GitHub logins, and avatars that are not safe images."""
     profiles = [graph.contributors[handle] for handle in sorted(graph.contributors)]
     problems = _reserved(profiles)

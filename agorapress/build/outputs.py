@@ -1,0 +1,96 @@
+"""The files made from the site graph alone, outside Pelican: feeds, the OPML outline, calendars, the static files,
+and, once every page is written, the sitemap and robots.txt.
+
+`write_outputs` runs in a process of its own beside the render shards (render/shards.py `Beside`): the outputs are
+pure functions from the graph to bytes (agorapress/outputs), written into the staging folder with build/write.py.
+An incremental build writes again only the feeds that carry a changed item; its other files are the last output's,
+linked by `link_unchanged` first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
+from ..outputs.feeds import FORMATS, LABELS, OPML_FILE, Catalogue, FeedRenderer
+from ..outputs.jsonfeed import JsonFeedRenderer
+from ..outputs.opml import Outline, render_opml
+from ..outputs.sitemap import ROBOTS, SITEMAP, content_dates, hidden_urls, page_urls, render_robots, render_sitemap
+from ..render.context import RenderContext
+from ..render.settings import THEME_STATIC_DIR, theme_static
+from ..text import tag_slug
+from .write import copy_tree, write_whole
+
+MEDIA = "media"
+
+
+def write_outputs(context: RenderContext) -> list[str]:
+    """Write every output but the pages and the sitemap into the staging folder; return what went wrong (nothing)."""
+    _static(context)
+    catalogue = Catalogue(context.graph, context.people, tag_slug)
+    _feeds(context, catalogue)
+    if context.plan is None:  # an incremental build changed bodies only: what these show of an item stayed the same
+        _opml(context, catalogue)
+        _calendars(context)
+    return []
+
+
+def _put(context: RenderContext, name: str, data: bytes) -> None:
+    write_whole(context.output, name, data, context.previous)
+    context.wrote(name, data)
+
+
+def _static(context: RenderContext) -> None:
+    """The theme's static files under theme/ (the portal's own after the theme's: its file of the same name wins),
+    and the portal's media as they are."""
+    for folder in theme_static(context.portal):
+        for name in copy_tree(folder, context.output, THEME_STATIC_DIR, context.previous):
+            context.wrote(name, None)
+    content = context.portal.root / "content"
+    for rel in context.graph.static:
+        if rel.startswith(f"{MEDIA}/"):
+            _put(context, rel, (content / rel).read_bytes())
+
+
+def _feeds(context: RenderContext, catalogue: Catalogue) -> None:
+    graph = context.graph
+    xml, json = FeedRenderer(), JsonFeedRenderer()
+    renderers = {"atom": lambda feed: xml.render(feed, "atom"), "rss": lambda feed: xml.render(feed, "rss"),
+                 "json": json.render}
+    assert list(renderers) == list(FORMATS)
+    for spec in catalogue.specs:
+        if not context.writes_again(item.relpath for item in spec.items):
+            continue  # an incremental build: none of its items changed, its files are the last output's
+        # Bodies as their own pages show them: the catalogue makes their links absolute against the item's address.
+        feed = catalogue.feed(spec, graph.html_of)
+        for form, render in renderers.items():
+            _put(context, spec.path(form), render(feed))
+
+
+def _opml(context: RenderContext, catalogue: Catalogue) -> None:
+    graph = context.graph
+    outlines = [Outline(spec.name, catalogue.absolute(spec.path("atom")), catalogue.absolute(spec.page))
+                for spec in catalogue.of_kind("contributor")]
+    labels = LABELS.get(graph.config.site.language.split("-")[0], LABELS["en"])
+    title = f"{graph.config.site.title} · {labels['members']}"
+    _put(context, OPML_FILE, render_opml(title, outlines, catalogue.latest()))
+
+
+def _calendars(context: RenderContext) -> None:
+    graph = context.graph
+    calendars = Calendars(graph)
+    _put(context, CALENDAR_FILE, calendars.site())
+    for item in graph.published("events"):
+        _put(context, item.url + EVENT_FILE, calendars.event(item))
+
+
+def write_sitemap(context: RenderContext) -> None:
+    """sitemap.xml of the public pages written in the staging folder, and robots.txt pointing at it: once every
+    page is there."""
+    graph = context.graph
+    site_url = str(graph.config.site.url).rstrip("/") + "/"
+    hidden = hidden_urls(graph)
+    urls = [url for url in page_urls(Path(context.output)) if url not in hidden]
+    dates = content_dates(graph, context.people, tag_slug)
+    _put(context, SITEMAP, render_sitemap(site_url, urls, dates))
+    _put(context, ROBOTS, render_robots(site_url).encode("utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 from .cache import PortalCache, leftover_problems
@@ -63,7 +63,7 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     problems.extend(linked_inputs(root))
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    now = (now or datetime.now(timezone.utc)).astimezone(config.site.tz)
+    now = (now or datetime.now(UTC)).astimezone(config.site.tz)
     graph, graph_problems = build_graph(config, loaded, now, drafts, root)
     problems.extend(graph_problems)
     timings["graph"] = time.perf_counter() - clock

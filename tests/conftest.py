@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from agorapress.cache import ENV_VAR
 from agorapress.build.pipeline import build
+from agorapress.cache import ENV_VAR
 
 REPO = Path(__file__).resolve().parent.parent
 #: Debian's Chromium: the browser tests drive it and Playwright never downloads a browser of its own.

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from conftest import DEMO_NOW, MINIMAL_CONFIG, REPO, copy_demo
 from test_committee import COMMITTEE, PROFILES
 
+from agorapress.build.pipeline import build
 from agorapress.cli import main
 from agorapress.committee.board import read_board
 from agorapress.committee.pages import CommitteePages, next_change
 from agorapress.committee.submission import write_links
-from agorapress.build.pipeline import build
 from agorapress.site import load_portal
 
 NOW = datetime.fromisoformat("2026-11-22T12:00:00+01:00")

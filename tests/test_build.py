@@ -15,8 +15,8 @@ import html5lib
 import pytest
 from conftest import copy_demo
 
-from agorapress.cache import PortalCache
 from agorapress.build.pipeline import build
+from agorapress.cache import PortalCache
 from agorapress.problems import BuildFailed
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from test_build import NOW, article, tree_digest
 
-from agorapress.render import shards as parallel
 from agorapress.build import swap
 from agorapress.build.pipeline import build
 from agorapress.build.swap import OutputUnusable
 from agorapress.problems import BuildFailed
+from agorapress.render import shards as parallel
 
 FILES = {"content/articles/a.md": article(title="First"), "content/articles/b.md": article(title="Second")}
 

@@ -6,10 +6,11 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from test_build import article
+
+from agorapress.build.pipeline import build
 from agorapress.cache import PortalCache
 from agorapress.content.loader import ParseCache, load
-from agorapress.build.pipeline import build
-from test_build import article
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 

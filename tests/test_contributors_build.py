@@ -9,8 +9,8 @@ from pathlib import Path
 
 import html5lib
 from conftest import MINIMAL_CONFIG
-from test_no_script import THEME_SCRIPT_FILE, THEME_SCRIPTS
 from PIL import Image
+from test_no_script import THEME_SCRIPT_FILE, THEME_SCRIPTS
 
 from agorapress.build.pipeline import build
 

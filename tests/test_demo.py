@@ -8,11 +8,11 @@ from pathlib import Path
 import html5lib
 import pytest
 from click.testing import CliRunner
-
-from agorapress.cli import main
-from agorapress.build.pipeline import build
 from conftest import DEMO_NOW, REPO, copy_demo
 from linkcheck import broken_links
+
+from agorapress.build.pipeline import build
+from agorapress.cli import main
 
 PAGE_KINDS = [
     "index.html", "404.html", "articles/index.html", "interviews/index.html", "events/index.html",

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from conftest import DEMO_NOW, REPO, write_portal
+from PIL import Image
 
+from agorapress.build.pipeline import build
 from agorapress.cli import main
 from agorapress.docgen import write_reference
-from agorapress.build.pipeline import build
 from agorapress.site import load_portal
 
 DOCS = REPO / "docs"

@@ -20,8 +20,8 @@ from dateutil.rrule import rrulestr
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from agorapress.cache import PortalCache
 from agorapress.build.pipeline import build
+from agorapress.cache import PortalCache
 from agorapress.events import (
     HORIZON,
     RecurrenceError,

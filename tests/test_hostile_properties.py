@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from PIL import Image
 from pydantic import BaseModel
 
+from agorapress.build.pipeline import build
 from agorapress.content.kinds import KINDS
 from agorapress.content.models import BoardTopic
-from agorapress.build.pipeline import build
 from agorapress.site import load_portal
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_NOW, copy_demo
+from test_build import tree_digest
 
 from agorapress.build.pipeline import build
-from test_build import tree_digest
 
 #: (file, words of its last paragraph, the same number of other words): bodies edited below their first paragraph.
 BODY_EDITS = {

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from agorapress.build.pipeline import build
 from agorapress.cli import main
 from agorapress.config import load_config
-from agorapress.build.pipeline import build
 from agorapress.scaffold import github_files
 from agorapress.site import load_portal
 

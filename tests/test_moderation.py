@@ -19,10 +19,10 @@ from conftest import MINIMAL_CONFIG
 from PIL import Image
 
 from agorapress.build.audit import audit_output, ensure_safe_output
+from agorapress.build.pipeline import build
 from agorapress.cli import main
 from agorapress.content.markdown import render
 from agorapress.docgen import write_reference
-from agorapress.build.pipeline import build
 from agorapress.lookalikes import describe, invisible_characters, is_confusable_with, skeleton
 from agorapress.problems import BuildFailed
 from agorapress.rules import catalogue

@@ -8,13 +8,13 @@ import sys
 from datetime import datetime
 
 import pytest
-from pelican import signals
 from conftest import DEMO_NOW, copy_demo
+from pelican import signals
+from test_build import article, tree_digest
 
-from agorapress.render import shards as parallel
 from agorapress.build.pipeline import build
 from agorapress.problems import BuildFailed
-from test_build import article, tree_digest
+from agorapress.render import shards as parallel
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 

@@ -6,10 +6,11 @@ import threading
 import urllib.request
 from datetime import datetime
 
+from test_build import article
+
+from agorapress.build.pipeline import build
 from agorapress.devserver import RELOAD_PATH, Reloads, make_server
 from agorapress.render import live
-from agorapress.build.pipeline import build
-from test_build import article
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 

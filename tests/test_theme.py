@@ -10,8 +10,8 @@ import html5lib
 from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG, spoken_text
 
-from agorapress.cli import main
 from agorapress.build.pipeline import build
+from agorapress.cli import main
 from agorapress.render.settings import PACKAGED_THEMES
 from agorapress.render.theme.catalogues import check, languages
 

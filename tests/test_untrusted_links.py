@@ -14,8 +14,8 @@ from conftest import MINIMAL_CONFIG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agorapress.content.markdown import link_key, render
 from agorapress.build.pipeline import build
+from agorapress.content.markdown import link_key, render
 from agorapress.problems import AgoraError, BuildFailed
 from agorapress.site import load_portal
 

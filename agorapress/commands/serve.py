@@ -19,9 +19,9 @@ from ..problems import AgoraError, BuildFailed
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts: bool) -> None:
     """Preview the portal: a saved item's page is refreshed at once, the rest follows."""
+    from ..build import build
     from ..devserver import Reloads, make_server, watch
     from ..render import live as live_render
-    from ..build import build
 
     root: Path = ctx.obj["root"].resolve()
     output = (output or root / "output").resolve()

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from ..lookalikes import skeleton
 from ..images import FORMATS, sniff
+from ..lookalikes import skeleton
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import Writer
 
 from ..content.loader import CONTENT_DIR, parse_file
-from .context import context_of
 from ..problems import Problem
+from .context import context_of
 
 #: The key, in a build's `live` state (RenderContext.live), of the dict `agora serve` reads: filled only once the build
 #: is ready.

@@ -23,8 +23,8 @@ from ..events import Occurrence, Timing, describe, timing_of
 from ..images import AVATAR_SIZES
 from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE
 from ..outputs.event_schema import event_data, script_json
-from ..schema import babel_locale
 from ..people import People, Profile
+from ..schema import babel_locale
 from ..site import Portal
 
 #: Context variables that carry the content a page is about, in the order they are looked for (what

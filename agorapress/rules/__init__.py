@@ -10,9 +10,9 @@ from ..problems import Problem
 from .committee import check_committee
 from .events import item_events
 from .files import check_files
-from .profiles import check_profiles
 from .limits import check_limits, item_limits
 from .memo import RuleMemo
+from .profiles import check_profiles
 from .safety import check_safety, item_safety
 from .unloaded import check_unloaded
 from .words import check_words, item_words

@@ -7,8 +7,8 @@ import posixpath
 from ..content.kinds import AVATAR_SUFFIXES
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
-from ..lookalikes import skeleton
 from ..images import check_image
+from ..lookalikes import skeleton
 from ..problems import Problem
 
 #: Handles the portal needs for itself: its own URLs under /contributors/ and beside it, and names

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pelican.generators import Generator
 
-from ..context import context_of
-from ..writer import writes
 from ...outputs.svgchart import render_bars, render_columns
 from ...stats import community_stats
+from ..context import context_of
+from ..writer import writes
 
 SAVE_AS = "stats/index.html"
 

@@ -168,7 +168,7 @@ def test_work_beside_the_rendering_that_fails_fails_the_build(tmp_path, monkeypa
         assert any(isinstance(c, str) and "beside the rendering failed" in c and "the outputs broke" in c
                    for c in complaints), complaints
 
-        def full_disk() -> list:
+        def full_disk(staging=staging) -> list:
             raise OSError(28, "No space left on device", str(staging / "feeds/all.atom.xml"))
 
         context = RenderContext(portal, People(portal.graph), staging)

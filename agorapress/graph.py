@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import Config
-from .content.kinds import KINDS, MEDIA_FOLDER, SECTIONS
+from .content.kinds import CREDIT_FIELDS, KINDS, MEDIA_FOLDER, SECTIONS
 from .content.loader import CONTENT_DIR, Item, Loaded
 from .content.markdown import LocalLink, resolve_local_links
 from .content.models import Board
@@ -224,7 +224,7 @@ def _handle_fields(item: Item) -> list[tuple[tuple, str]]:
     """Every (field path, handle) an item refers to."""
     meta = item.meta
     refs: list[tuple[tuple, str]] = []
-    for name in ("authors", "organizers", "interviewers"):
+    for name in CREDIT_FIELDS:
         for index, handle in enumerate(getattr(meta, name, None) or []):
             refs.append(((name, index), handle))
     interviewee = getattr(meta, "interviewee", None)

@@ -37,7 +37,7 @@ from . import yamlstrict
 from .committee.consent import Consent, find_original, member, needed_consents
 from .committee.likeness import resemblances
 from .config import CONFIG_FILE, Config
-from .content.kinds import BOARD_FILE, KINDS, MEDIA_FOLDER
+from .content.kinds import BOARD_FILE, CREDIT_FIELDS, KINDS, MEDIA_FOLDER
 from .content.loader import CONTENT_DIR
 from .content.source import split_front_matter
 from .graph import as_datetime
@@ -50,7 +50,7 @@ from .site import Portal
 
 SYMLINK, SUBMODULE, EXECUTABLE = "120000", "160000", "100755"
 #: Fields of an item that name the people it belongs to.
-PEOPLE_FIELDS = ("authors", "organizers", "interviewers")
+PEOPLE_FIELDS = CREDIT_FIELDS
 _ON_THE_COMMITTEE = " (you are on the committee: it needs committee review)"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+
+import html5lib
 import urllib.request
 from datetime import datetime
 
@@ -29,6 +31,26 @@ def test_saved_item_is_rerendered_from_the_live_state(portal) -> None:
     assert "After" in page and "Fresh words." in page
     assert (out / "articles/b/index.html").read_bytes() == other_before
     assert state["portal"].graph.by_path["articles/a.md"].meta.title == "After"
+
+
+def test_a_saved_translation_never_lists_itself(portal) -> None:
+    # The quick render swaps the saved item into the graph: every view made from the old one is forgotten with it
+    # (the translation groups listed the item as its own translation).
+    english = article(title="English", extra="lang: en\ntranslation_of: a\n")
+    root = portal({"content/articles/a.md": article(title="Français"), "content/articles/a-en.md": english})
+    state: dict = {}
+    live.connect()
+    out = build(root, now=NOW, workers=1, live=state).output
+    built = html5lib.parse((out / "articles/a-en/index.html").read_bytes(), namespaceHTMLElements=False)
+    (root / "content/articles/a-en.md").write_text(english.replace("Some *text*.", "Other words."), encoding="utf-8")
+    written, problems = live.render_item(state, root, out, "articles/a-en.md")
+    assert problems == [] and written == str(out / "articles/a-en/index.html")
+    page = html5lib.parse((out / "articles/a-en/index.html").read_bytes(), namespaceHTMLElements=False)
+
+    def translations(doc) -> list[str]:
+        return sorted(a.get("href") for a in doc.iter("a") if a.get("hreflang"))
+
+    assert translations(page) == translations(built) == ["../../articles/a/"]
 
 
 def test_broken_save_reports_problems_and_writes_nothing(portal) -> None:

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..committee.pages import next_change as committee_next_change
-from ..content.kinds import SECTIONS
+from ..content.kinds import PAGE_KINDS
 from ..content.loader import CONTENT_DIR
 from ..people import People
 from ..render.context import Plan
@@ -96,7 +96,7 @@ def read_build_info(portal: Portal) -> dict:
 
 def candidates(portal: Portal) -> frozenset[str]:
     """The files an incremental build may find changed: section items and pages (paths under content/)."""
-    return frozenset(item.relpath for item in portal.graph.items if item.kind in (*SECTIONS, "pages"))
+    return frozenset(item.relpath for item in portal.graph.items if item.kind in PAGE_KINDS)
 
 
 def _incremental(portal: Portal, key: str) -> Plan | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .. import yamlstrict
-from ..content.kinds import BOARD_FILE, KINDS
+from ..content.kinds import BOARD_FILE, CREDIT_FIELDS, KINDS
 from ..content.loader import CONTENT_DIR
 from ..content.source import split_front_matter
 
@@ -181,7 +181,7 @@ def _credits(text: str | None) -> tuple[dict, yamlstrict.YamlDocument | None, li
         return {}, source.doc if source is not None else None, []
     data, doc = source.doc.data, source.doc
     credits = []
-    for role in ("authors", "organizers", "interviewers"):
+    for role in CREDIT_FIELDS:
         value = data.get(role)
         if isinstance(value, list):
             credits += [_Credit(role, member(v), f"{role}[{i}]", doc.line_of((role, i))) for i, v in enumerate(value)

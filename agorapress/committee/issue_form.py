@@ -44,7 +44,8 @@ FORM = (
     FormField("name", "Your name"),
     FormField("consent", "Publication", True),
 )
-KIND_FOLDERS = {"article": "articles", "interview": "interviews", "event": "events"}
+#: What the form offers to send: the sections, by the name the form gives them ("article" -> "articles").
+KIND_FOLDERS = {kind.name: kind.folder for kind in KINDS.values() if kind.section}
 NO_RESPONSE = "_No response_"
 _HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _TICKED = re.compile(r"^\s*[-*] \[[xX]\] ")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from ..config import CONFIG_FILE, Config
-from ..content.kinds import BOARD_FILE, KINDS, MEDIA_FOLDER
+from ..content.kinds import BOARD_FILE, CREDIT_FIELDS, KINDS, MEDIA_FOLDER
 from ..content.loader import CONTENT_DIR
 from ..content.source import split_front_matter
 from .consent import Consent
@@ -25,7 +25,7 @@ from .terms import Term, current_members, editors_of, governance_needed, terms
 
 GOVERNANCE = "governance"
 #: Front-matter fields that name the people an item belongs to.
-PEOPLE_FIELDS = ("authors", "organizers", "interviewers")
+PEOPLE_FIELDS = CREDIT_FIELDS
 STATES = ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING")
 
 

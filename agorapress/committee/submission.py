@@ -21,7 +21,7 @@ from .terms import current_terms
 
 KINDS_BY_NAME = {kind.name: kind.folder for kind in KINDS.values()}
 #: The kinds a contributor can start from the "write for us" page, in the order it lists them.
-WRITE_KINDS = ("article", "interview", "event")
+WRITE_KINDS = tuple(kind.name for kind in KINDS.values() if kind.section)
 
 _WORDS = {
     "fr": {

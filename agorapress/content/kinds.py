@@ -18,6 +18,7 @@ class Kind:
     schema: type[BaseModel]
     url: str  # output URL pattern, relative to the site root
     section: bool  # a published family with its own list page and feeds
+    rendered_as: str  # what renders its page: Pelican's "article" or "page", or "" (Agora's own generator)
 
     def url_for(self, slug: str) -> str:
         return self.url.format(folder=self.folder, slug=slug)
@@ -26,15 +27,19 @@ class Kind:
 KINDS: dict[str, Kind] = {
     kind.folder: kind
     for kind in (
-        Kind("article", "articles", ArticleMeta, "{folder}/{slug}/", True),
-        Kind("interview", "interviews", InterviewMeta, "{folder}/{slug}/", True),
-        Kind("event", "events", EventMeta, "{folder}/{slug}/", True),
-        Kind("page", "pages", PageMeta, "{slug}/", False),
-        Kind("contributor", "contributors", ContributorMeta, "{folder}/{slug}/", False),
+        Kind("article", "articles", ArticleMeta, "{folder}/{slug}/", True, "article"),
+        Kind("interview", "interviews", InterviewMeta, "{folder}/{slug}/", True, "article"),
+        Kind("event", "events", EventMeta, "{folder}/{slug}/", True, "article"),
+        Kind("page", "pages", PageMeta, "{slug}/", False, "page"),
+        Kind("contributor", "contributors", ContributorMeta, "{folder}/{slug}/", False, ""),
     )
 }
 
+#: Folders of the sections (each with a list page and feeds), and of every kind whose page Pelican renders.
 SECTIONS = [kind.folder for kind in KINDS.values() if kind.section]
+PAGE_KINDS = [kind.folder for kind in KINDS.values() if kind.rendered_as]
+#: Front-matter fields that credit members by handle (beside an interview's `interviewee.handle`).
+CREDIT_FIELDS = ("authors", "organizers", "interviewers")
 
 BOARD_FILE = "board.yaml"
 MEDIA_FOLDER = "media"

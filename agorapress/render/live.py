@@ -18,6 +18,7 @@ from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import Writer
 
+from ..content.kinds import KINDS
 from ..content.loader import CONTENT_DIR, parse_file
 from ..problems import Problem
 from .context import context_of
@@ -53,12 +54,13 @@ def render_item(live: dict, root: Path, output: Path, relpath: str) -> tuple[str
     """Re-render the page of the item at content/`relpath`; return its output file (or None) and problems.
 
     None without problems means the edit needs a full build (a new file, a profile, a kind with no page)."""
-    generators = {"articles": live.get("ArticlesGenerator"), "pages": live.get("PagesGenerator")}
+    generators = {"article": live.get("ArticlesGenerator"), "page": live.get("PagesGenerator")}
     portal = live.get("portal")
-    kind = relpath.split("/", 1)[0]
-    generator = generators["pages" if kind == "pages" else "articles"]
-    if portal is None or generator is None or kind not in {"articles", "interviews", "events", "pages"}:
-        return None, []
+    kind = KINDS.get(relpath.split("/", 1)[0])
+    rendered_as = kind.rendered_as if kind is not None else ""
+    generator = generators.get(rendered_as)
+    if portal is None or generator is None:
+        return None, []  # a profile, or no build is ready yet
     graph = portal.graph
     old = graph.by_path.get(relpath)
     if old is None:
@@ -70,16 +72,15 @@ def render_item(live: dict, root: Path, output: Path, relpath: str) -> tuple[str
     if item.slug != old.slug or not graph.is_published(old):
         return None, problems  # the URL or the visibility changed: only a full build gets that right
     graph.replace_item(old, item)
-    content_class = Page if kind == "pages" else Article
+    content_class = Page if rendered_as == "page" else Article
     fresh = generator.readers.read_file(base_path=generator.path, path=relpath, content_class=content_class,
                                         context=generator.context)
     _replace(generator, fresh)
     writer = Writer(str(output), settings=generator.settings)
-    name = "page" if kind == "pages" else "article"
-    extra = {} if kind == "pages" else {"category": getattr(fresh, "category", None), "blog": True}
+    extra = {} if rendered_as == "page" else {"category": getattr(fresh, "category", None), "blog": True}
     writer.write_file(fresh.save_as, generator.get_template(fresh.template), generator.context,
                       relative_urls=generator.settings["RELATIVE_URLS"], override_output=True, url=fresh.url,
-                      **{name: fresh}, **extra)
+                      **{rendered_as: fresh}, **extra)
     return os.path.join(str(output), fresh.save_as), problems
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pelican.settings import read_settings
 
-from ..content.kinds import SECTIONS
+from ..content.kinds import KINDS
 from ..content.loader import CONTENT_DIR
 from ..site import Portal
 from .compiled import CompiledTemplates
@@ -75,9 +75,9 @@ def pelican_settings(context: RenderContext) -> dict[str, Any]:
         "RELATIVE_URLS": True,  # works at a domain root, under /<repo>/ and in a downloaded preview
         "DEFAULT_LANG": site.language,
         "TIMEZONE": site.timezone,
-        "ARTICLE_PATHS": list(SECTIONS),
+        "ARTICLE_PATHS": [kind.folder for kind in KINDS.values() if kind.rendered_as == "article"],
         "ARTICLE_EXCLUDES": [],
-        "PAGE_PATHS": ["pages"],
+        "PAGE_PATHS": [kind.folder for kind in KINDS.values() if kind.rendered_as == "page"],
         "PAGE_EXCLUDES": [],
         "STATIC_PATHS": [],
         "STATIC_EXCLUDE_SOURCES": True,

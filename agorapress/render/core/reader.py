@@ -8,6 +8,7 @@ import os
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
+from ...content.kinds import KINDS
 from ...graph import as_datetime
 from ...text import shorten, tag_slug
 from ..context import context_of
@@ -59,7 +60,7 @@ class AgoraReader(BaseReader):
         if getattr(meta, "updated", None) is not None:
             metadata["modified"] = as_datetime(meta.updated, graph.tz)
         if item.kind != "pages":
-            metadata["template"] = {"articles": "article", "interviews": "interview", "events": "event"}[item.kind]
+            metadata["template"] = KINDS[item.kind].name  # a kind's template is named after it
             metadata["category"] = self._wrapper(Category, portal.config.section_title(item.kind), item.kind)
             metadata["tags"] = [self._wrapper(Tag, tag, tag_slug(tag)) for tag in meta.tags]
         authors = []

@@ -93,7 +93,7 @@ def find_original(revision: Revision, kind: str, slug: str) -> set[str] | None:
     """The people of the item of section `kind` whose slug is `slug` in `revision`, or None when there is none.
     The file named after the slug is read first; the whole section only when it does not say that slug."""
     folder = f"{CONTENT_DIR}/{kind}"
-    paths = [p for p in revision.files(folder) if p.endswith(".md")]
+    paths = [p for p in revision.files(folder) if p.lower().endswith(".md")]
     named = [p for p in paths if posixpath.splitext(posixpath.basename(p))[0] == slug]
     for batch in (named, [p for p in paths if p not in named]):
         for path, text in sorted(revision.texts(batch).items()):
@@ -220,7 +220,7 @@ def _is_name(value: object) -> bool:
 def _kind(path: str) -> str | None:
     parts = path.split("/")
     if len(parts) >= 3 and parts[0] == CONTENT_DIR and parts[1] in KINDS and parts[1] != "contributors" \
-            and path.endswith(".md"):
+            and path.lower().endswith(".md"):  # '.MD' is refused by the loader, but still names people
         return parts[1]
     return None
 

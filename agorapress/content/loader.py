@@ -346,6 +346,12 @@ def _claim(rel: str) -> str:
     if top == MEDIA_FOLDER and rest:
         return "static" if suffix in STATIC_SUFFIXES else f"'{suffix or rest}' files are not accepted in media/"
     if top in KINDS and rest:
+        if suffix == ".md" and not rel.endswith(".md"):
+            # '.MD' or '.Md': every check that tells an item by its name (ownership, consent, file names) says '.md'.
+            return f"'{posixpath.splitext(rel)[1]}' is read as Markdown only in lowercase: rename the file to '.md'"
+        if suffix == ".md" and top == "contributors" and "/" in rest:
+            # The handle is the file name: a profile in a sub-folder would be another file for the same member.
+            return "a profile is content/contributors/<handle>.md, never in a sub-folder"
         if suffix == ".md":
             return "markdown"
         if top == "contributors" and suffix in AVATAR_SUFFIXES and "/" not in rest:

@@ -100,6 +100,10 @@ CASES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     "reference-links": ("reference links and their definitions", "content/articles/a.md",
                         lambda n: HEAD + "---\n" + "".join(f"[a][r{i}] " for i in range(n // 30))
                         + "\n\n" + "".join(f"[r{i}]: https://e.org/{i}\n" for i in range(n // 60))),
+    "one-long-reference-used-often": ("one reference to an address filling most of the file, used 5,000 times",
+                                      "content/articles/a.md",
+                                      lambda n: HEAD + "---\n" + "[a][r] " * 5000 + "\n\n[r]: https://e.org/"
+                                      + "a" * max(1, n - len(HEAD) - 35_050) + "\n"),
     "long-line": ("one line of text without a space", "content/articles/a.md",
                   lambda n: _fill("x", n, HEAD + "---\n", "\n")),
     "nested-brackets": ("'[' without end in the body", "content/articles/a.md", lambda n: _fill("[", n, HEAD + "---\n")),

@@ -53,6 +53,7 @@ class Item:
     questions: list[str] = field(default_factory=list)
     link_key: str = ""  # the key of the placeholders standing for local links in `html` (see content/markdown.py)
     flattened: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (markdown.MAX_BRACKETS)
+    repeated: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (markdown.link_budget)
     #: False when only the front matter was read (a pull request's check of the files it does not change):
     #: the body's HTML, words, links and questions are then empty. Such an item is never rendered or cached.
     body_read: bool = True
@@ -180,6 +181,7 @@ def _rendered(source: Source, kind: str, meta: BaseModel, allow_html: bool) -> I
         questions=rendered.questions,
         link_key=rendered.link_key,
         flattened=rendered.flattened,
+        repeated=rendered.repeated,
     )
 
 

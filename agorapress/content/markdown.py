@@ -57,6 +57,7 @@ class Rendered:
     questions: list[str] = field(default_factory=list)
     link_key: str = ""  # the key of this body's link placeholders (see resolve_local_links)
     flattened: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (MAX_BRACKETS)
+    repeated: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (link_budget)
 
     @property
     def reading_minutes(self) -> int:
@@ -81,6 +82,7 @@ def _parser(allow_html: bool) -> MarkdownIt:
         .use(tasklists_plugin)
     )
     md.core.ruler.before("inline", "agora_brackets", _guard_brackets)
+    md.core.ruler.after("inline", "agora_link_budget", _guard_link_budget)
     md.add_render_rule(PLAIN_INLINE, lambda self, tokens, idx, options, env: escapeHtml(tokens[idx].content))
     md.core.ruler.push("agora_anchors", _anchor_headings)
     md.validateLink = _validate_link
@@ -120,6 +122,28 @@ def _guard_brackets(state) -> None:
             state.env["flattened"].append(state.env["line"](token))
         else:
             left -= count
+
+
+def link_budget(body: str) -> int:
+    """The characters the addresses and titles of a body's links and images may add up to. A link written in full
+    costs what it takes in the text; a reference ('[a][r]', 7 characters) repeats its definition's address, which
+    may be 500,000 characters long: 5,000 of them made 2 GB of HTML from one file."""
+    return 4 * len(body) + 100_000
+
+
+def _guard_link_budget(state) -> None:
+    """Past the budget of addresses, the paragraphs (headings, table cells) that would add more are shown as text."""
+    left = link_budget(state.src)
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        cost = sum(len(str(child.attrGet("href") or child.attrGet("src") or "")) + len(str(child.attrGet("title") or ""))
+                   for child in token.children or () if child.type in ("link_open", "image"))
+        if cost > left:
+            token.type = PLAIN_INLINE
+            state.env["repeated"].append(state.env["line"](token))
+        else:
+            left -= cost
 
 
 def _anchor_headings(state) -> None:
@@ -224,6 +248,7 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         "external_links": [],
         "images_without_alt": [],
         "flattened": [],
+        "repeated": [],
         "line": lambda token: body_line + (token.map[0] if token.map else 0),
     }
     tokens = md.parse(body, env)
@@ -238,7 +263,7 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         html = clean(html)
     words, first = _count_words(tokens)
     return Rendered(html, words, first, env["local_links"], env["external_links"], env["images_without_alt"], questions,
-                    env["link_key"], env["flattened"])
+                    env["link_key"], env["flattened"], env["repeated"])
 
 
 def link_key(body: str) -> str:

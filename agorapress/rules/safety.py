@@ -92,9 +92,17 @@ def _repeated(item: Item) -> list[Problem]:
                     "write each address where it is used, or link to it less often", severity="warning")]
 
 
+#: Letters and marks that show nothing though they are no format character: a name, a login, a handle or an address
+#: never needs one ('Bob\u3164 Martin' reads 'Bob Martin'). Variation selectors are left to free text (emoji need them).
+BLANK_LETTERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800]")
+
+
 def refused_invisibles(value: str, strict: bool) -> list[str]:
     """The invisible characters `value` may not carry, described: all of them when `strict`, else all but the joiners."""
-    return [describe(char) for char in invisible_characters(value) if strict or char not in TEXT_JOINERS]
+    found = [describe(char) for char in invisible_characters(value) if strict or char not in TEXT_JOINERS]
+    if strict and not value.isascii():
+        found += [describe(char) for char in dict.fromkeys(BLANK_LETTERS.findall(value))]
+    return found
 
 
 def _invisible_in_fields(item: Item) -> list[Problem]:

@@ -376,7 +376,8 @@ class _Reader:
         mine = {me, self.pr.handle} - {None}
         name = rel.split("/", 1)[1]
         if "/" in name:
-            return f"{verb} a file in a sub-folder of {CONTENT_DIR}/contributors/, which holds profiles and avatars only", 0, "error"
+            return (f"{verb} a file in a sub-folder of {CONTENT_DIR}/contributors/, which holds profiles and avatars only",
+                    0, "error")
         showing = {handle for handle, data in self.base_profile_fields.items() if data.get("avatar") == name}
         if showing - mine:
             owner = sorted(showing - mine)[0]

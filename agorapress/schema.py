@@ -66,6 +66,21 @@ def _in_years(moment: date) -> date:
 Moment = Annotated[date | datetime, BeforeValidator(_moment)]
 
 
+#: Names the time zone database answers to that name no place: the machine's own clock ('localtime' reads
+#: /etc/localtime, so the same commit built other calendars on a laptop and in CI), a zone without an offset
+#: ('Factory'), and copies of every zone under other rules ('posix/...', 'right/...', with leap seconds).
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@functools.lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """The IANA time zones a portal or an event may name (listing them walks the database: done once)."""
+    from zoneinfo import available_timezones
+
+    return frozenset(zone for zone in available_timezones()
+                     if zone not in _NOT_PLACES and not zone.startswith(("posix/", "right/")))
+
+
 #: Characters a one-line text may have: a name, a label or an alt text never needs more, and each is
 #: repeated on many pages (cards, bylines, feeds). Titles and summaries have lower limits (moderation.*).
 MAX_LINE = 1000

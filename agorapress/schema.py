@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -201,6 +202,19 @@ def _link_url(value: str) -> str:
     if value.lower().startswith("mailto:") and "@" in value and not re.search(r"\s", value):
         return value
     return _web_url(value)
+
+
+def _media_file(value: str) -> str:
+    """A file under content/media/ as the site publishes it ('media/x.png'), however it was written ('/media/x.png',
+    'content/media/x.png', 'media/./x.png'): pages write the value into <img src> and JSON-LD as it is, so
+    'content/media/x.png' was a broken image and 'https://evil.example/../../media/x.png' an address elsewhere.
+    A value that is no such path is kept as written, for the check to refuse on its line."""
+    path = posixpath.normpath(value.removeprefix("/").removeprefix("content/"))
+    return path if path.startswith("media/") and value.strip() == value else value
+
+
+#: A path under content/media/ (an item's image, an interviewee's photo, the theme's logo), as the site publishes it.
+MediaFile = Annotated[str, AfterValidator(_media_file)]
 
 
 WebUrl = Annotated[str, AfterValidator(_web_url)]

@@ -152,6 +152,7 @@ def _anchor_headings(state) -> None:
     taken = set(THEME_IDS)
     following: dict[str, int] = {}  # a base slug -> the next suffix worth trying for it
     tokens = state.tokens
+    mark = state.env.get("id_mark", "")  # see render: raw HTML keeps no id of its own
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ANCHORED_LEVELS:
             continue
@@ -166,7 +167,7 @@ def _anchor_headings(state) -> None:
             candidate = f"{base}-{number}"
         following[base] = number + 1
         taken.add(candidate)
-        token.attrSet("id", candidate)
+        token.attrSet("id", mark + candidate)
 
 
 def _resolve_local(url: str, env: dict[str, Any]) -> str | None:
@@ -251,6 +252,12 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         "repeated": [],
         "line": lambda token: body_line + (token.map[0] if token.map else 0),
     }
+    if allow_html:
+        # The ids this pipeline writes (headings, footnotes) carry a mark no text can hold (a digest of the text, as
+        # for link placeholders): the sanitizer keeps those and drops every id of the contributor's raw HTML, which
+        # could take the theme's ids ('theme-toggle') or a heading's; the mark is taken out after.
+        env["docId"] = f"agora{env['link_key']}"  # the footnotes plugin writes fn-<docId>-1
+        env["id_mark"] = f"-{env['docId']}-"
     tokens = md.parse(body, env)
     _stamp_inline_lines(tokens)
     questions = _wrap_questions(tokens) if interview else []
@@ -260,7 +267,7 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         # here because only portals that allow HTML need it.
         from ..sanitize import clean
 
-        html = clean(html)
+        html = clean(html, id_mark=env["id_mark"]).replace(env["id_mark"], "")
     words, first = _count_words(tokens)
     return Rendered(html, words, first, env["local_links"], env["external_links"], env["images_without_alt"], questions,
                     env["link_key"], env["flattened"], env["repeated"])

@@ -6,13 +6,14 @@ import hashlib
 import re
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
 from . import colours, yamlstrict
 from .problems import Problem, did_you_mean
-from .schema import MAX_LINE, MAX_LIST, Handle, Lang, Line, Moment, Slug, Strict, Title, WebUrl, validate
+from .schema import (MAX_LINE, MAX_LIST, Handle, Lang, Line, MediaFile, Moment, Slug, Strict, Title, WebUrl, time_zones,
+                     validate)
 
 CONFIG_FILE = "site_config.yaml"
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
@@ -40,8 +41,8 @@ class Site(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        if value not in available_timezones():
-            hint = did_you_mean(value, available_timezones())
+        if value not in time_zones():
+            hint = did_you_mean(value, time_zones())
             raise ValueError(f"unknown time zone {value!r}" + (f"; {hint}" if hint else ""))
         return value
 
@@ -84,7 +85,7 @@ class ThemeOptions(Strict):
     accent: str | None = Field(None, description="Colour of links and highlights in the light scheme, #rrggbb; "
                                "must reach a 4.5:1 contrast on the light backgrounds.")
     accent_dark: str | None = Field(None, description="The same in the dark scheme, #rrggbb; 4.5:1 on the dark backgrounds.")
-    logo: str | None = Field(None, description="Path of a square PNG, JPEG or WebP image under content/media/, "
+    logo: MediaFile | None = Field(None, description="Path of a square PNG, JPEG or WebP image under content/media/, "
                              "shown before the portal's name.")
     extra: dict[str, str] = Field(default_factory=dict, description="Options of another theme, read by its templates.")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import Config
-from .content.kinds import CREDIT_FIELDS, KINDS, MEDIA_FOLDER, SECTIONS
+from .content.kinds import CREDIT_FIELDS, IMAGE_SUFFIXES, KINDS, MEDIA_FOLDER, SECTIONS
 from .content.loader import CONTENT_DIR, Item, Loaded
 from .content.markdown import LocalLink, resolve_local_links
 from .content.models import Board
@@ -364,12 +364,23 @@ def _check_local_links(graph: SiteGraph) -> list[Problem]:
             if value and _media_path(value) not in existing:
                 problems.append(Problem(item.path, item.line_of(name), "missing-file", name, f"'{value}' does not exist",
                                         f"put the file in {CONTENT_DIR}/{MEDIA_FOLDER}/ and give its path, e.g. media/photo.jpg"))
+            elif value and not _is_media_picture(value):
+                # An item's page or another member's avatar exists too, but is no picture of content/media/.
+                problems.append(Problem(item.path, item.line_of(name), "missing-file", name,
+                                        f"'{value}' is not an image under {CONTENT_DIR}/{MEDIA_FOLDER}/",
+                                        f"put a PNG, JPEG, WebP, GIF or AVIF picture in {CONTENT_DIR}/{MEDIA_FOLDER}/ and "
+                                        "give its path, e.g. media/photo.jpg"))
         avatar = getattr(item.meta, "avatar", None) if item.kind == "contributors" else None
         if avatar and ("/" in avatar or "\\" in avatar or f"contributors/{avatar}" not in existing):
             problems.append(Problem(item.path, item.line_of("avatar"), "missing-file", "avatar",
                                     f"'{avatar}' is not an image beside this profile",
                                     f"put the image in {CONTENT_DIR}/contributors/ and give its file name, e.g. {item.slug}.png"))
     return problems
+
+
+def _is_media_picture(value: str) -> bool:
+    path = _media_path(value)
+    return path.startswith(f"{MEDIA_FOLDER}/") and posixpath.splitext(path)[1].lower() in IMAGE_SUFFIXES
 
 
 def _media_path(value: str) -> str:

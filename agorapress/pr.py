@@ -361,15 +361,32 @@ class _Reader:
             return self._profile_verdict(change, handle, verb)
         top = rel.split("/", 1)[0]
         if top == "contributors":  # an avatar beside a profile
-            owner = posixpath.splitext(posixpath.basename(rel))[0]
-            return None if owner in {me, self.pr.handle} else (f"{verb} a file of {owner}'s profile", 0, "error")
+            return self._avatar_verdict(rel, me, verb)
         if top == MEDIA_FOLDER:
             return None if status == "A" else (f"{verb} a shared media file other pages may use", 0, "error")
         if rel == BOARD_FILE:
             return self._board_verdict(me)
-        if top in KINDS and rel.endswith(".md"):
+        if top in KINDS and _is_markdown(rel):
             return self._item_verdict(change, me, verb)
         return None  # a file no kind reads: the loader already refuses it
+
+    def _avatar_verdict(self, rel: str, me: str | None, verb: str) -> tuple[str, int, str] | None:
+        """A file beside the profiles: the avatar of the profiles that show it at the base, else of the handle it is
+        named after (an avatar's name is free: 'portrait.png' is not the picture of a member called 'portrait')."""
+        mine = {me, self.pr.handle} - {None}
+        name = rel.split("/", 1)[1]
+        if "/" in name:
+            return (f"{verb} a file in a sub-folder of {CONTENT_DIR}/contributors/, which holds profiles and avatars only",
+                    0, "error")
+        showing = {handle for handle, data in self.base_profile_fields.items() if data.get("avatar") == name}
+        if showing - mine:
+            owner = sorted(showing - mine)[0]
+            return f"{verb} the avatar of {owner}'s profile", 0, "error"
+        profile = self.portal.graph.contributors.get(me) if me else None
+        if showing or (profile is not None and profile.meta.avatar == name):  # one's own, before or after
+            return None
+        owner = posixpath.splitext(name)[0]
+        return None if owner in mine else (f"{verb} a file of {owner}'s profile", 0, "error")
 
     def _profile_verdict(self, change: Change, handle: str, verb: str) -> tuple[str, int, str] | None:
         head = _front_matter(self.head_text(change.path)).get("github") if change.status != "D" else None
@@ -441,9 +458,15 @@ def _avatar_path(avatar: str) -> str:
 
 def _profile_handle(path: str) -> str | None:
     prefix = f"{CONTENT_DIR}/contributors/"
-    if path.startswith(prefix) and path.endswith(".md") and "/" not in path[len(prefix):]:
+    if path.startswith(prefix) and _is_markdown(path) and "/" not in path[len(prefix):]:
         return path[len(prefix):-3]
     return None
+
+
+def _is_markdown(path: str) -> bool:
+    """A Markdown file's name, whatever the case of its extension ('.MD' is refused by the loader, but it is still
+    somebody's text to the gate)."""
+    return path.lower().endswith(".md")
 
 
 def _topics(text: str | None) -> dict[str, dict]:

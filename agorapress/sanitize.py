@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nh3
@@ -64,21 +65,27 @@ _INPUT = re.compile(r"<input\b([^>]*)>")
 THEME_IDS = frozenset({"main", "search-config", "search-form", "search-q", "search-results", "search-section", "search-status"})
 
 
-def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # Ids come from heading anchors and footnotes; anything else could clobber names the page relies on.
-    if attribute == "id" and (not _ID.match(value) or value in THEME_IDS):
-        return None
+def _filter_attribute(tag: str, attribute: str, value: str, id_mark: str = "") -> str | None:
+    # Ids come from heading anchors and footnotes; anything else could clobber names the page relies on. With a mark,
+    # only the ids the Markdown pipeline wrote (they carry it) are kept: raw HTML keeps none.
+    if attribute == "id":
+        if id_mark and id_mark not in value:
+            return None
+        plain = value.replace(id_mark, "") if id_mark else value
+        if not _ID.match(plain) or plain in THEME_IDS:
+            return None
     return value
 
 
-def clean(html: str) -> str:
-    """`html` with only the allowlisted elements, attributes, classes and URL schemes left."""
+def clean(html: str, id_mark: str = "") -> str:
+    """`html` with only the allowlisted elements, attributes, classes and URL schemes left; with `id_mark`, only the
+    ids that hold it (the caller takes the mark out after)."""
     cleaned = nh3.clean(
         html,
         tags=set(TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        attribute_filter=_filter_attribute,
+        attribute_filter=functools.partial(_filter_attribute, id_mark=id_mark) if id_mark else _filter_attribute,
         strip_comments=True,
         link_rel=LINK_REL,
         tag_attribute_values={tag: {name: set(vs) for name, vs in spec.items()} for tag, spec in ATTRIBUTE_VALUES.items()},

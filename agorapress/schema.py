@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -64,6 +65,21 @@ def _in_years(moment: date) -> date:
 
 #: A date or a date-time (naive means: in the portal's time zone).
 Moment = Annotated[date | datetime, BeforeValidator(_moment)]
+
+
+#: Names the time zone database answers to that name no place: the machine's own clock ('localtime' reads
+#: /etc/localtime, so the same commit built other calendars on a laptop and in CI), a zone without an offset
+#: ('Factory'), and copies of every zone under other rules ('posix/...', 'right/...', with leap seconds).
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@functools.lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """The IANA time zones a portal or an event may name (listing them walks the database: done once)."""
+    from zoneinfo import available_timezones
+
+    return frozenset(zone for zone in available_timezones()
+                     if zone not in _NOT_PLACES and not zone.startswith(("posix/", "right/")))
 
 
 #: Characters a one-line text may have: a name, a label or an alt text never needs more, and each is
@@ -186,6 +202,19 @@ def _link_url(value: str) -> str:
     if value.lower().startswith("mailto:") and "@" in value and not re.search(r"\s", value):
         return value
     return _web_url(value)
+
+
+def _media_file(value: str) -> str:
+    """A file under content/media/ as the site publishes it ('media/x.png'), however it was written ('/media/x.png',
+    'content/media/x.png', 'media/./x.png'): pages write the value into <img src> and JSON-LD as it is, so
+    'content/media/x.png' was a broken image and 'https://evil.example/../../media/x.png' an address elsewhere.
+    A value that is no such path is kept as written, for the check to refuse on its line."""
+    path = posixpath.normpath(value.removeprefix("/").removeprefix("content/"))
+    return path if path.startswith("media/") and value.strip() == value else value
+
+
+#: A path under content/media/ (an item's image, an interviewee's photo, the theme's logo), as the site publishes it.
+MediaFile = Annotated[str, AfterValidator(_media_file)]
 
 
 WebUrl = Annotated[str, AfterValidator(_web_url)]

@@ -74,6 +74,12 @@ def _board(size: int) -> str:
 
 
 #: name -> (what it is, path of the file, its text for a size in bytes)
+def _one_long_reference(size: int) -> str:
+    uses = min(5000, size // 100)  # each repeats the whole address: 2 GB of HTML once, from 512 KiB
+    address = "a" * max(1, size - len(HEAD) - 7 * uses - 50)
+    return HEAD + "---\n" + "[a][r] " * uses + "\n\n[r]: https://e.org/" + address + "\n"
+
+
 CASES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     "digits-and-underscores": ("a plain scalar of digits and underscores (YAML's odd-number pattern)",
                                "content/articles/a.md", lambda n: _fill("1_", n, HEAD + "summary: ", "x\n---\nBody.\n")),
@@ -100,6 +106,8 @@ CASES: dict[str, tuple[str, str, Callable[[int], str]]] = {
     "reference-links": ("reference links and their definitions", "content/articles/a.md",
                         lambda n: HEAD + "---\n" + "".join(f"[a][r{i}] " for i in range(n // 30))
                         + "\n\n" + "".join(f"[r{i}]: https://e.org/{i}\n" for i in range(n // 60))),
+    "one-long-reference-used-often": ("one reference to an address filling most of the file, used 5,000 times",
+                                      "content/articles/a.md", _one_long_reference),
     "long-line": ("one line of text without a space", "content/articles/a.md",
                   lambda n: _fill("x", n, HEAD + "---\n", "\n")),
     "nested-brackets": ("'[' without end in the body", "content/articles/a.md", lambda n: _fill("[", n, HEAD + "---\n")),

@@ -93,7 +93,7 @@ def find_original(revision: Revision, kind: str, slug: str) -> set[str] | None:
     """The people of the item of section `kind` whose slug is `slug` in `revision`, or None when there is none.
     The file named after the slug is read first; the whole section only when it does not say that slug."""
     folder = f"{CONTENT_DIR}/{kind}"
-    paths = [p for p in revision.files(folder) if p.endswith(".md")]
+    paths = [p for p in revision.files(folder) if p.lower().endswith(".md")]
     named = [p for p in paths if posixpath.splitext(posixpath.basename(p))[0] == slug]
     for batch in (named, [p for p in paths if p not in named]):
         for path, text in sorted(revision.texts(batch).items()):
@@ -142,6 +142,7 @@ def _item(path: str, kind: str, before: str | None, after: str | None, mine: set
             what = f"takes away the credit of '{credit.handle}' as {CREDITS[credit.role]}"
             line = doc.lines.get(tuple(where.split(".")), 0) if doc is not None else 0
         found.append(Consent(credit.handle, path, line, where, what, "keep their credit as it was"))
+    found += _requoted(path, before, after, old_data, new_data, old, new, doc, mine)
     target = new_data.get("translation_of")
     if isinstance(target, str) and target and target != old_data.get("translation_of"):
         people = originals(kind, target) or set()
@@ -150,6 +151,31 @@ def _item(path: str, kind: str, before: str | None, after: str | None, mine: set
             found += [Consent(handle, path, line, "translation_of", f"attaches a translation to '{target}', "
                               f"an item by '{handle}'", "remove translation_of") for handle in sorted(people)]
     return found
+
+
+def _requoted(path: str, before: str | None, after: str | None, old_data: dict, new_data: dict, old: list[_Credit],
+              new: list[_Credit], doc: yamlstrict.YamlDocument | None, mine: set[str]) -> list[Consent]:
+    """A member quoted as the interviewee both before and after, whose words (the body, or what the interview says
+    of them) the change rewrites: they are quoted again, so they consent again."""
+    if before is None or after is None:
+        return []
+    quoted = {c.handle for c in old if c.role == "interviewee"} & {c.handle for c in new if c.role == "interviewee"}
+    if not quoted - mine or (_body(before) == _body(after) and _said_of(old_data) == _said_of(new_data)):
+        return []
+    line = doc.line_of(("interviewee", "handle")) if doc is not None else 0
+    return [Consent(handle, path, line, "interviewee.handle", f"changes what '{handle}' is quoted as saying",
+                    "keep their words as they were") for handle in sorted(quoted - mine)]
+
+
+def _said_of(data: dict) -> object:
+    """What an interview says of its interviewee but their handle (whose spelling changes nobody: see `member`)."""
+    interviewee = data.get("interviewee")
+    return {k: v for k, v in interviewee.items() if k != "handle"} if isinstance(interviewee, dict) else interviewee
+
+
+def _body(text: str) -> str:
+    source = split_front_matter(text, "", "", [])
+    return source.body.strip() if source is not None else text
 
 
 def _board(path: str, before: str | None, after: str | None, mine: set[str]) -> list[Consent]:
@@ -220,7 +246,7 @@ def _is_name(value: object) -> bool:
 def _kind(path: str) -> str | None:
     parts = path.split("/")
     if len(parts) >= 3 and parts[0] == CONTENT_DIR and parts[1] in KINDS and parts[1] != "contributors" \
-            and path.endswith(".md"):
+            and path.lower().endswith(".md"):  # '.MD' is refused by the loader, but still names people
         return parts[1]
     return None
 

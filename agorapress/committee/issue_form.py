@@ -17,7 +17,8 @@ from ..content.kinds import KINDS
 from ..content.loader import CONTENT_DIR
 from ..content.source import split_front_matter
 from ..problems import Problem
-from ..scaffold.items import Draft, quoted
+from ..rules.identity import RESERVED_HANDLES
+from ..scaffold.items import Draft, handle_text, quoted
 from ..schema import _HANDLE, _SLUG, _TAG, validate
 from ..text import slugify, tag_slug
 
@@ -118,8 +119,9 @@ def read_issue(payload: object, display: str) -> tuple[Submission | None, list[P
         created = datetime.fromisoformat(created_text.replace("Z", "+00:00")) if isinstance(created_text, str) else None
     except ValueError:
         created = None
-    number = issue.get("number") if isinstance(issue.get("number"), int) else 0
-    user_id = user.get("id") if isinstance(user.get("id"), int) else None
+    # type(), not isinstance(): true and false are ints too ('issue #True', 'True+login@...').
+    number = issue.get("number") if type(issue.get("number")) is int else 0
+    user_id = user.get("id") if type(user.get("id")) is int else None
     submission = Submission(number, login, user_id, created, parse_body(issue.get("body") or ""))
     return submission, check_answers(submission, display)
 
@@ -192,7 +194,8 @@ def handle_for(login: str, profiles: dict[str, str]) -> tuple[str, bool]:
             return handle, True
     base = slugify(login) or "member"
     handle, number = base, 1
-    while (handle in profiles or not _HANDLE.match(handle)) and number < 1000:
+    # A login the portal keeps for itself ('admin', 'null', 'feeds') gets a number too: the check refuses it as a handle.
+    while (handle in profiles or handle in RESERVED_HANDLES or not _HANDLE.match(handle)) and number < 1000:
         number += 1
         handle = f"{base.strip('-')[:35]}-{number}"
     return handle, False
@@ -207,7 +210,7 @@ def build_files(submission: Submission, profiles: dict[str, str], taken: set[str
     kind = submission["kind"].strip().lower()
     folder = KIND_FOLDERS[kind]
     handle, known = handle_for(submission.login, profiles)
-    day = day or (submission.created.astimezone(tz).date() if submission.created else datetime.now(tz).date())
+    day = day or _day_opened(submission, tz)
     title = submission["title"].strip()
     base = slugify(title)[:60].strip("-") or f"issue-{submission.number}"
     slug, number = base, 1
@@ -215,7 +218,7 @@ def build_files(submission: Submission, profiles: dict[str, str], taken: set[str
         number += 1
         slug = f"{base}-{number}"
     lines = ["---", f"# Sent by @{submission.login} with the \"send a text\" form (issue #{submission.number}).",
-             f"title: {quoted(title)}", f"date: {day.isoformat()}", f"authors: [{handle}]"]
+             f"title: {quoted(title)}", f"date: {day.isoformat()}", f"authors: [{handle_text(handle)}]"]
     spelled = {tag_slug(tag): tag for tag in sorted(tags, reverse=True)}
     tags = list(dict.fromkeys(spelled.get(tag_slug(tag), tag) for tag in split_tags(submission["tags"])))
     lines.append(f"tags: [{', '.join(quoted(t) for t in tags)}]")
@@ -223,7 +226,7 @@ def build_files(submission: Submission, profiles: dict[str, str], taken: set[str
         lines.append(f"summary: {quoted(submission['summary'])}")
     if kind == "interview":
         lines += ["interviewee:", f"  name: {quoted(submission['interviewee'].splitlines()[0].strip())}",
-                  f"interviewers: [{handle}]"]
+                  f"interviewers: [{handle_text(handle)}]"]
     if kind == "event":
         lines += _event_lines(submission, handle)
     item = Draft(f"{folder}/{slug}.md", "\n".join([*lines, "---", "", submission["text"].strip(), ""]))
@@ -236,10 +239,28 @@ def build_files(submission: Submission, profiles: dict[str, str], taken: set[str
     problems = [p for draft in (item, profile) if draft is not None for p in validate_draft(draft)]
     if problems:
         return None, problems
-    name = submission["name"].splitlines()[0].strip() if submission["name"] else submission.login
+    name = _trailer_name(submission["name"].splitlines()[0] if submission["name"] else "") or submission.login
     email = f"{submission.user_id}+{submission.login}" if submission.user_id else submission.login
     co_author = f"Co-authored-by: {name} <{email}@users.noreply.github.com>"
     return Imported(item, profile, handle, co_author, submission.number), []
+
+
+def _day_opened(submission: Submission, tz: ZoneInfo) -> date:
+    """The day the issue was opened, in the portal's zone; as written when that day is past the years Python
+    counts (9999-12-31T23:59Z is in the year 10000 in Paris): the check then says the year is out of range."""
+    if submission.created is None:
+        return datetime.now(tz).date()
+    try:
+        return submission.created.astimezone(tz).date()
+    except (OverflowError, ValueError):
+        return submission.created.date()
+
+
+def _trailer_name(name: str) -> str:
+    """The submitter's name as a Co-authored-by trailer may show it: no '<' or '>' (GitHub credits the first address
+    of the line, so 'Bob <bob@example.org>' credited the owner of that address) and no invisible character."""
+    kept = "".join(char for char in name if char not in "<>\"" and char.isprintable())
+    return " ".join(kept.split())
 
 
 def _event_lines(submission: Submission, handle: str) -> list[str]:
@@ -250,7 +271,7 @@ def _event_lines(submission: Submission, handle: str) -> list[str]:
     lines = [f"start: {when}"]
     if not isinstance(start, datetime):
         lines.append("all_day: true")
-    return lines + ["location:", f"  {where}: {quoted(place)}", f"organizers: [{handle}]"]
+    return lines + ["location:", f"  {where}: {quoted(place)}", f"organizers: [{handle_text(handle)}]"]
 
 
 def validate_draft(draft: Draft) -> list[Problem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Mapping
@@ -61,10 +62,19 @@ def resemblances(name: object, previous_name: object, avatar: object, picture: b
     return found
 
 
+#: Characters that show nothing and are no format character (Unicode Cf, which the skeleton drops): Unicode's
+#: default-ignorable letters and marks (the combining grapheme joiner, Hangul fillers, Khmer inherent vowels,
+#: Mongolian and other variation selectors) and the braille blank, which shows as a space. 'Bob\u3164 Martin' is
+#: 'Bob Martin' on every page.
+SHOWS_NOTHING = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+                           "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+
+
 def name_keys(name: str) -> tuple[str, str]:
     """What a display name looks like, reduced twice: as written, and with its case folded first (the skeleton reads
     a capital I as l, so 'MARTIN' and 'Martin' differ as written)."""
-    spaced = " ".join(unicodedata.normalize("NFKC", str(name)).split())
+    shown = SHOWS_NOTHING.sub("", unicodedata.normalize("NFKC", str(name)).replace("\u2800", " "))
+    spaced = " ".join(shown.split())
     return skeleton(spaced), skeleton(spaced.casefold())
 
 

@@ -130,9 +130,10 @@ def people_in(path: str, text: str | None) -> set[str]:
     a profile's member; an item's authors, organisers and interviewers."""
     path = path.replace("\\", "/").removeprefix("./").lstrip("/")
     prefix = f"{CONTENT_DIR}/contributors/"
-    if path.startswith(prefix) and path.endswith(".md") and "/" not in path[len(prefix):]:
+    markdown = path.lower().endswith(".md")  # '.MD' is refused by the loader, but still somebody's text
+    if path.startswith(prefix) and markdown and "/" not in path[len(prefix):]:
         return {path[len(prefix):-3]}
-    if area_of(path) not in KINDS or not path.endswith(".md") or text is None:
+    if area_of(path) not in KINDS or not markdown or text is None:
         return set()
     source = split_front_matter(text.replace("\r\n", "\n"), "", "", [])
     data = source.doc.data if source is not None else None

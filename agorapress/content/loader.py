@@ -53,6 +53,7 @@ class Item:
     questions: list[str] = field(default_factory=list)
     link_key: str = ""  # the key of the placeholders standing for local links in `html` (see content/markdown.py)
     flattened: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (markdown.MAX_BRACKETS)
+    repeated: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (markdown.link_budget)
     #: False when only the front matter was read (a pull request's check of the files it does not change):
     #: the body's HTML, words, links and questions are then empty. Such an item is never rendered or cached.
     body_read: bool = True
@@ -181,6 +182,7 @@ def _rendered(source: Source, kind: str, meta: BaseModel, allow_html: bool) -> I
         questions=rendered.questions,
         link_key=rendered.link_key,
         flattened=rendered.flattened,
+        repeated=rendered.repeated,
     )
 
 
@@ -350,6 +352,12 @@ def _claim(rel: str) -> str:
     if top == MEDIA_FOLDER and rest:
         return "static" if suffix in STATIC_SUFFIXES else f"'{suffix or rest}' files are not accepted in media/"
     if top in KINDS and rest:
+        if suffix == ".md" and not rel.endswith(".md"):
+            # '.MD' or '.Md': every check that tells an item by its name (ownership, consent, file names) says '.md'.
+            return f"'{posixpath.splitext(rel)[1]}' is read as Markdown only in lowercase: rename the file to '.md'"
+        if suffix == ".md" and top == "contributors" and "/" in rest:
+            # The handle is the file name: a profile in a sub-folder would be another file for the same member.
+            return "a profile is content/contributors/<handle>.md, never in a sub-folder"
         if suffix == ".md":
             return "markdown"
         if top == "contributors" and suffix in AVATAR_SUFFIXES and "/" not in rest:

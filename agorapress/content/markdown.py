@@ -57,6 +57,7 @@ class Rendered:
     questions: list[str] = field(default_factory=list)
     link_key: str = ""  # the key of this body's link placeholders (see resolve_local_links)
     flattened: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (MAX_BRACKETS)
+    repeated: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (link_budget)
 
     @property
     def reading_minutes(self) -> int:
@@ -81,6 +82,7 @@ def _parser(allow_html: bool) -> MarkdownIt:
         .use(tasklists_plugin)
     )
     md.core.ruler.before("inline", "agora_brackets", _guard_brackets)
+    md.core.ruler.after("inline", "agora_link_budget", _guard_link_budget)
     md.add_render_rule(PLAIN_INLINE, lambda self, tokens, idx, options, env: escapeHtml(tokens[idx].content))
     md.core.ruler.push("agora_anchors", _anchor_headings)
     md.validateLink = _validate_link
@@ -122,12 +124,35 @@ def _guard_brackets(state) -> None:
             left -= count
 
 
+def link_budget(body: str) -> int:
+    """The characters the addresses and titles of a body's links and images may add up to. A link written in full
+    costs what it takes in the text; a reference ('[a][r]', 7 characters) repeats its definition's address, which
+    may be 500,000 characters long: 5,000 of them made 2 GB of HTML from one file."""
+    return 4 * len(body) + 100_000
+
+
+def _guard_link_budget(state) -> None:
+    """Past the budget of addresses, the paragraphs (headings, table cells) that would add more are shown as text."""
+    left = link_budget(state.src)
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        cost = sum(len(str(child.attrGet("href") or child.attrGet("src") or "")) + len(str(child.attrGet("title") or ""))
+                   for child in token.children or () if child.type in ("link_open", "image"))
+        if cost > left:
+            token.type = PLAIN_INLINE
+            state.env["repeated"].append(state.env["line"](token))
+        else:
+            left -= cost
+
+
 def _anchor_headings(state) -> None:
     """An id for each anchored heading: its slug, made unique on the page with -1, -2... in linear time (the
     anchors plugin counted up from 1 for every duplicate: 100,000 equal headings never finished)."""
     taken = set(THEME_IDS)
     following: dict[str, int] = {}  # a base slug -> the next suffix worth trying for it
     tokens = state.tokens
+    mark = state.env.get("id_mark", "")  # see render: raw HTML keeps no id of its own
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ANCHORED_LEVELS:
             continue
@@ -142,7 +167,7 @@ def _anchor_headings(state) -> None:
             candidate = f"{base}-{number}"
         following[base] = number + 1
         taken.add(candidate)
-        token.attrSet("id", candidate)
+        token.attrSet("id", mark + candidate)
 
 
 def _resolve_local(url: str, env: dict[str, Any]) -> str | None:
@@ -224,8 +249,15 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         "external_links": [],
         "images_without_alt": [],
         "flattened": [],
+        "repeated": [],
         "line": lambda token: body_line + (token.map[0] if token.map else 0),
     }
+    if allow_html:
+        # The ids this pipeline writes (headings, footnotes) carry a mark no text can hold (a digest of the text, as
+        # for link placeholders): the sanitizer keeps those and drops every id of the contributor's raw HTML, which
+        # could take the theme's ids ('theme-toggle') or a heading's; the mark is taken out after.
+        env["docId"] = f"agora{env['link_key']}"  # the footnotes plugin writes fn-<docId>-1
+        env["id_mark"] = f"-{env['docId']}-"
     tokens = md.parse(body, env)
     _stamp_inline_lines(tokens)
     questions = _wrap_questions(tokens) if interview else []
@@ -235,10 +267,10 @@ def render(body: str, relpath: str, body_line: int, *, allow_html: bool = False,
         # here because only portals that allow HTML need it.
         from ..sanitize import clean
 
-        html = clean(html)
+        html = clean(html, id_mark=env["id_mark"]).replace(env["id_mark"], "")
     words, first = _count_words(tokens)
     return Rendered(html, words, first, env["local_links"], env["external_links"], env["images_without_alt"], questions,
-                    env["link_key"], env["flattened"])
+                    env["link_key"], env["flattened"], env["repeated"])
 
 
 def link_key(body: str) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..schema import Few, Handle, Lang, Line, LinkUrl, Login, Moment, Slug, Strict, Tag, Title, WebUrl
+from ..schema import Few, Handle, Lang, Line, LinkUrl, Login, MediaFile, Moment, Slug, Strict, Tag, Title, WebUrl
 
 
 class Link(Strict):
@@ -26,7 +26,7 @@ class ItemMeta(Strict):
                                                   "content/contributors/).")
     tags: Annotated[list[Tag], Few] = Field(default_factory=list, description="Topics, lowercase words.")
     summary: Line | None = Field(None, description="One sentence for lists and feeds (else taken from the body).")
-    image: str | None = Field(None, description="Path of an image under content/media/.")
+    image: MediaFile | None = Field(None, description="Path of an image under content/media/.")
     image_alt: Line | None = Field(None, description="Text alternative of the image (required with image).")
     lang: Lang | None = Field(None, description="Language of the item, when not the portal's.")
     translation_of: Slug | None = Field(None, description="Slug of the item this one translates, in the same section; "
@@ -56,7 +56,7 @@ class Interviewee(Strict):
     name: Line = Field(description="Full name.")
     role: Line | None = Field(None, description="What they do, in a few words.")
     handle: Handle | None = Field(None, description="Their profile, when they are a member.")
-    photo: str | None = Field(None, description="Path of a photo under content/media/.")
+    photo: MediaFile | None = Field(None, description="Path of a photo under content/media/.")
     photo_alt: Line | None = Field(None, description="Text alternative of the photo.")
     links: Annotated[list[Link], Few] = Field(default_factory=list, description="Where to find them.")
 

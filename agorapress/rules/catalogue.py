@@ -100,6 +100,10 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("too-many-brackets", "warning",
          "A body with more than 10,000 `[` outside code: the paragraphs past that are shown as plain text, never "
          "read for links (each `[` costs the Markdown reader a search for its link)."),
+        ("too-many-links", "warning",
+         "A body whose links and images repeat more addresses than four times its own length (a long reference used "
+         "thousands of times): the paragraphs past that are shown as plain text, so one file cannot make pages of "
+         "gigabytes."),
         ("raw-html", "warning",
          "HTML in a body while `moderation.allow_html` is off (it is shown as text). When it is on, the HTML is "
          "cleaned with nh3 on an allowlist."),

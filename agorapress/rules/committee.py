@@ -80,7 +80,10 @@ def _review_keys(graph: SiteGraph, lines: yamlstrict.YamlDocument) -> list[Probl
                                     f"needs {needed} approvals but the committee has {size} current member(s)",
                                     "lower the number or elect more members", "warning"))
     governance = governance_needed(config, today)
-    if size and governance > size:
+    if governance < 0:  # met by no approval at all: every change to the workflows or the config would pass
+        problems.append(Problem(CONFIG_FILE, lines.line_of(("review", "governance")), "review-section", "review.governance",
+                                "a number of approvals cannot be negative", "write 'majority', 0 for no review, or more"))
+    elif size and governance > size:
         problems.append(Problem(CONFIG_FILE, lines.line_of(("review", "governance")), "review-quorum", "review.governance",
                                 f"needs {governance} approvals but the committee has {size} current member(s)",
                                 "write 'majority', or lower the number", "warning"))

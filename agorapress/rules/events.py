@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect_right
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from ..content.loader import Item
 from ..events import (
@@ -21,6 +21,7 @@ from ..events import (
 )
 from ..graph import SiteGraph
 from ..problems import Problem, did_you_mean
+from ..schema import time_zones
 
 #: An event longer than this is probably a typo in its end (a warning for the reviewers)...
 LONG_EVENT = timedelta(days=31)
@@ -52,7 +53,7 @@ def item_events(item: Item, graph: SiteGraph) -> list[Problem]:
 @functools.lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
     # Listing the installed zones walks the tz database: done once, and only when an event names a zone.
-    return frozenset(available_timezones())
+    return time_zones()
 
 
 def _problem(item: Item, field: tuple, rule: str, message: str, hint: str, severity: str = "error") -> Problem:

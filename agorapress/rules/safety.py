@@ -16,6 +16,8 @@ Rule ids (documented for readers in rules/catalogue.py):
   the check; the reviewers are told someone wrote one.
 - ``too-many-brackets`` (warning): past 10,000 '[' in a body (markdown.MAX_BRACKETS), the paragraphs that
   would add more are shown as plain text instead of being read for links.
+- ``too-many-links`` (warning): past a budget of addresses (four times the body's length: markdown.link_budget), the
+  paragraphs whose links or images would repeat more (a long reference used thousands of times) are shown as plain text.
 - ``raw-html`` (warning): HTML tags in a body while ``moderation.allow_html`` is off: they are shown as text.
 """
 
@@ -71,17 +73,36 @@ def item_safety(item: Item, graph: SiteGraph) -> list[Problem]:
 
 
 def _flattened(item: Item) -> list[Problem]:
+    problems = _repeated(item)
     if not item.flattened:
-        return []
+        return problems
     more = f" ({len(item.flattened) - 1} more paragraph(s) after it)" if len(item.flattened) > 1 else ""
-    return [Problem(item.path, item.flattened[0], "too-many-brackets", "", "the text holds more '[' than a page can "
-                    f"read as links: this paragraph is shown as plain text{more}",
-                    "write fewer brackets, or put the text in a code block (```)", severity="warning")]
+    return problems + [Problem(item.path, item.flattened[0], "too-many-brackets", "", "the text holds more '[' than a "
+                               f"page can read as links: this paragraph is shown as plain text{more}",
+                               "write fewer brackets, or put the text in a code block (```)", severity="warning")]
+
+
+def _repeated(item: Item) -> list[Problem]:
+    repeated = getattr(item, "repeated", [])
+    if not repeated:
+        return []
+    more = f" ({len(repeated) - 1} more paragraph(s) after it)" if len(repeated) > 1 else ""
+    return [Problem(item.path, repeated[0], "too-many-links", "", "the links of this text repeat more addresses than a "
+                    f"page can hold: this paragraph is shown as plain text{more}",
+                    "write each address where it is used, or link to it less often", severity="warning")]
+
+
+#: Letters and marks that show nothing though they are no format character: a name, a login, a handle or an address
+#: never needs one ('Bob\u3164 Martin' reads 'Bob Martin'). Variation selectors are left to free text (emoji need them).
+BLANK_LETTERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800]")
 
 
 def refused_invisibles(value: str, strict: bool) -> list[str]:
     """The invisible characters `value` may not carry, described: all of them when `strict`, else all but the joiners."""
-    return [describe(char) for char in invisible_characters(value) if strict or char not in TEXT_JOINERS]
+    found = [describe(char) for char in invisible_characters(value) if strict or char not in TEXT_JOINERS]
+    if strict and not value.isascii():
+        found += [describe(char) for char in dict.fromkeys(BLANK_LETTERS.findall(value))]
+    return found
 
 
 def _invisible_in_fields(item: Item) -> list[Problem]:

@@ -10,7 +10,7 @@ import html5lib
 from conftest import MINIMAL_CONFIG
 
 from agorapress.content.markdown import THEME_IDS, render
-from agorapress.engine.build import build
+from agorapress.build import build
 from agorapress.site import load_portal
 from test_no_script import NOW
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import MINIMAL_CONFIG
 from PIL import Image
 
-from agorapress.engine.build import build
+from agorapress.build import build
 from agorapress.site import load_portal
 from test_no_script import NOW
 

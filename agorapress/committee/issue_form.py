@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..content.kinds import KINDS
+from ..content.kinds import KINDS, RESERVED_HANDLES
 from ..content.loader import CONTENT_DIR
 from ..content.source import split_front_matter
 from ..problems import Problem
-from ..rules.identity import RESERVED_HANDLES
 from ..scaffold.items import Draft, handle_text, quoted
 from ..schema import _HANDLE, _SLUG, _TAG, validate
 from ..text import slugify, tag_slug

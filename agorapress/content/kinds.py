@@ -46,3 +46,16 @@ MEDIA_FOLDER = "media"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif"}
 AVATAR_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 STATIC_SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".txt", ".csv", ".mp3", ".ogg", ".mp4", ".webm"}
+
+#: Handles the portal needs for itself: its own URLs under /contributors/ and beside it, and names
+#: that would let a member pass for the portal, its staff or a machine.
+RESERVED_HANDLES = frozenset({
+    # URLs and feeds of the portal
+    "index", "feeds", "feed", "tags", "search", "committee", "board", "badges", "stats", "page", "archives",
+    "contributors", "articles", "interviews", "events", "pages", "media", "theme", "static", "assets",
+    "active", "newest", "alphabetical", "all", "new", "rss", "atom", "json", "opml", "calendar", "sitemap", "404",
+    # names that speak for the portal or its people
+    "admin", "administrator", "root", "moderator", "moderators", "editor", "editors", "staff", "team",
+    "official", "agora", "system", "bot", "github", "webmaster", "postmaster", "abuse", "security",
+    "support", "help", "contact", "noreply", "no-reply", "null", "none", "undefined", "anonymous", "me",
+})

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import posixpath
 
-from ..content.kinds import AVATAR_SUFFIXES
+from ..content.kinds import AVATAR_SUFFIXES, RESERVED_HANDLES
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
 from ..images import check_image
 from ..lookalikes import skeleton
 from ..problems import Problem
 
-#: Handles the portal needs for itself: its own URLs under /contributors/ and beside it, and names
-#: that would let a member pass for the portal, its staff or a machine.
-RESERVED_HANDLES = frozenset({
-    # URLs and feeds of the portal
-    "index", "feeds", "feed", "tags", "search", "committee", "board", "badges", "stats", "page", "archives",
-    "contributors", "articles", "interviews", "events", "pages", "media", "theme", "static", "assets",
-    "active", "newest", "alphabetical", "all", "new", "rss", "atom", "json", "opml", "calendar", "sitemap", "404",
-    # names that speak for the portal or its people
-    "admin", "administrator", "root", "moderator", "moderators", "editor", "editors", "staff", "team",
-    "official", "agora", "system", "bot", "github", "webmaster", "postmaster", "abuse", "security",
-    "support", "help", "contact", "noreply", "no-reply", "null", "none", "undefined", "anonymous", "me",
-})
 
 
 def check_profiles(graph: SiteGraph) -> list[Problem]:

@@ -89,6 +89,20 @@ def copy_demo(target: Path) -> Path:
 
 _DEMO_OUTPUT = pytest.StashKey[Path]()
 
+#: Set by CI (GitHub sets CI=true, and so does .ci/run): there, a test that would skip fails instead, since a
+#: check that did not run proves nothing. Outside CI a browser or Java test may skip with its reason.
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where nothing may pass by skipping: {reason}"
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Every portal's cache goes to a folder of this run, never into the real home: set here rather than in a

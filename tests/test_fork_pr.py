@@ -13,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO, copy_demo, write_portal
+from github_replay import github_replay
 from workflow_steps import JobRun, git, run_job, run_script_step
 
 from agorapress.cli import main
@@ -306,8 +307,11 @@ def _hourly_cron() -> str:
 
 
 def run_deploy_build(repo: Path, tmp_path: Path, event: str, schedule: str = "") -> JobRun:
-    values = {"github.event_name": event, "github.event.schedule": schedule}
-    return run_job(DEPLOY_YML, "build", repo, values, tmp_path / "deploy-temp")
+    values = {"github.event_name": event, "github.event.schedule": schedule, "github.token": "a-read-only-token",
+              "github.repository": "org/portal"}
+    with github_replay() as api:  # no pull request is open: the deployment holds the site alone
+        api.answer("/repos/org/portal/pulls", [])
+        return run_job(DEPLOY_YML, "build", repo, values, tmp_path / "deploy-temp", {"GITHUB_API_URL": api.url})
 
 
 def test_a_merge_publishes_the_site_and_says_when_it_changes_next(tmp_path):

@@ -24,6 +24,7 @@ COMMANDS = {
     "review": "review",
     "import-issue": "import_issue",
     "previews": "previews",
+    "submissions": "submissions",
 }
 
 

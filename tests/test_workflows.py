@@ -51,7 +51,7 @@ def _steps(workflow: dict):
 
 
 def test_the_workflows_are_shipped():
-    assert {"check.yml", "deploy.yml", "previews.yml", "quorum.yml", "report.yml"} <= {p.name for p in WORKFLOWS}
+    assert {"check.yml", "deploy.yml", "issues.yml", "previews.yml", "quorum.yml", "report.yml"} <= {p.name for p in WORKFLOWS}
 
 
 def test_zizmor_finds_nothing():
@@ -64,7 +64,8 @@ def test_zizmor_finds_nothing():
     ("vendor.github-workflows", WORKFLOWS),
     ("custom.github-workflows-require-timeout", WORKFLOWS),
     ("vendor.dependabot", [GITHUB / "dependabot.yml"]),
-    ("vendor.github-issue-forms", [FORMS / "send-a-text.yml", FORMS / "propose-a-topic.yml"]),
+    ("vendor.github-issue-forms", [FORMS / "send-a-text.yml", FORMS / "propose-a-topic.yml",
+                                   FORMS / "propose-a-correction.yml", FORMS / "report-a-problem.yml"]),
     ("vendor.github-issue-config", [FORMS / "config.yml"]),
 ])
 def test_files_match_githubs_schemas(schema, paths):
@@ -132,6 +133,8 @@ def test_each_workflow_gets_only_what_it_needs():
     assert perms["previews"] == {"build": {"contents": "read", "pull-requests": "read"},
                                  "comment": {"contents": "read", "actions": "read", "pull-requests": "write"},
                                  "closed": {"contents": "read"}}
+    assert perms["issues"] == {"import": {"contents": "write", "pull-requests": "write", "issues": "write"},
+                               "route": {"contents": "read", "issues": "write"}}
 
 
 def test_the_report_workflow_runs_nothing_from_the_pull_request():

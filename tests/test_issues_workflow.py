@@ -85,7 +85,8 @@ def test_an_accepted_issue_becomes_a_checked_branch_and_a_pull_request_crediting
         assert "content/contributors/ines-karim.md" in files
         meta = yaml.safe_load((fresh / item).read_text(encoding="utf-8").split("---")[1])
         assert meta["authors"] == ["ines-karim"]
-        assert "Co-authored-by: Inès Karim <7700123+Ines-Karim@users.noreply.github.com>" in git(fresh, "log", "-1", "--format=%B")
+        message = git(fresh, "log", "-1", "--format=%B")
+        assert "Co-authored-by: Inès Karim <7700123+Ines-Karim@users.noreply.github.com>" in message
         checked = subprocess.run(["agora", "--root", str(fresh), "check"], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout + checked.stderr
         # The pull request is opened and the submitter told, on the issue.

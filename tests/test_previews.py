@@ -99,6 +99,9 @@ def _answer_pull(api, pr: dict, comments: list | None = None, state: str = "open
     api.answer(f"/repos/org/portal/issues/{NUMBER}/comments", comments or [])
 
 
+ISSUE = {"number": NUMBER, "pull_request": {"url": f"https://api.github.com/repos/org/portal/pulls/{NUMBER}"}}
+
+
 def _zip(folder: Path) -> bytes:
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
@@ -141,7 +144,7 @@ def test_a_content_only_fork_pull_request_gets_a_preview_until_it_is_closed(tmp_
         assert not (site / "sitemap.xml").exists() and not (site / "robots.txt").exists()
         # "What changes": computed from the base's build and the pull request's, each page linked in the preview.
         changes = (result.uploads["preview-info"] / "changes.md").read_text(encoding="utf-8")
-        assert f"- [/articles/from-a-fork/ (Notes from the repair café" in changes
+        assert "- [/articles/from-a-fork/ (Notes from the repair café" in changes
         assert f"]({PREVIEW}articles/from-a-fork/)" in changes
         assert "**Pages removed** (1)" in changes and "- /articles/old/" in changes
         assert "**Feed entries that will appear**" in changes and "- Notes from the repair café" in changes
@@ -204,13 +207,13 @@ def test_a_pull_request_touching_the_theme_gets_a_preview_only_when_a_committee_
 
         # Someone without write access asks: nothing. An older commit named: nothing.
         for login, sha in (("mallory", pr["head"][:7]), ("carl-w", pr["base"][:7])):
-            asked = {"issue": {"number": NUMBER, "pull_request": {"url": "https://api.github.com/repos/org/portal/pulls/42"}}, "comment": {"body": f"/preview {sha}", "user": {"login": login}}}
+            asked = {"issue": ISSUE, "comment": {"body": f"/preview {sha}", "user": {"login": login}}}
             refused = _run(pr, tmp_path / f"refused-{login}", api, asked)
             assert refused.outputs["pr"]["number"] == "" and refused.uploads == {}, refused.stderr
 
         # carl, on the committee, asks for this commit: the preview is built (with the default branch's theme).
         _answer_pull(api, pr, comments=[{"id": 3, "user": {"login": "carl-w"}, "body": f"/preview {pr['head'][:7]}"}])
-        asked = {"issue": {"number": NUMBER, "pull_request": {"url": "https://api.github.com/repos/org/portal/pulls/42"}}, "comment": {"body": f"/preview {pr['head'][:7]}",
+        asked = {"issue": ISSUE, "comment": {"body": f"/preview {pr['head'][:7]}",
                                                                           "user": {"login": "carl-w"}}}
         built = _run(pr, tmp_path / "asked", api, asked)
         assert not built.failed, built.stderr + built.stdout

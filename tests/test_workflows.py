@@ -125,7 +125,7 @@ def test_tokens_are_least_privilege(path):
 def test_each_workflow_gets_only_what_it_needs():
     perms = {path.stem: {job: spec["permissions"] for job, spec in _load(path)["jobs"].items()} for path in WORKFLOWS}
     assert perms["check"] == {"check": {"contents": "read"}}
-    assert perms["report"] == {"comment": {"actions": "read", "pull-requests": "write"}}
+    assert perms["report"] == {"comment": {"actions": "read", "pull-requests": "write", "pages": "read"}}
     assert perms["quorum"] == {"quorum": {"contents": "read", "pull-requests": "read"}}
     assert perms["deploy"] == {"build": {"contents": "read", "pages": "read", "actions": "read", "pull-requests": "read"},
                                "deploy": {"pages": "write", "id-token": "write"}}

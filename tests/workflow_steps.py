@@ -132,6 +132,11 @@ const api = (name, answer) => async (params) => {
 const github = {
   paginate: async (method, params) => (await method(params)).data,
   rest: {
+    repos: { getPages: async (params) => {
+      calls.push({ name: 'repos.getPages', params });
+      if (!scenario.pages) throw new Error('Not Found');
+      return { data: scenario.pages };
+    } },
     actions: { listWorkflowRunArtifacts: api('listWorkflowRunArtifacts', scenario.artifacts || []) },
     pulls: {
       get: api('pulls.get', (p) => scenario.pulls.find((pr) => pr.number === p.pull_number)),

@@ -15,6 +15,7 @@ from github_replay import github_replay
 from workflow_steps import git, run_job
 
 ISSUES_YML = REPO / ".github" / "workflows" / "issues.yml"
+DEPLOY_YML = REPO / ".github" / "workflows" / "deploy.yml"
 FIXTURE = Path(__file__).parent / "fixtures" / "issue-send-a-text.json"
 CONFIG = """\
 site:
@@ -94,6 +95,25 @@ def test_an_accepted_issue_becomes_a_checked_branch_and_a_pull_request_crediting
         assert pull[:2] == ("POST", "/repos/org/portal/pulls") and pull[2]["head"] == branch and pull[2]["base"] == "main"
         assert comment[:2] == ("POST", f"/repos/org/portal/issues/{number}/comments")
         assert "pull request" in comment[2]["body"]
+        assert f"<!-- agora-press:item {item} -->" in comment[2]["body"]
+
+        # Merged and deployed: deploy.yml's announce job tells the submitter where the text is, and closes the issue.
+        git(repo, "checkout", "-q", "main")
+        git(repo, "merge", "-q", "--ff-only", branch)
+        api.writes.clear()
+        api.answer("/repos/org/portal/issues?labels=submission&state=open&per_page=100", [{"number": number}])
+        api.answer(f"/repos/org/portal/issues/{number}/comments", [
+            {"id": 1, "user": {"login": "mallory"}, "body": "<!-- agora-press:submission -->\n"
+                                                            "<!-- agora-press:item content/articles/other.md -->"},
+            {"id": 2, "user": {"login": "github-actions[bot]"}, "body": comment[2]["body"]}])
+        deployed = run_job(DEPLOY_YML, "announce", repo, {"github.token": "t", "github.repository": "org/portal"},
+                           tmp_path / "announce", {"GITHUB_API_URL": api.url})
+        assert not deployed.failed, deployed.stderr
+        slug = Path(item).stem
+        ((method, path, said), closed) = api.writes
+        assert (method, path) == ("POST", f"/repos/org/portal/issues/{number}/comments")
+        assert f"https://example.org/mini/articles/{slug}/" in said["body"]
+        assert closed == ("PATCH", f"/repos/org/portal/issues/{number}", {"state": "closed", "state_reason": "completed"})
 
 
 def test_an_issue_nobody_on_the_committee_accepted_does_nothing(tmp_path):

@@ -128,7 +128,8 @@ def test_each_workflow_gets_only_what_it_needs():
     assert perms["report"] == {"comment": {"actions": "read", "pull-requests": "write", "pages": "read"}}
     assert perms["quorum"] == {"quorum": {"contents": "read", "pull-requests": "read"}}
     assert perms["deploy"] == {"build": {"contents": "read", "pages": "read", "actions": "read", "pull-requests": "read"},
-                               "deploy": {"pages": "write", "id-token": "write"}}
+                               "deploy": {"pages": "write", "id-token": "write"},
+                               "announce": {"contents": "read", "issues": "write"}}
     # The job that reads a pull request's files may write nothing; the one that may comment reads no pull request file.
     assert perms["previews"] == {"build": {"contents": "read", "pull-requests": "read"},
                                  "comment": {"contents": "read", "actions": "read", "pull-requests": "write"},

@@ -14,6 +14,8 @@ from .common import run
 ACCEPT_LABEL = "accepted"
 ACCEPT_COMMAND = re.compile(r"/accept[ \t]*", re.IGNORECASE)
 MARKER = "<!-- agora-press:submission -->"
+PUBLISHED = "<!-- agora-press:published -->"
+_ITEM_NOTE = re.compile(r"<!-- agora-press:item (content/[a-z]+/[a-z0-9][a-z0-9-]{0,200}\.md) -->")
 
 
 @click.group()
@@ -61,7 +63,8 @@ def accepted(event_path: Path, repository: str) -> None:
 @click.option("--repository", required=True, help="owner/name")
 @click.option("--base", "base_branch", default="main", show_default=True)
 @click.option("--accepted-by", required=True)
-def open_pr(number: int, branch: str, repository: str, base_branch: str, accepted_by: str) -> None:
+@click.option("--item", required=True, help="The item's path (content/...), to say on the issue when it is published.")
+def open_pr(number: int, branch: str, repository: str, base_branch: str, accepted_by: str, item: str) -> None:
     """Open the pull request of the pushed branch and say so on the issue."""
     from ..previews import Api
 
@@ -71,9 +74,10 @@ def open_pr(number: int, branch: str, repository: str, base_branch: str, accepte
         pr = api.send("POST", f"/repos/{api.repo}/pulls", {
             "title": f"Text sent in issue #{number}", "head": branch, "base": base_branch,
             "body": f"Made from issue #{number}, accepted by @{accepted_by}. The submitter is credited as its author; "
-                    f"the committee reviews it like any pull request.\n\nCloses #{number}"})
+                    "the committee reviews it like any pull request; the issue is closed when the text is published."})
         link = pr.get("html_url") if isinstance(pr.get("html_url"), str) else f"#{pr.get('number')}"
-        api.put_comment(number, MARKER, f"{MARKER}\nThank you! Your text is now a pull request: {link}. "
+        note = f"\n<!-- agora-press:item {item} -->" if _ITEM_NOTE.fullmatch(f"<!-- agora-press:item {item} -->") else ""
+        api.put_comment(number, MARKER, f"{MARKER}{note}\nThank you! Your text is now a pull request: {link}. "
                         "You can follow the review there; this issue closes when the text is published.")
         return pr
 
@@ -105,3 +109,38 @@ def route(ctx: click.Context, event_path: Path, repository: str) -> None:
         return moderators
 
     click.echo(f"moderators={','.join(run(act, 'text'))}")
+
+
+@submissions.command()
+@click.option("--repository", required=True, help="owner/name")
+@click.pass_context
+def announce(ctx: click.Context, repository: str) -> None:
+    """After a deployment: tell each open "send a text" issue whose text is now on the site, with its address, and
+    close it. The item is the one our own comment on the issue names; the site is the default branch, built."""
+    from ..previews import Api
+    from ..site import load_portal
+
+    def act() -> list[int]:
+        api = Api(repository)
+        portal = load_portal(ctx.obj["root"])
+        site_url = str(portal.config.site.url).rstrip("/") + "/"
+        done = []
+        issues = api._all(f"/repos/{api.repo}/issues?labels=submission&state=open&per_page=100")
+        for issue in issues:
+            if not isinstance(issue, dict) or type(issue.get("number")) is not int or "pull_request" in issue:
+                continue
+            ours = [c for c in api.comments(issue["number"]) if (c.get("user") or {}).get("login") == "github-actions[bot]"]
+            if any(str(c.get("body", "")).startswith(PUBLISHED) for c in ours):
+                continue
+            paths = [m.group(1) for c in ours if str(c.get("body", "")).startswith(MARKER)
+                     for m in [_ITEM_NOTE.search(str(c.get("body", "")))] if m]
+            item = portal.graph.by_path.get(paths[0].removeprefix("content/")) if paths else None
+            if item is None or not portal.graph.is_published(item):
+                continue
+            api.send("POST", f"/repos/{api.repo}/issues/{issue['number']}/comments",
+                     {"body": f"{PUBLISHED}\nYour text is published: {site_url}{item.url} — thank you!"})
+            api.send("PATCH", f"/repos/{api.repo}/issues/{issue['number']}", {"state": "closed", "state_reason": "completed"})
+            done.append(issue["number"])
+        return done
+
+    click.echo(f"announced={','.join(map(str, run(act, 'text')))}")

@@ -33,6 +33,10 @@ COMMAND = re.compile(r"/preview[ \t]+([0-9a-f]{7,40})[ \t]*", re.IGNORECASE)
 #: Who may ask: GitHub's permission on the repository (the committee holds write access, see HARDENING.md).
 TRUSTED_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 ARTIFACT_PREFIX = "preview-pr-"
+#: The only runs whose preview artifacts a deployment takes: previews.yml, on the events that always run the
+#: default branch's copy of it (never pull_request, which runs the pull request's own copy).
+TRUSTED_WORKFLOW = ".github/workflows/previews.yml"
+TRUSTED_EVENTS = frozenset({"workflow_run", "issue_comment"})
 MAX_PREVIEW_BYTES = 200 * 1024 * 1024  # one preview, unpacked
 MAX_PREVIEW_FILES = 50_000
 MAX_ZIP_BYTES = 100 * 1024 * 1024
@@ -102,6 +106,16 @@ class Api(GitHubApi):
             self.send("PATCH", f"/repos/{self.repo}/issues/comments/{mine[0]['id']}", {"body": body})
         else:
             self.send("POST", f"/repos/{self.repo}/issues/{int(number)}/comments", {"body": body})
+
+    def trusted_run(self, run_id: object) -> bool:
+        """Whether a workflow run is previews.yml run by GitHub from the default branch (after the check, or for a
+        /preview comment): any workflow of a pull request, a fork's included, can upload an artifact of any name,
+        and its pull_request runs use the pull request's own workflow files. Those are never gathered."""
+        if type(run_id) is not int:
+            return False
+        data, _ = self._get(f"{self.base}/repos/{self.repo}/actions/runs/{run_id}")
+        return (isinstance(data, dict) and data.get("path") == TRUSTED_WORKFLOW
+                and data.get("event") in TRUSTED_EVENTS and data.get("conclusion") == "success")
 
     def download(self, artifact_id: int, limit: int = MAX_ZIP_BYTES) -> bytes:
         """An artifact's zip. GitHub answers with a redirect to its storage: the token is sent to the API only
@@ -200,20 +214,19 @@ def gather(api: Api, site: Path) -> list[tuple[int, str]]:
             continue
         artifacts = [a for a in api.artifacts(f"{ARTIFACT_PREFIX}{number}")
                      if a.get("name") == f"{ARTIFACT_PREFIX}{number}" and not a.get("expired") and type(a.get("id")) is int]
-        if not artifacts:
+        # Newest first; only an artifact of a previews.yml run on the default branch counts (see trusted_run).
+        artifacts.sort(key=lambda a: str(a.get("created_at", "")), reverse=True)
+        chosen = next((a for a in artifacts if api.trusted_run((a.get("workflow_run") or {}).get("id"))), None)
+        if chosen is None:
             outcome.append((number, "no preview (none built, or it expired)"))
             continue
-        # The latest commit's, else the newest one there is (the latest may still be building, or await a /preview).
-        artifacts.sort(key=lambda a: (((a.get("workflow_run") or {}).get("head_sha") == head), str(a.get("created_at", ""))))
-        chosen = artifacts[-1]
         try:
             unpack(api.download(chosen["id"]), site / preview_path(number))
         except AgoraError as exc:
             shutil.rmtree(site / preview_path(number), ignore_errors=True)
             outcome.append((number, f"left out: {exc}"))
             continue
-        current = (chosen.get("workflow_run") or {}).get("head_sha") == head
-        outcome.append((number, "published" if current else "published (an older commit's: the latest is not built)"))
+        outcome.append((number, "published"))
     return outcome
 
 

@@ -168,14 +168,33 @@ def test_a_content_only_fork_pull_request_gets_a_preview_until_it_is_closed(tmp_
         assert PREVIEW in body["body"] and "What changes" in body["body"]
 
         # The deployment gathers the open pull request's preview beside the site.
+        # Beside the preview previews.yml built, a newer artifact of the same name uploaded by a pull request's own
+        # workflow (a fork can rewrite check.yml): the deployment takes only previews.yml's, run from main.
         api.answer(f"/repos/org/portal/actions/artifacts?name=preview-pr-{NUMBER}&per_page=100", {"artifacts": [
             {"id": 7, "name": f"preview-pr-{NUMBER}", "expired": False, "created_at": "2026-11-22T10:00:00Z",
-             "workflow_run": {"head_sha": pr["head"]}}]})
+             "workflow_run": {"id": 70}},
+            {"id": 8, "name": f"preview-pr-{NUMBER}", "expired": False, "created_at": "2026-11-22T11:00:00Z",
+             "workflow_run": {"id": 80}},
+            {"id": 9, "name": f"preview-pr-{NUMBER}", "expired": False, "created_at": "2026-11-22T12:00:00Z",
+             "workflow_run": {"id": 90}}]})
+        api.answer("/repos/org/portal/actions/runs/70", {"path": ".github/workflows/previews.yml",
+                                                         "event": "workflow_run", "conclusion": "success"})
+        api.answer("/repos/org/portal/actions/runs/80", {"path": ".github/workflows/check.yml",
+                                                         "event": "pull_request", "conclusion": "success"})
+        api.answer("/repos/org/portal/actions/runs/90", {"path": ".github/workflows/previews.yml",
+                                                         "event": "pull_request", "conclusion": "success"})
         api.answer("/repos/org/portal/actions/artifacts/7/zip", _zip(site))
+        poisoned = site.parent / "poisoned"
+        (poisoned / "articles" / "from-a-fork").mkdir(parents=True)
+        (poisoned / "articles" / "from-a-fork" / "index.html").write_text("<script>steal()</script>", encoding="utf-8")
+        for artifact in (8, 9):
+            api.answer(f"/repos/org/portal/actions/artifacts/{artifact}/zip", _zip(poisoned))
         deployed = _deploy(pr, tmp_path / "deploy", api)
         assert (deployed / "articles" / "old" / "index.html").is_file()  # the site itself, from main
         hosted = deployed / "previews" / f"pr-{NUMBER}" / "articles" / "from-a-fork" / "index.html"
         assert hosted.is_file() and _page(hosted).select_one("p.preview-banner") is not None
+        assert "steal()" not in hosted.read_text(encoding="utf-8")
+        assert not any("/artifacts/8/" in r or "/artifacts/9/" in r for r in api.reads)  # never even downloaded
         # The portal's own sitemap, feeds and search never list the preview.
         assert "previews/" not in (deployed / "sitemap.xml").read_text(encoding="utf-8")
         assert "from-a-fork" not in (deployed / "feeds" / "all.atom.xml").read_text(encoding="utf-8")

@@ -209,7 +209,7 @@ def gather(api: Api, site: Path) -> list[tuple[int, str]]:
         raise AgoraError(f"{target} exists: the site's own build never writes {PREVIEWS_DIR}/")
     outcome = []
     for pr in sorted(api.open_pulls(), key=lambda p: p.get("number", 0)):
-        number, head = pr.get("number"), str((pr.get("head") or {}).get("sha", ""))
+        number = pr.get("number")
         if type(number) is not int or number < 1:
             continue
         artifacts = [a for a in api.artifacts(f"{ARTIFACT_PREFIX}{number}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -12,9 +13,11 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, write_portal
 from github_replay import github_replay
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from workflow_steps import JobRun, git, run_job
 
-from agorapress.changes import compare, render_markdown
+from agorapress.changes import Changes, compare, render_markdown
 from agorapress.previews import unpack
 from agorapress.problems import AgoraError
 
@@ -265,3 +268,45 @@ def test_a_preview_artifact_with_an_odd_member_is_refused(tmp_path, name, mode):
     with pytest.raises(AgoraError):
         unpack(data.getvalue(), tmp_path / "pr-1")
     assert not (tmp_path / "escape.html").exists()
+
+
+# -- classes of hostile input ----------------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_a_title_in_what_changes_is_always_inert_text(title):
+    text = render_markdown(Changes(added=[("articles/x/", title)], entries=[(title, "")], events=[(title, "2027")]),
+                           PREVIEW)
+    page_line = next(line for line in text.splitlines() if line.startswith("- [/articles/x/"))
+    # The only link is ours: the title cannot close it, open another, mention anyone or carry markup.
+    assert page_line.endswith(f"]({PREVIEW}articles/x/)")
+    inner = page_line[len("- ["):-len(f"]({PREVIEW}articles/x/)")]
+    if inner != "/articles/x/":
+        assert inner.startswith("/articles/x/ (") and inner.endswith(")")
+        inner = inner[len("/articles/x/ ("):-1]  # the title, as shown
+    for char in "[]()<>`":
+        assert all(inner[i - 1] == "\\" for i, c in enumerate(inner) if c == char and i > 0), char
+    assert "\n" not in inner and all(text[i + 1] == "\u200b" for i, c in enumerate(text) if c == "@")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="ab./\\:-~ ", min_size=1, max_size=12), min_size=1, max_size=4))
+def test_an_artifact_never_writes_outside_its_folder(tmp_path, names):
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
+        root = Path(scratch)
+        folder = root / "site" / "previews" / "pr-1"
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w") as archive, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # duplicate names are part of the test
+            for name in names:
+                archive.writestr(zipfile.ZipInfo(name), "x")
+        try:
+            unpack(data.getvalue(), folder)
+        except AgoraError:
+            pass
+        outside = [p for p in root.rglob("*") if folder not in p.parents and p != folder
+                   and p not in folder.parents]
+        assert outside == []

@@ -59,12 +59,30 @@ def _event(sender: str, label: str = "accepted") -> dict:
     return event
 
 
-def _run(repo: Path, tmp_path: Path, api, event: dict, job: str = "import"):
+def _run(repo: Path, tmp_path: Path, api, event: dict, job: str = "prepare", values: dict | None = None):
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "event.json").write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
-    values = {"github.token": "a-token", "github.repository": "org/portal"}
+    values = {"github.token": "a-token", "github.repository": "org/portal", **(values or {})}
     return run_job(ISSUES_YML, job, repo, values, tmp_path / "runner-temp",
                    {"GITHUB_EVENT_PATH": str(tmp_path / "event.json"), "GITHUB_API_URL": api.url})
+
+
+def _accept(repo: Path, tmp_path: Path, api, event: dict):
+    """The two jobs, as GitHub runs them: prepare (read-only) makes a commit; open, on a fresh checkout of main with
+    the artifact downloaded, checks it and pushes it."""
+    prepared = _run(repo, tmp_path / "prepare", api, event)
+    assert not prepared.failed, prepared.stderr + prepared.stdout
+    if "submission" not in prepared.uploads:
+        return prepared, None
+    git(repo, "checkout", "-q", "-f", "main")  # the open job's own checkout of the default branch
+    (tmp_path / "open" / "runner-temp").mkdir(parents=True)
+    shutil.copytree(prepared.uploads["submission"], tmp_path / "open" / "runner-temp" / "submission")
+    outputs = {**prepared.outputs["accepted"], **{f"branch_{k}": v for k, v in prepared.outputs["branch"].items()}}
+    needs = {"needs.prepare.outputs.number": outputs["number"], "needs.prepare.outputs.accepted_by": outputs["accepted_by"],
+             "needs.prepare.outputs.item": outputs["branch_item"]}
+    opened = _run(repo, tmp_path / "open", api, event, "open", needs)
+    assert not opened.failed, opened.stderr + opened.stdout
+    return prepared, opened
 
 
 def test_an_accepted_issue_becomes_a_checked_branch_and_a_pull_request_crediting_its_author(tmp_path):
@@ -73,8 +91,7 @@ def test_an_accepted_issue_becomes_a_checked_branch_and_a_pull_request_crediting
     with github_replay() as api:
         api.answer("/repos/org/portal/collaborators/carl-w/permission", {"permission": "write"})
         api.answer(f"/repos/org/portal/issues/{number}/comments", [])
-        result = _run(repo, tmp_path / "run", api, _event("carl-w"))
-        assert not result.failed, result.stderr + result.stdout
+        result, _ = _accept(repo, tmp_path, api, _event("carl-w"))
         assert result.outputs["accepted"] == {"number": str(number), "accepted_by": "carl-w"}
         branch = f"submission/issue-{number}"
         assert git(origin, "rev-parse", "--verify", f"refs/heads/{branch}")
@@ -125,7 +142,7 @@ def test_an_issue_nobody_on_the_committee_accepted_does_nothing(tmp_path):
             result = _run(repo, tmp_path / name, api, event)
             assert not result.failed, result.stderr
             assert result.outputs["accepted"]["number"] == ""
-            assert "Turn the issue into a branch" in result.skipped
+            assert "Turn the issue into a commit" in result.skipped and result.uploads == {}
         assert api.writes == []
     assert git(origin, "branch", "--list") == "main"
     assert git(repo, "status", "--porcelain") == ""
@@ -138,3 +155,26 @@ def test_a_report_is_assigned_to_the_moderators(tmp_path):
         result = _run(repo, tmp_path / "report", api, event, job="route")
         assert not result.failed, result.stderr
         assert api.writes == [("POST", "/repos/org/portal/issues/9/assignees", {"assignees": ["carl-w"]})]
+
+
+def test_the_job_that_pushes_refuses_a_commit_outside_content(tmp_path):
+    repo, origin = _repository(tmp_path)
+    git(repo, "switch", "-q", "-c", "submission/issue-57")
+    (repo / "content" / "articles").mkdir(parents=True, exist_ok=True)
+    (repo / "content" / "articles" / "fine.md").write_text("---\ntitle: Fine\ndate: 2026-01-10\nauthors: [ana]\n---\nHi.\n")
+    (repo / ".github" / "workflows" / "deploy.yml").write_text("name: taken over\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "A submission that is more than a text")
+    bundle = tmp_path / "open" / "runner-temp" / "submission"
+    bundle.mkdir(parents=True)
+    git(repo, "bundle", "create", "-q", str(bundle / "submission.bundle"), "refs/heads/submission/issue-57", "^HEAD~1")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "branch", "-q", "-D", "submission/issue-57")
+    with github_replay() as api:
+        needs = {"needs.prepare.outputs.number": "57", "needs.prepare.outputs.accepted_by": "carl-w",
+                 "needs.prepare.outputs.item": "content/articles/fine.md"}
+        opened = _run(repo, tmp_path / "open", api, _event("carl-w"), "open", needs)
+        assert opened.exit_codes["Check the commit and push the branch"] != 0
+        assert "::error::the submission touches files outside content/" in opened.stdout
+        assert "Open the pull request and tell the submitter" in opened.skipped and api.writes == []
+    assert git(origin, "branch", "--list") == "main"

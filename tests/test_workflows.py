@@ -134,7 +134,8 @@ def test_each_workflow_gets_only_what_it_needs():
     assert perms["previews"] == {"build": {"contents": "read", "pull-requests": "read"},
                                  "comment": {"contents": "read", "actions": "read", "pull-requests": "write"},
                                  "closed": {"contents": "read"}}
-    assert perms["issues"] == {"import": {"contents": "write", "pull-requests": "write", "issues": "write"},
+    assert perms["issues"] == {"prepare": {"contents": "read"},
+                               "open": {"contents": "write", "pull-requests": "write", "issues": "write"},
                                "route": {"contents": "read", "issues": "write"}}
 
 

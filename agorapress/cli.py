@@ -23,6 +23,8 @@ COMMANDS = {
     "committee": "committee",
     "review": "review",
     "import-issue": "import_issue",
+    "previews": "previews",
+    "submissions": "submissions",
 }
 
 

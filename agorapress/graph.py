@@ -86,10 +86,10 @@ class SiteGraph:
         return when is not None and when > self.now
 
     def is_published(self, item: Item) -> bool:
-        """Public in this build: not a draft (unless --drafts) and not scheduled for later."""
-        if item.kind == "contributors":
+        """Public in this build: not a draft and not scheduled for later, unless --drafts (a preview shows both)."""
+        if item.kind == "contributors" or self.drafts:
             return True
-        if getattr(item.meta, "is_draft", False) and not self.drafts:
+        if getattr(item.meta, "is_draft", False):
             return False
         return not self.is_scheduled(item)
 

@@ -27,6 +27,7 @@ class Portal:
     config_digest: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # every content file read, by path under content/
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for --profile
+    preview: int | None = None  # the pull request a preview build shows (see preview.py); None: the public site
 
 
 def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False, use_cache: bool = True,

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO, copy_demo, write_portal
+from github_replay import github_replay
 from workflow_steps import JobRun, git, run_job, run_script_step
 
 from agorapress.cli import main
@@ -306,8 +307,11 @@ def _hourly_cron() -> str:
 
 
 def run_deploy_build(repo: Path, tmp_path: Path, event: str, schedule: str = "") -> JobRun:
-    values = {"github.event_name": event, "github.event.schedule": schedule}
-    return run_job(DEPLOY_YML, "build", repo, values, tmp_path / "deploy-temp")
+    values = {"github.event_name": event, "github.event.schedule": schedule, "github.token": "a-read-only-token",
+              "github.repository": "org/portal"}
+    with github_replay() as api:  # no pull request is open: the deployment holds the site alone
+        api.answer("/repos/org/portal/pulls", [])
+        return run_job(DEPLOY_YML, "build", repo, values, tmp_path / "deploy-temp", {"GITHUB_API_URL": api.url})
 
 
 def test_a_merge_publishes_the_site_and_says_when_it_changes_next(tmp_path):
@@ -389,12 +393,14 @@ def test_the_report_of_a_real_check_run_becomes_one_comment_on_the_fork_pr(tmp_p
     report_dir = check.uploads["pr-report"]
     # GitHub gives no pull request number for a fork: the open PR whose head is the commit is found.
     result = run_report_step("Post or update the report comment", tmp_path, _report_values(report_dir, pr["head"]),
-                             {"pulls": [_open_pr("0" * 40, 41), _open_pr(pr["head"])], "comments": []})
+                             {"pulls": [_open_pr("0" * 40, 41), _open_pr(pr["head"])], "comments": [],
+                              "pages": {"html_url": "https://org.github.io/portal/"}})
     action, body = _posted(result)
     assert action == "issues.createComment"
     assert [c["params"].get("issue_number") for c in result["calls"] if c["name"] == "issues.createComment"] == [PR_NUMBER]
     assert body.startswith(MARKER + "\n### ✅ Agora check passed")
     assert "/actions/runs/777/artifacts/5" in body and pr["head"][:7] in body
+    assert f"Hosted preview, once built and deployed: https://org.github.io/portal/previews/pr-{PR_NUMBER}/" in body
     report = (report_dir / "report.md").read_text(encoding="utf-8")
     assert report.strip().replace("@", "@\u200b").splitlines()[0] in body
 

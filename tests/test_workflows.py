@@ -50,8 +50,8 @@ def _steps(workflow: dict):
             yield job_id, step
 
 
-def test_the_four_workflows_are_shipped():
-    assert [p.name for p in WORKFLOWS] == ["check.yml", "deploy.yml", "quorum.yml", "report.yml"]
+def test_the_workflows_are_shipped():
+    assert {"check.yml", "deploy.yml", "issues.yml", "previews.yml", "quorum.yml", "report.yml"} <= {p.name for p in WORKFLOWS}
 
 
 def test_zizmor_finds_nothing():
@@ -64,7 +64,8 @@ def test_zizmor_finds_nothing():
     ("vendor.github-workflows", WORKFLOWS),
     ("custom.github-workflows-require-timeout", WORKFLOWS),
     ("vendor.dependabot", [GITHUB / "dependabot.yml"]),
-    ("vendor.github-issue-forms", [FORMS / "send-a-text.yml", FORMS / "propose-a-topic.yml"]),
+    ("vendor.github-issue-forms", [FORMS / "send-a-text.yml", FORMS / "propose-a-topic.yml",
+                                   FORMS / "propose-a-correction.yml", FORMS / "report-a-problem.yml"]),
     ("vendor.github-issue-config", [FORMS / "config.yml"]),
 ])
 def test_files_match_githubs_schemas(schema, paths):
@@ -124,10 +125,18 @@ def test_tokens_are_least_privilege(path):
 def test_each_workflow_gets_only_what_it_needs():
     perms = {path.stem: {job: spec["permissions"] for job, spec in _load(path)["jobs"].items()} for path in WORKFLOWS}
     assert perms["check"] == {"check": {"contents": "read"}}
-    assert perms["report"] == {"comment": {"actions": "read", "pull-requests": "write"}}
+    assert perms["report"] == {"comment": {"actions": "read", "pull-requests": "write", "pages": "read"}}
     assert perms["quorum"] == {"quorum": {"contents": "read", "pull-requests": "read"}}
-    assert perms["deploy"] == {"build": {"contents": "read", "pages": "read"},
-                               "deploy": {"pages": "write", "id-token": "write"}}
+    assert perms["deploy"] == {"build": {"contents": "read", "pages": "read", "actions": "read", "pull-requests": "read"},
+                               "deploy": {"pages": "write", "id-token": "write"},
+                               "announce": {"contents": "read", "issues": "write"}}
+    # The job that reads a pull request's files may write nothing; the one that may comment reads no pull request file.
+    assert perms["previews"] == {"build": {"contents": "read", "pull-requests": "read"},
+                                 "comment": {"contents": "read", "actions": "read", "pull-requests": "write"},
+                                 "closed": {"contents": "read"}}
+    assert perms["issues"] == {"prepare": {"contents": "read"},
+                               "open": {"contents": "write", "pull-requests": "write", "issues": "write"},
+                               "route": {"contents": "read", "issues": "write"}}
 
 
 def test_the_report_workflow_runs_nothing_from_the_pull_request():
@@ -159,7 +168,8 @@ def test_quorum_runs_the_base_branch_code():
 
 def test_deploy_uploads_only_the_built_site_and_deploys_with_the_official_action():
     deploy = _load(GITHUB / "workflows" / "deploy.yml")
-    assert set(deploy["on"]) == {"push", "schedule", "workflow_dispatch"}
+    assert set(deploy["on"]) == {"push", "schedule", "workflow_dispatch", "workflow_run"}
+    assert deploy["on"]["workflow_run"] == {"workflows": ["previews"], "types": ["completed"]}
     upload = next(step for _, step in _steps(deploy) if step.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"] == {"path": "${{ runner.temp }}/site"}
     job = deploy["jobs"]["deploy"]

@@ -44,11 +44,13 @@ def _should_run(condition: str | None, run: JobRun) -> bool:
     condition = condition.strip().removeprefix("${{").removesuffix("}}").strip()
     if condition in {"!cancelled()", "always()"}:
         return True
-    match = re.fullmatch(r"steps\.([\w-]+)\.(outcome|outputs\.[\w-]+) == '(\w+)'", condition)
+    match = re.fullmatch(r"steps\.([\w-]+)\.(outcome|outputs\.[\w-]+) (==|!=) '(\w*)'", condition)
     if match:
-        step_id, what, wanted = match.groups()
+        step_id, what, compare, wanted = match.groups()
         found = run.outcomes.get(step_id) if what == "outcome" else run.outputs.get(step_id, {}).get(what.split(".", 1)[1])
-        return found == wanted
+        if found is None:  # a step that did not run, or an output never set: GitHub reads it as ''
+            found = ""
+        return (found == wanted) == (compare == "==")
     pytest.fail(f"a workflow has a condition this test cannot evaluate: {condition}")
 
 
@@ -99,7 +101,11 @@ def run_job(workflow: Path, job: str, cwd: Path, values: dict[str, str], runner_
                "GITHUB_STEP_SUMMARY": str(runner_temp / "summary.md"), "GITHUB_WORKSPACE": str(cwd),
                "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
         env.update(runner_env or {})  # what the runner itself sets: GITHUB_EVENT_PATH, GITHUB_API_URL
-        env.update({key: substitute(str(value), values) for key, value in (step.get("env") or {}).items()})
+        # Earlier steps' outputs, as ${{ steps.ID.outputs.NAME }} reads them ('' when never set).
+        known = {**values, **{f"steps.{sid}.outputs.{k}": v for sid, outs in run.outputs.items() for k, v in outs.items()}}
+        known.update({f"steps.{s['id']}.outputs.{m}": known.get(f"steps.{s['id']}.outputs.{m}", "")
+                      for s in steps if "id" in s for m in re.findall(rf"steps\.{s['id']}\.outputs\.([\w-]+)", str(step))})
+        env.update({key: substitute(str(value), known) for key, value in (step.get("env") or {}).items()})
         done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd,
                               env=env, capture_output=True, text=True, timeout=600)
         run.stdout += done.stdout
@@ -126,6 +132,11 @@ const api = (name, answer) => async (params) => {
 const github = {
   paginate: async (method, params) => (await method(params)).data,
   rest: {
+    repos: { getPages: async (params) => {
+      calls.push({ name: 'repos.getPages', params });
+      if (!scenario.pages) throw new Error('Not Found');
+      return { data: scenario.pages };
+    } },
     actions: { listWorkflowRunArtifacts: api('listWorkflowRunArtifacts', scenario.artifacts || []) },
     pulls: {
       get: api('pulls.get', (p) => scenario.pulls.find((pr) => pr.number === p.pull_number)),

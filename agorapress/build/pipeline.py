@@ -32,6 +32,7 @@ from . import plan as planning
 from . import swap
 from .audit import ensure_safe_output
 from .outputs import write_outputs, write_sitemap
+from .preview import as_preview
 from .progress import FilesWritten, OnStage, quiet
 from .write import link_unchanged
 
@@ -54,16 +55,22 @@ class BuildResult:
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
           workers: int | None = None, force: bool = False, live: dict | None = None, trust_output: bool = False,
-          on_stage: OnStage = quiet) -> BuildResult:
+          on_stage: OnStage = quiet, preview: int | None = None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
     `force` renders everything even when nothing changed. A `live` dict receives the state `agora serve` needs to
     re-render one page at once (see render/live.py). `trust_output` says that only those quick renders changed the
     output since the last build: it is still the last build's, for the choice of an incremental build. `on_stage` is
-    told each stage as it begins (see progress.py)."""
+    told each stage as it begins (see progress.py). `preview` (a pull request's number) builds that pull request's
+    preview: drafts and scheduled items shown, under previews/pr-N/ of the site's address, marked noindex and
+    bannered (see preview.py)."""
     started = time.perf_counter()
     on_stage("reading and checking content")
+    drafts = drafts or preview is not None
     portal = load_portal(root, now=now, drafts=drafts)
+    if preview is not None:
+        as_preview(portal, preview)
+        force = True  # the recorded build was the public site's: never reuse it for a preview
     timings = dict(portal.timings)
     if portal.problems.errors:
         raise BuildFailed(portal.problems)
@@ -88,7 +95,8 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
             context = RenderContext(portal, people, staging, previous=output if output.is_dir() else None,
                                     plan=decision.plan, scratch=Path(scratch), on_write=[written], live=live)
             _render(context, workers, lambda: on_stage("indexing for search, writing the sitemap", written))
-            write_sitemap(context)
+            if portal.preview is None:  # a preview is in no sitemap, and robots.txt is read at the site's root only
+                write_sitemap(context)
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")
         mark = time.perf_counter()

@@ -19,6 +19,9 @@ from .common import FORMATS, emit, parse_now, run
 @click.command()
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/).")
 @click.option("--drafts", is_flag=True, help="Include drafts and scheduled items (previews only, never the public site).")
+@click.option("--preview", "preview", type=click.IntRange(min=1), metavar="N",
+              help="Build pull request N's preview: under previews/pr-N/ of the site's address, drafts and scheduled "
+                   "items shown, a banner on every page, noindex, no sitemap.")
 @click.option("--now", help="Pin the clock: what is scheduled and what is upcoming (ISO date-time with offset).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="How problems are printed.")
 @click.option("--force", is_flag=True, help="Render even when nothing changed since the last build.")
@@ -26,7 +29,7 @@ from .common import FORMATS, emit, parse_now, run
 @click.option("--profile", is_flag=True, help="Print where the time went, per stage.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str, force: bool,
-          jobs: int | None, profile: bool) -> None:
+          jobs: int | None, profile: bool, preview: int | None) -> None:
     """Check, then render the portal; the previous output stays untouched unless the build succeeds."""
     from ..build import build as run_build
 
@@ -41,7 +44,7 @@ def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None
                 status.update(progress)
 
         result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts, workers=jobs,
-                                       force=force, on_stage=on_stage), fmt)
+                                       force=force, on_stage=on_stage, preview=preview), fmt)
     if profile:
         table = Table("stage", "seconds", title="Where the time went")
         for stage, seconds in result.timings.items():

@@ -18,9 +18,13 @@ from .common import FORMATS, emit, run
               help="Where to write content/... (default: the portal, where the result is checked at once).")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Publication date (default: the day the issue was opened).")
+@click.option("--fetch-images", is_flag=True,
+              help="Copy the pictures the text shows from GitHub's user-content hosts into content/media/submissions/ "
+                   "(size-limited, metadata removed); other addresses are left as written.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="How problems are printed.")
 @click.pass_context
-def import_issue(ctx: click.Context, issue_path: Path, output_dir: Path | None, day: datetime | None, fmt: str) -> None:
+def import_issue(ctx: click.Context, issue_path: Path, output_dir: Path | None, day: datetime | None, fetch_images: bool,
+                 fmt: str) -> None:
     """Turn a GitHub issue filled with the "send a text" form (the issue as JSON: the issues event payload,
     or `gh api repos/OWNER/REPO/issues/N`) into content/<section>/<slug>.md credited to its author, plus
     content/contributors/<handle>.md when they have no profile yet. Never replaces a file.
@@ -50,8 +54,19 @@ def import_issue(ctx: click.Context, issue_path: Path, output_dir: Path | None, 
     if imported is None:
         emit(Problems(problems), fmt)
         sys.exit(1)
+    media: dict[str, bytes] = {}
+    if fetch_images:
+        from ..issue_images import import_images
+        from ..scaffold.items import Draft
+
+        attached = import_images(imported.item.text, imported.item.relpath, imported.number,
+                                 portal.config.moderation.max_image_kb * 1024)
+        imported.item = Draft(imported.item.relpath, attached.text)
+        media = attached.files
+        for note in attached.notes:
+            click.echo(f"picture {note}", err=True)
     drafts = [d for d in (imported.profile, imported.item) if d is not None]
-    written = run(lambda: _write(target, drafts), fmt)
+    written = run(lambda: _write(target, drafts, media), fmt)
     if target == portal.root:
         # The same check a pull request gets: files the portal refuses are taken back at once.
         after = load_portal(portal.root)
@@ -72,14 +87,20 @@ def _existing(target: Path) -> set[str]:
     return {p.relative_to(content).as_posix() for p in content.rglob("*.md")} if content.is_dir() else set()
 
 
-def _write(target: Path, drafts) -> list[str]:
+def _write(target: Path, drafts, media: dict[str, bytes] | None = None) -> list[str]:
     from ..problems import AgoraError
 
     written = []
-    for draft in drafts:
-        path = target / "content" / draft.relpath
-        if path.exists():
-            raise AgoraError(f"content/{draft.relpath} exists already: nothing was replaced")
+    for relpath in [*(d.relpath for d in drafts), *(media or {})]:
+        path = target / "content" / relpath
+        if path.exists() or path.is_symlink():
+            raise AgoraError(f"content/{relpath} exists already: nothing was replaced")
+    for relpath, data in (media or {}).items():
+        path = target / "content" / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as out:
+            out.write(data)
+        written.append(f"content/{relpath}")
     for draft in drafts:
         path = target / "content" / draft.relpath
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -102,7 +102,7 @@ class Discovery:
             title=self.site.title,
             description=self.site.description,
             locale=og_locale(self.site.language),
-            noindex=output_file == "404.html",
+            noindex=output_file == "404.html" or self.portal.preview is not None,
         )
         catalogue = self.catalogue
         facts.feeds = self.feed_links(catalogue.by_key.get("all"))

@@ -38,6 +38,11 @@ class SiteView:
         return f":root{{{declarations}}}" if declarations else ""
 
     @property
+    def preview(self) -> int | None:
+        """The pull request this build previews (`agora build --preview N`), else None: the public site."""
+        return self.portal.preview
+
+    @property
     def logo(self) -> str | None:
         """The portal's logo, relative to the site root (a file under content/media/, checked by the rules)."""
         return self.config.theme.options.logo

@@ -121,6 +121,13 @@ class Committee(Strict):
 
     name: Line = Field("Comité éditorial", description="What the community calls its committee.")
     members: list[CommitteeMember] = Field(default_factory=list, description="Seats, current and past.")
+    on_term_end: Literal["holdover", "lapse"] = Field(
+        "holdover", description="When a term ends and nobody is seated in that role yet: `holdover` (the holder stays "
+        "in office until a successor is seated) or `lapse` (the seat is empty at once; the members whose term ended "
+        "last still hold over if nobody else could approve a governance change).")
+    max_consecutive_terms: dict[Literal["editor-in-chief", "section-editor", "moderator", "member"], int] = Field(
+        default_factory=dict, description="Most consecutive terms one member may serve in a role, e.g. "
+        "{editor-in-chief: 2} (none: no limit).")
 
 
 class Review(Strict):

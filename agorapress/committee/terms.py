@@ -1,10 +1,17 @@
-"""Who sits on the committee on a given day: current, former and upcoming seats, from site_config.yaml."""
+"""Who sits on the committee on a given day: current, held-over, former and upcoming seats, from site_config.yaml.
+
+Continuity (committee.on_term_end): with `holdover` (the default, the rule most charters use) a seat whose term
+ended keeps its holder in office until a successor is seated, i.e. until a later seat of the same role (for a
+section editor: covering one of the same sections) has begun. With `lapse` the seat is empty the day after its
+term, except when that would leave nobody able to approve a governance change: then the seats that would hold
+over do, so the committee can always seat its successors. Either way no calendar can lock the committee out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..config import Config
@@ -13,6 +20,10 @@ from ..config import Config
 ROLE_RANK = {"editor-in-chief": 0, "section-editor": 1, "moderator": 2, "member": 3}
 #: Keys of `review.approvals` that are not content folders but still name a part of content/.
 EXTRA_AREAS = ("media", "board")
+#: A seat of the same role beginning this close to the end of a term (or later) succeeds it.
+SUCCESSION_WINDOW = timedelta(days=90)
+#: Days before a seat ends, or before the committee could no longer approve anything, when it is warned.
+WARNING_DAYS = (60, 30, 7)
 
 
 @dataclass(frozen=True)
@@ -25,11 +36,11 @@ class Term:
     sections: tuple[str, ...]
     start: date
     end: date | None  # the last day of the term, inclusive; None: ongoing
-    status: str  # current, former or upcoming, at the day the terms were read for
+    status: str  # current, holdover (term over, no successor seated yet), former or upcoming, on the day read for
 
     @property
     def current(self) -> bool:
-        return self.status == "current"
+        return self.status in ("current", "holdover")
 
 
 def day_of(moment: date | datetime, tz: ZoneInfo) -> date:
@@ -55,7 +66,31 @@ def terms(config: Config, today: date) -> list[Term]:
         end = day_of(member.term_to, tz) if member.term_to is not None else None
         status = "upcoming" if today < start else "former" if end is not None and end < today else "current"
         seats.append(Term(index, member.handle, member.role, tuple(member.sections), start, end, status))
+    seats = _continuity(seats, today, config.committee.on_term_end, config.review.governance)
     return sorted(seats, key=lambda t: (ROLE_RANK.get(t.role, 9), -t.start.toordinal(), t.handle, t.index))
+
+
+def succeeds(later: Term, earlier: Term) -> bool:
+    """Whether `later` is a successor of `earlier`: the same role (and a common section), beginning in the last
+    three months of the earlier term or after it (a colleague seated mid-term is not a successor)."""
+    if later.index == earlier.index or later.role != earlier.role or later.start <= earlier.start:
+        return False
+    if earlier.end is not None and later.start <= earlier.end - SUCCESSION_WINDOW:
+        return False
+    return later.role != "section-editor" or bool(set(later.sections) & set(earlier.sections))
+
+
+def _continuity(seats: list[Term], today: date, rule: str, governance: int | str) -> list[Term]:
+    """Mark as `holdover` the ended seats whose holder stays in office by the committee's rule."""
+    begun = [t for t in seats if t.start <= today]
+    sitting = {t.handle for t in seats if t.status == "current"}
+    held = {t.index for t in seats if t.status == "former" and t.handle not in sitting
+            and not any(succeeds(other, t) for other in begun)}
+    if rule == "lapse":
+        needed = majority(len(sitting)) if governance == "majority" else int(governance)
+        if sitting and len(sitting) >= needed:
+            held = set()  # the sitting members can approve the next election: the ended seats lapse
+    return [replace(t, status="holdover") if t.index in held else t for t in seats]
 
 
 def current_terms(config: Config, today: date) -> list[Term]:
@@ -68,6 +103,51 @@ def current_members(config: Config, today: date) -> list[str]:
     for term in current_terms(config, today):
         seen.setdefault(term.handle, None)
     return list(seen)
+
+
+def seat_changes(config: Config, today: date) -> list[tuple[Term, date, str]]:
+    """The days ahead when a seat of today ends with no successor seated or elected: (seat, its last day,
+    what happens then by the continuity rule). Seats already held over are not listed: they never end by date."""
+    seats = terms(config, today)
+    found = []
+    for term in seats:
+        if term.status != "current" or term.end is None:
+            continue
+        if any(succeeds(other, term) for other in seats) or any(
+                o.handle == term.handle and o.index != term.index and o.start <= term.end + timedelta(days=1)
+                and (o.end is None or o.end > term.end) for o in seats):
+            continue  # a successor is seated or elected, or the member's next term follows on
+        found.append((term, term.end, config.committee.on_term_end))
+    return sorted(found, key=lambda found: (found[1], found[0].handle, found[0].index))
+
+
+def first_deadlock(config: Config, today: date, days: int) -> date | None:
+    """The first day within `days` from `today` when the committee could not approve a governance change
+    (fewer members in office than it needs), or None."""
+    for offset in range(days + 1):
+        day = today + timedelta(days=offset)
+        size = len(current_members(config, day))
+        if size == 0 or governance_needed(config, day) > size:
+            return day
+    return None
+
+
+def consecutive_terms(config: Config) -> list[tuple[int, int]]:
+    """(index in committee.members, how many consecutive terms in its role that seat makes for its member):
+    seats of one member in one role follow on when the next begins within a month of the last one's end."""
+    tz = config.site.tz
+    runs: dict[tuple[str, str], tuple[date | None, int]] = {}
+    found = []
+    ordered = sorted(enumerate(config.committee.members), key=lambda pair: (day_of(pair[1].term_from, tz), pair[0]))
+    for index, seat in ordered:
+        start = day_of(seat.term_from, tz)
+        end = day_of(seat.term_to, tz) if seat.term_to is not None else None
+        last_end, count = runs.get((seat.handle, seat.role), (None, 0))
+        follows = count and (last_end is None or start <= last_end + timedelta(days=31))
+        count = count + 1 if follows else 1
+        runs[(seat.handle, seat.role)] = (end, count)
+        found.append((index, count))
+    return found
 
 
 def former_terms(config: Config, today: date) -> list[Term]:

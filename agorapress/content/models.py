@@ -34,6 +34,8 @@ class ItemMeta(Strict):
     updated: Moment | None = Field(None, description="Date of the last significant change.")
     status: Literal["draft", "published"] = Field("published", description="draft: only built with --drafts.")
     slug: Slug | None = Field(None, description="Last part of the URL (default: the file name).")
+    conflicts: Annotated[list[Handle], Few] = Field(default_factory=list, description="Committee members recused from "
+                                                    "reviewing this item, beyond the people it credits.")
 
     @model_validator(mode="after")
     def _image_has_alt(self):

@@ -121,14 +121,19 @@ def seat_changes(config: Config, today: date) -> list[tuple[Term, date, str]]:
     return sorted(found, key=lambda found: (found[1], found[0].handle, found[0].index))
 
 
-def first_deadlock(config: Config, today: date, days: int) -> date | None:
-    """The first day within `days` from `today` when the committee could not approve a governance change
-    (fewer members in office than it needs), or None."""
+def first_deadlock(config: Config, today: date, days: int) -> tuple[date, str, int, int] | None:
+    """The first day within `days` from `today` when some change could no longer be approved, as (that day, what
+    could not be, approvals it needs, members in office then), or None."""
+    rules = sorted(config.review.approvals.items(), key=lambda rule: (-rule[1], rule[0]))
     for offset in range(days + 1):
         day = today + timedelta(days=offset)
         size = len(current_members(config, day))
-        if size == 0 or governance_needed(config, day) > size:
-            return day
+        governance = governance_needed(config, day)
+        if size == 0 or governance > size:
+            return day, "a governance change", max(governance, 1), size
+        for area, needed in rules:
+            if needed > size:
+                return day, f"a change to {area}", needed, size
     return None
 
 

@@ -125,12 +125,14 @@ def _ahead(config, today: date, lines: yamlstrict.YamlDocument) -> list[Problem]
                                 f"({left} left), and no successor is elected: the seat then {then}",
                                 "hold the election and add the new seat to committee.members (or extend this term)",
                                 "warning"))
-    deadlock = first_deadlock(config, today + timedelta(days=1), horizon - 1)
-    if deadlock is not None and current_members(config, today):
-        problems.append(Problem(CONFIG_FILE, lines.line_of(("committee",)), "review-quorum", "committee.members",
-                                f"from {deadlock.isoformat()} ({(deadlock - today).days} days) the committee could not "
-                                "approve a governance change: too few members in office",
-                                "seat new members before then, or set committee.on_term_end: holdover", "warning"))
+    if first_deadlock(config, today, 0) is None:  # what is impossible today already is said by _review_keys
+        deadlock = first_deadlock(config, today + timedelta(days=1), horizon - 1)
+        if deadlock is not None:
+            day, what, needed, size = deadlock
+            problems.append(Problem(CONFIG_FILE, lines.line_of(("committee",)), "review-quorum", "committee.members",
+                                    f"from {day.isoformat()} ({(day - today).days} days) the committee could not approve "
+                                    f"{what}: it needs {needed} approvals and {size} member(s) will be in office",
+                                    "seat new members before then, or set committee.on_term_end: holdover", "warning"))
     return problems
 
 

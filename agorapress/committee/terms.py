@@ -71,21 +71,42 @@ def terms(config: Config, today: date) -> list[Term]:
 
 
 def succeeds(later: Term, earlier: Term) -> bool:
-    """Whether `later` is a successor of `earlier`: the same role (and a common section), beginning in the last
+    """Whether `later` may succeed `earlier`: the same office (role, and sections), beginning in the last
     three months of the earlier term or after it (a colleague seated mid-term is not a successor)."""
-    if later.index == earlier.index or later.role != earlier.role or later.start <= earlier.start:
+    if later.index == earlier.index or _office(later) != _office(earlier) or later.start <= earlier.start:
         return False
     if earlier.end is not None and later.start <= earlier.end - SUCCESSION_WINDOW:
         return False
-    return later.role != "section-editor" or bool(set(later.sections) & set(earlier.sections))
+    return True
+
+
+def _office(term: Term) -> tuple[str, tuple[str, ...]]:
+    return (term.role, tuple(sorted(term.sections)) if term.role == "section-editor" else ())
 
 
 def _continuity(seats: list[Term], today: date, rule: str, governance: int | str) -> list[Term]:
-    """Mark as `holdover` the ended seats whose holder stays in office by the committee's rule."""
-    begun = [t for t in seats if t.start <= today]
+    """Mark as `holdover` the ended seats whose holder stays in office by the committee's rule.
+
+    Within one office (a role; for section editors, a role and its sections) each seat begun in the last months of
+    an ended term, or after it, succeeds one ended seat, earliest ended first: a role with several seats keeps as
+    many holders as it had until as many successors are seated."""
+    by_office: dict[tuple, list[Term]] = {}
+    for term in seats:
+        by_office.setdefault(_office(term), []).append(term)
     sitting = {t.handle for t in seats if t.status == "current"}
-    held = {t.index for t in seats if t.status == "former" and t.handle not in sitting
-            and not any(succeeds(other, t) for other in begun)}
+    held = set()
+    for office_seats in by_office.values():
+        begun = sorted((t for t in office_seats if t.start <= today), key=lambda t: (t.start, t.index))
+        used: set[int] = set()
+        ended = sorted((t for t in office_seats if t.status == "former"), key=lambda t: (t.end, t.start, t.index))
+        for term in ended:
+            threshold = max(term.start, term.end - SUCCESSION_WINDOW)
+            successor = next((t for t in begun if t.start > threshold and t.index not in used and t.index != term.index),
+                             None)
+            if successor is not None:
+                used.add(successor.index)
+            elif term.handle not in sitting:
+                held.add(term.index)
     if rule == "lapse":
         needed = majority(len(sitting)) if governance == "majority" else int(governance)
         if sitting and len(sitting) >= needed:

@@ -51,7 +51,8 @@ def _steps(workflow: dict):
 
 
 def test_the_four_workflows_are_shipped():
-    assert [p.name for p in WORKFLOWS] == ["check.yml", "deploy.yml", "quorum.yml", "report.yml"]
+    assert [p.name for p in WORKFLOWS] == ["check.yml", "committee-reminder.yml", "deploy.yml", "quorum.yml", "record.yml",
+                                           "report.yml"]
 
 
 def test_zizmor_finds_nothing():
@@ -126,6 +127,8 @@ def test_each_workflow_gets_only_what_it_needs():
     assert perms["check"] == {"check": {"contents": "read"}}
     assert perms["report"] == {"comment": {"actions": "read", "pull-requests": "write"}}
     assert perms["quorum"] == {"quorum": {"contents": "read", "pull-requests": "read"}}
+    assert perms["record"] == {"record": {"contents": "write", "pull-requests": "read"}}
+    assert perms["committee-reminder"] == {"remind": {"contents": "read", "issues": "write"}}
     assert perms["deploy"] == {"build": {"contents": "read", "pages": "read"},
                                "deploy": {"pages": "write", "id-token": "write"}}
 

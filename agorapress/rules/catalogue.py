@@ -155,6 +155,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "could be approved again (errors); a section's rule needs more approvals than there are members, or within "
          "60 days the committee could no longer approve a governance change (warnings)."),
         ("conflicts", "error", "An item's `conflicts:` names someone who never sat on the committee."),
+        ("record", "error", "committee/record.yaml, the committee's public record, is not valid: a field, a date "
+         "(decided before opened), a pull request recorded twice, an approval by someone who never sat on the "
+         "committee."),
         ("issue-form", "error", "The \"send a text\" issue form was filled wrongly (`agora import-issue`)."),
     ]),
     **_stage("pull-request", [

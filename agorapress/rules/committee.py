@@ -14,6 +14,8 @@
   section's rule needs more approvals than there are members, or within 60 days the committee could no longer
   approve a governance change (warnings).
 - ``conflicts`` (error): an item's `conflicts:` names someone who never sat on the committee.
+- ``record`` (error): committee/record.yaml is not a valid record (fields, dates, one entry per pull request,
+  approvals by members).
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ def check_committee(graph: SiteGraph) -> list[Problem]:
     problems += _review_keys(graph, lines)
     problems += _ahead(config, today_of(config, graph.now), lines)
     problems += _conflicts(graph)
+    if graph.root is not None:
+        from ..committee.record import check_members
+
+        problems += check_members(graph.root, sorted({seat.handle for seat in config.committee.members}))
     return problems
 
 

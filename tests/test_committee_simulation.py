@@ -63,7 +63,7 @@ def approvals(handles: list[str]) -> list:
                            "submitted_at": when} for n, handle in enumerate(handles)])
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(histories())
 def test_on_every_day_of_five_years_a_pull_request_can_be_approved(history) -> None:
     rule, governance, seats = history

@@ -97,16 +97,22 @@ def _continuity(seats: list[Term], today: date, rule: str, governance: int | str
     held = set()
     for office_seats in by_office.values():
         begun = sorted((t for t in office_seats if t.start <= today), key=lambda t: (t.start, t.index))
-        used: set[int] = set()
+        used: set[int] = set()  # seats that succeed an ended one
+        used_by: set[int] = set()  # ended seats that have their successor
         ended = sorted((t for t in office_seats if t.status == "former"), key=lambda t: (t.end, t.start, t.index))
-        for term in ended:
-            threshold = max(term.start, term.end - SUCCESSION_WINDOW)
-            successor = next((t for t in begun if t.start > threshold and t.index not in used and t.index != term.index),
-                             None)
-            if successor is not None:
-                used.add(successor.index)
-            elif term.handle not in sitting:
-                held.add(term.index)
+        # A member's own next term succeeds their ended one first (a re-election): it never takes the place of a
+        # colleague's successor, so the number of holders of the office is kept.
+        for same_member in (True, False):
+            for term in ended:
+                if term.index in used_by:
+                    continue
+                threshold = max(term.start, term.end - SUCCESSION_WINDOW)
+                successor = next((t for t in begun if t.start > threshold and t.index not in used
+                                  and t.index != term.index and (t.handle == term.handle or not same_member)), None)
+                if successor is not None:
+                    used.add(successor.index)
+                    used_by.add(term.index)
+        held |= {t.index for t in ended if t.index not in used_by and t.handle not in sitting}
     if rule == "lapse":
         needed = majority(len(sitting)) if governance == "majority" else int(governance)
         if sitting and len(sitting) >= needed:

@@ -63,8 +63,10 @@ def content_dates(graph: SiteGraph, people: People, slug_of: Callable[[str], str
 
 
 def hidden_urls(graph: SiteGraph) -> set[str]:
-    """Pages that exist in this output but are not public: drafts of a --drafts preview."""
-    return {item.url for item in graph.items if getattr(item.meta, "is_draft", False)}
+    """Pages that exist in this output but are not public: drafts of a --drafts preview, and the notices left
+    where the committee withdrew a text."""
+    return {item.url for item in graph.items
+            if getattr(item.meta, "is_draft", False) or getattr(item.meta, "is_withdrawn", False)}
 
 
 def page_urls(output: Path) -> list[str]:

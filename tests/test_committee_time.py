@@ -245,3 +245,21 @@ def test_an_unknown_role_is_an_error_with_its_line(portal) -> None:
     assert result.exit_code == 2  # a configuration that cannot be read: nothing else is checked
     line = len(MINIMAL_CONFIG.splitlines()) + 3
     assert f"site_config.yaml:{line}" in result.output and "committee.members[0].role" in result.output
+
+
+@pytest.mark.parametrize(("path", "text", "who", "what"), [
+    ("content/interviews/atelier.md",
+     "---\ntitle: L'atelier\ndate: 2026-11-01\nauthors: [hugo]\ninterviewers: [hugo, farid]\n"
+     "interviewee:\n  name: Nadia\n---\n## Pourquoi ?\n\nParce que.\n", "farid", "as an interviewer"),
+    ("content/events/cafe.md",
+     "---\ntitle: Café\ndate: 2026-11-01\nauthors: [hugo]\norganizers: [farid]\nstart: \"2026-12-09T18:30\"\n---\nVenez.\n",
+     "farid", "as an organiser"),
+])
+def test_every_credit_a_change_adds_needs_its_members_consent(tmp_path, path, text, who, what) -> None:
+    reviews = [approve("amelie-durand", 1), approve("elise-b", 2), approve("chloe-n", 3)]
+    code, decision, rendered = replay(tmp_path, lambda root: write(root, path, text), reviews, [path])
+    assert code == 1 and decision["missing_consents"] == [who], rendered
+    assert what in rendered
+    code, decision, _ = replay(tmp_path / "2", lambda root: write(root, path, text),
+                               [*reviews, approve("farid-h", 4)], [path])
+    assert code == 0 and "farid" not in decision["approved"]  # his approval is his consent, never a review

@@ -56,7 +56,7 @@ def test_a_withdrawn_text_leaves_a_notice_and_nothing_else(demo_site) -> None:
     mentions = sorted(str(path.relative_to(demo_site)) for path in demo_site.rglob("*")
                       if path.is_file() and path.suffix in {".html", ".xml", ".json", ".ics", ".opml"}
                       and (b"une-offre-de-partenaire" in path.read_bytes()
-                           or "Une offre de partenaire".encode() in path.read_bytes()))
+                           or b"Une offre de partenaire" in path.read_bytes()))
     assert mentions == [f"{WITHDRAWN}index.html"]
     pagefind = [path for path in (demo_site / "pagefind").rglob("*") if path.is_file()]
     assert pagefind and not any(b"une-offre-de-partenaire" in path.read_bytes() for path in pagefind

@@ -14,7 +14,7 @@ from test_committee import config_of
 
 from agorapress.committee.quorum import decide, parse_reviews
 from agorapress.committee.recusal import recusals
-from agorapress.committee.terms import current_members, terms
+from agorapress.committee.terms import current_members
 
 START = date(2026, 1, 1)
 YEARS = 5

@@ -56,10 +56,10 @@ def test_holdover_members_approve_the_election_that_succeeds_them(tmp_path) -> N
         (entry["login"], entry["why"]) for entry in decision["not_counted"]]
 
     # Once gaelle and hugo are seated, the holdovers of their roles end: amelie (chief) and chloe (moderator).
+    from agorapress import yamlstrict
     from agorapress.committee.terms import current_members
     from agorapress.config import Config
     from agorapress.schema import validate
-    from agorapress import yamlstrict
 
     config, _ = validate(Config, yamlstrict.load(ELECTION), "site_config.yaml", "config")
     assert current_members(config, datetime.fromisoformat(ELECTION_DAY).date()) == [

@@ -93,8 +93,8 @@ def _decide(root: Path, now, author: str, changed: tuple[str, ...], reviews, hea
     from ..committee.consent import find_original, names_people, needed_consents
     from ..committee.quorum import decide, people_in
     from ..committee.recusal import recusals
-    from ..config import CONFIG_FILE
     from ..committee.terms import logins_of, today_of
+    from ..config import CONFIG_FILE
     from ..problems import AgoraError
     from ..revisions import Commit, WorkTree, clean, commit_of, merge_base
     from ..site import load_portal

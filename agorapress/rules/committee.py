@@ -20,9 +20,9 @@
 
 from __future__ import annotations
 
-from .. import yamlstrict
 from datetime import date, timedelta
 
+from .. import yamlstrict
 from ..committee.terms import (
     EXTRA_AREAS,
     WARNING_DAYS,

@@ -263,3 +263,24 @@ def test_every_credit_a_change_adds_needs_its_members_consent(tmp_path, path, te
     code, decision, _ = replay(tmp_path / "2", lambda root: write(root, path, text),
                                [*reviews, approve("farid-h", 4)], [path])
     assert code == 0 and "farid" not in decision["approved"]  # his approval is his consent, never a review
+
+
+def test_the_committee_page_says_who_holds_over(portal) -> None:
+    import html5lib
+    from conftest import spoken_text
+
+    from agorapress.build.pipeline import build
+
+    committee = ("committee:\n  members:\n"
+                 "    - {handle: amelie, role: editor-in-chief, from: 2025-01-10, to: 2026-10-31}\n"
+                 "    - {handle: chloe, role: moderator, from: 2026-01-10, to: 2028-12-31}\n")
+    root = portal(PROFILES, config=MINIMAL_CONFIG + committee)
+    out = build(root, root / "output", now=datetime.fromisoformat(NOW)).output
+    doc = html5lib.parse((out / "committee" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    seats = [spoken_text(li) for li in doc.iterfind(".//li[@class='seat seat-current']")]
+    assert len(seats) == 2
+    # The portal speaks French.
+    assert seats[0] == ("Amelie — Rédaction en chef, du 10 janvier 2025 au 31 octobre 2026 (mandat échu : en fonction "
+                        "jusqu'à l'entrée en fonction d'un·e successeur·e)")
+    assert "mandat échu" not in seats[1]
+    assert spoken_text(doc.find(".//p[@id='continuity']")).startswith("Quand un mandat prend fin, la personne reste")

@@ -284,3 +284,44 @@ def test_the_committee_page_says_who_holds_over(portal) -> None:
                         "jusqu'à l'entrée en fonction d'un·e successeur·e)")
     assert "mandat échu" not in seats[1]
     assert spoken_text(doc.find(".//p[@id='continuity']")).startswith("Quand un mandat prend fin, la personne reste")
+
+
+def test_a_bad_record_is_an_error_with_its_line(portal) -> None:
+    record = ("decisions:\n"
+              "  - pr: 3\n    outcome: merged\n    opened: 2026-11-10T09:00:00Z\n    decided: 2026-11-09T09:00:00Z\n"
+              "    approved_by: [amelie, amelei]\n    files: []\n"
+              "  - pr: 3\n    outcome: withdrawn\n    opened: 2026-11-10T09:00:00Z\n    decided: 2026-11-12T09:00:00Z\n")
+    found = [(p.path, p.line, p.field, p.message) for p in problems_of(portal, COMMITTEE,
+                                                                        files={"committee/record.yaml": record})
+             if p.path == "committee/record.yaml"]
+    assert found == [
+        ("committee/record.yaml", 2, "decisions[0].decided", "decided (2026-11-09T09:00:00+00:00) before it was opened"),
+        ("committee/record.yaml", 8, "decisions[1].pr", "pull request #3 is already recorded (decisions[0])"),
+    ]
+    unknown = record.replace("decided: 2026-11-09", "decided: 2026-11-11").replace("  - pr: 3\n    outcome: withdrawn",
+                                                                                    "  - pr: 4\n    outcome: withdrawn")
+    found = [(p.line, p.field, p.message, p.hint) for p in problems_of(portal, COMMITTEE,
+                                                                       files={"committee/record.yaml": unknown})
+             if p.path == "committee/record.yaml"]
+    assert found == [(6, "decisions[0].approved_by[1]", "'amelei' never sat on the committee", "did you mean 'amelie'?")]
+    typo = unknown.replace("outcome: merged", "outcome: merge")
+    [problem] = [p for p in problems_of(portal, COMMITTEE, files={"committee/record.yaml": typo})
+                 if p.path == "committee/record.yaml"]
+    assert (problem.line, problem.field, problem.severity) == (3, "decisions[0].outcome", "error")
+
+
+def test_record_command_appends_once(portal) -> None:
+    root = portal(PROFILES, config=MINIMAL_CONFIG + COMMITTEE)
+    args = ["--root", str(root), "committee", "record", "--pr", "12", "--outcome", "merged", "--opened",
+            "2026-11-10T09:00:00+01:00", "--decided", "2026-11-12T18:00:00+01:00", "--approved-by", "amelie",
+            "--approved-by", "elise", "--file", "content/articles/velo.md"]
+    assert agora(*args).output == "committee/record.yaml: pull request #12 recorded\n"
+    assert agora(*args).output == "committee/record.yaml: pull request #12 was already recorded\n"
+    text = (root / "committee" / "record.yaml").read_text(encoding="utf-8")
+    assert text.endswith("decisions:\n  - pr: 12\n    outcome: merged\n    opened: 2026-11-10T08:00:00Z\n"
+                         "    decided: 2026-11-12T17:00:00Z\n    approved_by: [\"amelie\", \"elise\"]\n"
+                         "    files: [\"content/articles/velo.md\"]\n")
+    assert [p for p in problems_of(portal, COMMITTEE) if p.path == "committee/record.yaml"] == []
+    bad = agora("--root", str(root), "committee", "record", "--pr", "13", "--outcome", "merged", "--opened",
+                "2026-11-10T09:00:00", "--decided", "2026-11-12T18:00:00+01:00")
+    assert bad.exit_code == 2 and "give a time zone offset" in bad.output

@@ -10,6 +10,7 @@ over do, so the committee can always seat its successors. Either way no calendar
 from __future__ import annotations
 
 from collections.abc import Mapping
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -70,16 +71,6 @@ def terms(config: Config, today: date) -> list[Term]:
     return sorted(seats, key=lambda t: (ROLE_RANK.get(t.role, 9), -t.start.toordinal(), t.handle, t.index))
 
 
-def succeeds(later: Term, earlier: Term) -> bool:
-    """Whether `later` may succeed `earlier`: the same office (role, and sections), beginning in the last
-    three months of the earlier term or after it (a colleague seated mid-term is not a successor)."""
-    if later.index == earlier.index or _office(later) != _office(earlier) or later.start <= earlier.start:
-        return False
-    if earlier.end is not None and later.start <= earlier.end - SUCCESSION_WINDOW:
-        return False
-    return True
-
-
 def _office(term: Term) -> tuple[str, tuple[str, ...]]:
     return (term.role, tuple(sorted(term.sections)) if term.role == "section-editor" else ())
 
@@ -96,23 +87,37 @@ def _continuity(seats: list[Term], today: date, rule: str, governance: int | str
     sitting = {t.handle for t in seats if t.status == "current"}
     held = set()
     for office_seats in by_office.values():
-        begun = sorted((t for t in office_seats if t.start <= today), key=lambda t: (t.start, t.index))
-        used: set[int] = set()  # seats that succeed an ended one
-        used_by: set[int] = set()  # ended seats that have their successor
+        begun = sorted((t.start, t.index, t.handle) for t in office_seats if t.start <= today)
         ended = sorted((t for t in office_seats if t.status == "former"), key=lambda t: (t.end, t.start, t.index))
         # A member's own next term succeeds their ended one first (a re-election): it never takes the place of a
         # colleague's successor, so the number of holders of the office is kept.
-        for same_member in (True, False):
-            for term in ended:
-                if term.index in used_by:
-                    continue
-                threshold = max(term.start, term.end - SUCCESSION_WINDOW)
-                successor = next((t for t in begun if t.start > threshold and t.index not in used
-                                  and t.index != term.index and (t.handle == term.handle or not same_member)), None)
-                if successor is not None:
-                    used.add(successor.index)
-                    used_by.add(term.index)
-        held |= {t.index for t in ended if t.index not in used_by and t.handle not in sitting}
+        own: dict[str, list[tuple]] = {}
+        for entry in begun:
+            own.setdefault(entry[2], []).append(entry)
+        used: set[int] = set()
+        succeeded: set[int] = set()
+        for term in ended:
+            threshold = max(term.start, term.end - SUCCESSION_WINDOW)
+            mine = own.get(term.handle, [])
+            at = bisect_right(mine, (threshold, 1 << 62))
+            while at < len(mine) and (mine[at][1] in used or mine[at][1] == term.index):
+                at += 1
+            if at < len(mine):
+                used.add(mine[at][1])
+                succeeded.add(term.index)
+        # Then any seat of the office, earliest first; `free` keeps the seats not yet used, in order of start.
+        free = [entry for entry in begun if entry[1] not in used]
+        for term in ended:
+            if term.index in succeeded:
+                continue
+            threshold = max(term.start, term.end - SUCCESSION_WINDOW)
+            at = bisect_right(free, (threshold, 1 << 62))
+            if at < len(free) and free[at][1] == term.index:
+                at += 1
+            if at < len(free):
+                free.pop(at)
+                succeeded.add(term.index)
+        held |= {t.index for t in ended if t.index not in succeeded and t.handle not in sitting}
     if rule == "lapse":
         needed = majority(len(sitting)) if governance == "majority" else int(governance)
         if sitting and len(sitting) >= needed:
@@ -136,13 +141,18 @@ def seat_changes(config: Config, today: date) -> list[tuple[Term, date, str]]:
     """The days ahead when a seat of today ends with no successor seated or elected: (seat, its last day,
     what happens then by the continuity rule). Seats already held over are not listed: they never end by date."""
     seats = terms(config, today)
+    latest: dict[tuple, date] = {}  # the latest start of a seat per office
+    next_of: dict[str, list[Term]] = {}
+    for term in seats:
+        latest[_office(term)] = max(latest.get(_office(term), term.start), term.start)
+        next_of.setdefault(term.handle, []).append(term)
     found = []
     for term in seats:
         if term.status != "current" or term.end is None:
             continue
-        if any(succeeds(other, term) for other in seats) or any(
-                o.handle == term.handle and o.index != term.index and o.start <= term.end + timedelta(days=1)
-                and (o.end is None or o.end > term.end) for o in seats):
+        if latest[_office(term)] > max(term.start, term.end - SUCCESSION_WINDOW) or any(
+                o.index != term.index and o.start <= term.end + timedelta(days=1) and (o.end is None or o.end > term.end)
+                for o in next_of[term.handle]):
             continue  # a successor is seated or elected, or the member's next term follows on
         found.append((term, term.end, config.committee.on_term_end))
     return sorted(found, key=lambda found: (found[1], found[0].handle, found[0].index))

@@ -77,25 +77,35 @@ def _span(config, seat) -> tuple[date, date]:
 
 
 def _overlaps(config, lines: yamlstrict.YamlDocument) -> list[Problem]:
-    """One seat per member at a time, and one editor-in-chief at a time."""
+    """One seat per member at a time, and one editor-in-chief at a time: each seat against the one of its group
+    (a member's seats; the chiefs' seats) that ends last among those begun before it, so n log n, not n²."""
     problems = []
     seats = config.committee.members
-    for later in range(len(seats)):
-        for earlier in range(later):
-            a, b = seats[earlier], seats[later]
-            (a_start, a_end), (b_start, b_end) = _span(config, a), _span(config, b)
-            if a_start > b_end or b_start > a_end:
-                continue
-            if a.handle == b.handle:
-                what = f"{b.handle} already holds committee.members[{earlier}] on those days: one member, one seat"
-                fix = f"end committee.members[{earlier}] the day before this one begins, or merge the two seats"
-            elif a.role == b.role == "editor-in-chief":
-                what = f"two editors-in-chief at once: committee.members[{earlier}] ({a.handle}) overlaps this seat"
-                fix = f"begin this term after {a_end.isoformat()}, or end the earlier one sooner"
-            else:
-                continue
-            problems.append(Problem(CONFIG_FILE, lines.line_of(("committee", "members", later, "from")), "committee-seat",
-                                    f"committee.members[{later}]", what, fix))
+    groups: dict[tuple, list[int]] = {}
+    for index, seat in enumerate(seats):
+        groups.setdefault(("member", seat.handle), []).append(index)
+        if seat.role == "editor-in-chief":
+            groups.setdefault(("chief", ""), []).append(index)
+    found: dict[int, tuple[int, str]] = {}
+    for (group, _), indexes in sorted(groups.items()):
+        ordered = sorted(indexes, key=lambda i: (_span(config, seats[i])[0], i))
+        reach = None  # the seat begun so far that ends last
+        for index in ordered:
+            start, end = _span(config, seats[index])
+            if reach is not None and _span(config, seats[reach])[1] >= start and index not in found:
+                found[index] = (reach, group)
+            if reach is None or end > _span(config, seats[reach])[1]:
+                reach = index
+    for index, (other, group) in sorted(found.items()):
+        a, b = seats[other], seats[index]
+        if group == "member":
+            what = f"{b.handle} already holds committee.members[{other}] on those days: one member, one seat"
+            fix = f"end committee.members[{other}] the day before this one begins, or merge the two seats"
+        else:
+            what = f"two editors-in-chief at once: committee.members[{other}] ({a.handle}) overlaps this seat"
+            fix = f"begin this term after {_span(config, a)[1].isoformat()}, or end the earlier one sooner"
+        problems.append(Problem(CONFIG_FILE, lines.line_of(("committee", "members", index, "from")), "committee-seat",
+                                f"committee.members[{index}]", what, fix))
     return problems
 
 

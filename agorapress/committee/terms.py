@@ -9,8 +9,8 @@ over do, so the committee can always seat its successors. Either way no calendar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -325,3 +325,15 @@ def test_record_command_appends_once(portal) -> None:
     bad = agora("--root", str(root), "committee", "record", "--pr", "13", "--outcome", "merged", "--opened",
                 "2026-11-10T09:00:00", "--decided", "2026-11-12T18:00:00+01:00")
     assert bad.exit_code == 2 and "give a time zone offset" in bad.output
+
+
+def test_the_pull_request_report_carries_the_warning(portal, tmp_path) -> None:
+    committee = ("committee:\n  members:\n"
+                 "    - {handle: amelie, role: editor-in-chief, from: 2026-01-10, to: 2026-12-15}\n"
+                 "    - {handle: chloe, role: moderator, from: 2026-01-10, to: 2028-12-31}\n")
+    root = portal(PROFILES, config=MINIMAL_CONFIG + committee)
+    result = agora("--root", str(root), "check", "--now", NOW, "--report", str(tmp_path / "report.md"))
+    assert result.exit_code == 0
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "committee-term-end" in report
+    assert "amelie's term as editor-in-chief ends on 2026-12-15, within 30 days (23 left)" in report

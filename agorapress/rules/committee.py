@@ -139,7 +139,7 @@ def _ahead(config, today: date, lines: yamlstrict.YamlDocument) -> list[Problem]
                                 f"committee.members[{term.index}].to",
                                 f"{term.handle}'s term as {term.role} ends on {end.isoformat()}, within {within} days "
                                 f"({left} left), and no successor is elected: the seat then {then}",
-                                "hold the election and add the new seat to committee.members (or extend this term)",
+                                "hold the election and add the new seat to committee.members, or extend this term",
                                 "warning"))
     if first_deadlock(config, today, 0) is None:  # what is impossible today already is said by _review_keys
         deadlock = first_deadlock(config, today + timedelta(days=1), horizon - 1)

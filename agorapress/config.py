@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
 from . import colours, yamlstrict
 from .problems import Problem, did_you_mean
-from .schema import MAX_LINE, MAX_LIST, Handle, Lang, Line, MediaFile, Moment, Slug, Strict, Title, WebUrl, time_zones, validate
+from .schema import MAX_LINE, MAX_LIST, Few, Handle, Lang, Line, MediaFile, Moment, Slug, Strict, Title, WebUrl, time_zones, validate
 
 CONFIG_FILE = "site_config.yaml"
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
@@ -120,7 +120,14 @@ class Committee(Strict):
     """The elected committee: current and former members."""
 
     name: Line = Field("Comité éditorial", description="What the community calls its committee.")
-    members: list[CommitteeMember] = Field(default_factory=list, description="Seats, current and past.")
+    members: Annotated[list[CommitteeMember], Few] = Field(default_factory=list, description="Seats, current and past.")
+    on_term_end: Literal["holdover", "lapse"] = Field(
+        "holdover", description="When a term ends and nobody is seated in that role yet: `holdover` (the holder stays "
+        "in office until a successor is seated) or `lapse` (the seat is empty at once; the members whose term ended "
+        "last still hold over if nobody else could approve a governance change).")
+    max_consecutive_terms: dict[Literal["editor-in-chief", "section-editor", "moderator", "member"], int] = Field(
+        default_factory=dict, description="Most consecutive terms one member may serve in a role, e.g. "
+        "{editor-in-chief: 2} (none: no limit).")
 
 
 class Review(Strict):

@@ -91,7 +91,14 @@ class SiteGraph:
             return True
         if getattr(item.meta, "is_draft", False):
             return False
+        if getattr(item.meta, "is_withdrawn", False):
+            return False  # withdrawn by the committee: only a notice at its address (render/committee)
         return not self.is_scheduled(item)
+
+    def withdrawn(self) -> list[Item]:
+        """Items the committee withdrew (their date passed), by path."""
+        return sorted((i for i in self.items if getattr(i.meta, "is_withdrawn", False) and not self.is_scheduled(i)),
+                      key=lambda i: i.relpath)
 
     def published(self, kind: str | None = None) -> list[Item]:
         """Published items, newest first, ties broken by path so the order never depends on the disk."""

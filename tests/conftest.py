@@ -78,10 +78,10 @@ def portal(tmp_path: Path):
 
 
 def copy_demo(target: Path) -> Path:
-    """A copy of this repository's demo portal (config, content, themes, plugins)."""
+    """A copy of this repository's demo portal (config, content, themes, plugins, the committee's record)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "site_config.yaml", target / "site_config.yaml")
-    for folder in ("content", "themes", "plugins"):
+    for folder in ("content", "themes", "plugins", "committee"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, target / folder)
     return target

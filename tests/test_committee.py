@@ -213,7 +213,11 @@ def test_terms_at_a_date() -> None:
     assert current_members(config, TODAY) == ["amelie", "elise", "farid", "chloe"]
     assert [t.handle for t in former_terms(config, TODAY)] == ["bastien"]
     assert current_members(config, date(2025, 6, 1)) == ["bastien"]
-    assert current_members(config, date(2027, 1, 1)) == ["ines"]
+    # Holdover (the default): nobody succeeded them, so the members of 2026 stay in office with ines.
+    assert current_members(config, date(2027, 1, 1)) == ["amelie", "elise", "farid", "chloe", "ines"]
+    assert {t.handle for t in terms(config, date(2027, 1, 1)) if t.status == "holdover"} == {"amelie", "elise", "farid", "chloe"}
+    lapse = config_of(MINIMAL_CONFIG + COMMITTEE.replace("committee:\n", "committee:\n  on_term_end: lapse\n"))
+    assert current_members(lapse, date(2027, 1, 1)) == ["ines"]
     assert [t.status for t in terms(config, date(2026, 1, 9)) if t.handle == "bastien"] == ["current"]
     assert governance_needed(config, TODAY) == 3
 

@@ -3,6 +3,7 @@ replaying recorded responses (two pages of reviews, joined by a Link header)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -128,8 +129,19 @@ def test_a_co_author_who_has_not_approved_holds_the_decision(portal, api) -> Non
     assert decision["missing_consents"] == ["elise"] and decision["met"] is False
 
 
+def contents(text: str) -> dict:
+    """GitHub's contents API answer for a small file."""
+    return {"type": "file", "encoding": "base64", "content": base64.b64encode(text.encode("utf-8")).decode("ascii")}
+
+
+def config_at_head(api, text: str) -> None:
+    head = fixture("event-pull-request-review.json")["pull_request"]["head"]["sha"]
+    api.routes[f"{REPO_PATH}/contents/site_config.yaml?ref={head}"] = (contents(text), None)
+
+
 def test_given_files_are_not_fetched(portal, api) -> None:
     root = portal(PROFILES, config=MINIMAL_CONFIG + COMMITTEE)
+    config_at_head(api, MINIMAL_CONFIG + COMMITTEE + "# a comment\n")  # the seats are unchanged
     result = review(root, "--changed", "site_config.yaml")
     # Governance: three of the four members. elise counts here: she wrote no file of this pull request.
     assert result.exit_code == 0
@@ -153,3 +165,23 @@ def test_api_errors_and_a_missing_token_exit_2(portal, api, monkeypatch) -> None
     monkeypatch.delenv("GITHUB_TOKEN")
     result = review(root)
     assert result.exit_code == 2 and "GITHUB_TOKEN is not set" in result.output
+
+
+def test_a_member_approving_a_change_to_their_own_seat_does_not_count(portal, api) -> None:
+    # The pull request extends elise's term, read at its head through the contents API: she approved it, but her
+    # approval is not a committee approval, so two of the three approvals governance needs are counted.
+    root = portal(PROFILES, config=MINIMAL_CONFIG + COMMITTEE)
+    extended = COMMITTEE.replace("{handle: elise, role: section-editor, sections: [articles, interviews], "
+                                 "from: 2026-01-10, to: 2026-12-31}",
+                                 "{handle: elise, role: section-editor, sections: [articles, interviews], "
+                                 "from: 2026-01-10, to: 2027-12-31}")
+    assert extended != COMMITTEE
+    config_at_head(api, MINIMAL_CONFIG + extended)
+    result = review(root, "--changed", "site_config.yaml", "--format", "json")
+    assert result.exit_code == 1, result.output
+    decision = json.loads(result.output)
+    assert decision["approved"] == ["amelie", "chloe"] and decision["needed"] == 3
+    assert decision["recused"] == [{"handle": "elise", "why": "elise is recused: the change modifies their own seat "
+                                                              "in site_config.yaml"}]
+    text = review(root, "--changed", "site_config.yaml").output
+    assert "recused: elise (@elise-bertrand): elise is recused: the change modifies their own seat" in text

@@ -51,7 +51,8 @@ def _steps(workflow: dict):
 
 
 def test_the_workflows_are_shipped():
-    assert {"check.yml", "deploy.yml", "issues.yml", "previews.yml", "quorum.yml", "report.yml"} <= {p.name for p in WORKFLOWS}
+    assert {"check.yml", "deploy.yml", "issues.yml", "previews.yml", "quorum.yml", "report.yml",
+            "committee-reminder.yml", "record.yml"} <= {p.name for p in WORKFLOWS}
 
 
 def test_zizmor_finds_nothing():
@@ -137,6 +138,8 @@ def test_each_workflow_gets_only_what_it_needs():
     assert perms["issues"] == {"prepare": {"contents": "read"},
                                "open": {"contents": "write", "pull-requests": "write", "issues": "write"},
                                "route": {"contents": "read", "issues": "write"}}
+    assert perms["record"] == {"record": {"contents": "write", "pull-requests": "read"}}
+    assert perms["committee-reminder"] == {"remind": {"contents": "read", "issues": "write"}}
 
 
 def test_the_report_workflow_runs_nothing_from_the_pull_request():

@@ -128,7 +128,7 @@ def fingerprints(portal: Portal, drafts: bool, nxt: datetime | None, leave_out: 
     records too); the key digests the same but the content files of `leave_out` (paths under content/)."""
     whole = hashlib.sha256()
     _tree(whole, _PACKAGE)
-    for folder in ("themes", "plugins"):
+    for folder in ("themes", "plugins", "committee"):  # committee/: the record, shown on every item it reviewed
         _tree(whole, portal.root / folder)
     whole.update(portal.config_digest.encode())
     key = whole.copy()

@@ -92,7 +92,9 @@ def review(ctx: click.Context, pr_author: str | None, changed: tuple[str, ...], 
 def _decide(root: Path, now, author: str, changed: tuple[str, ...], reviews, head: str, base: str | None, api, pr):
     from ..committee.consent import find_original, names_people, needed_consents
     from ..committee.quorum import decide, people_in
+    from ..committee.recusal import recusals
     from ..committee.terms import logins_of, today_of
+    from ..config import CONFIG_FILE
     from ..problems import AgoraError
     from ..revisions import Commit, WorkTree, clean, commit_of, merge_base
     from ..site import load_portal
@@ -116,13 +118,13 @@ def _decide(root: Path, now, author: str, changed: tuple[str, ...], reviews, hea
         today = today_of(config, portal.graph.now)
 
     paths = sorted({clean(path) for path in changed})
-    readable = [path for path in paths if names_people(path) or _profile(path)]
+    readable = [path for path in paths if names_people(path) or _profile(path) or path == CONFIG_FILE]
     old = before.texts(readable)
     if head_sha is not None:
         new = Commit(root, head_sha).texts(readable)
     elif api is not None:
         new = {path: _lf(api.text_at(pr, path, head)) for path in readable}
-    elif any(names_people(path) for path in readable):
+    elif any(names_people(path) or path == CONFIG_FILE for path in readable):
         raise AgoraError(f"the pull request's files at {head} cannot be read here, so nobody can tell whom it credits: "
                          f"run agora review in a clone that has the commit (git fetch origin {head}), or with --github-event")
     else:
@@ -133,7 +135,9 @@ def _decide(root: Path, now, author: str, changed: tuple[str, ...], reviews, hea
                  if (handle := _profile(path)) and old.get(path) is None and handle not in logins and _github(new.get(path))}
     mine = {handle for handle, login in {**newcomers, **logins}.items() if login.casefold() == author.casefold()}
     consents = needed_consents(paths, old.get, new.get, mine, lambda kind, slug: find_original(before, kind, slug))
-    return decide(config, logins, today, author, changed, reviews, head_sha or head, people, consents, newcomers), logins
+    recused = recusals(paths, old.get, new.get)
+    return decide(config, logins, today, author, changed, reviews, head_sha or head, people, consents, newcomers,
+                  recused), logins
 
 
 def _committee_at(before):
@@ -198,6 +202,8 @@ def render(decision: Decision, logins: dict[str, str], fmt: str) -> str:
     lines.append("approved by: " + (", ".join(who(h) for h in decision.approved) or "nobody yet"))
     if decision.blocking:
         lines.append("changes requested by: " + ", ".join(who(h) for h in decision.blocking))
+    for handle, why in decision.recused:
+        lines.append(f"recused: {who(handle)}: {why}")
     for login, why in decision.not_counted:
         lines.append(f"not counted: {login}: {why}")
     for state in decision.consents:

@@ -52,7 +52,7 @@ def read_event(path: Path) -> PullRequestRef:
 
 
 class GitHubApi:
-    """A read-only client for the few endpoints the committee needs."""
+    """A client for the few endpoints the committee needs: reads, and opening the committee's reminder issue."""
 
     def __init__(self, token: str | None = None, base: str | None = None, timeout: float = 30.0):
         self.token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
@@ -90,6 +90,42 @@ class GitHubApi:
             return base64.b64decode(data["content"]).decode("utf-8-sig")
         except (ValueError, UnicodeDecodeError):
             return None
+
+    def closed_pull_requests(self, repository: str) -> list[dict]:
+        """The repository's closed pull requests, most recently updated first."""
+        found = self._all(f"/repos/{_repo_path(repository)}/pulls?state=closed&sort=updated&direction=desc&per_page=100")
+        return [entry for entry in found if isinstance(entry, dict)]
+
+    def open_issues(self, repository: str) -> list[dict]:
+        """The repository's open issues (and pull requests, as the API lists them)."""
+        return self._all(f"/repos/{_repo_path(repository)}/issues?state=open&per_page=100")
+
+    def create_issue(self, repository: str, title: str, body: str) -> dict:
+        """Open an issue; the token needs `issues: write`."""
+        return self._send("POST", f"{self.base}/repos/{_repo_path(repository)}/issues",
+                          {"title": title, "body": body})
+
+    def _send(self, method: str, url: str, payload: dict) -> dict:
+        request = urllib.request.Request(url, method=method, data=json.dumps(payload).encode("utf-8"), headers={
+            "Accept": "application/vnd.github+json",
+            "Authorization": f"Bearer {self.token}",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": "agora-press",
+            "Content-Type": "application/json",
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (http(s) only, checked)
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            detail = _message(exc.read())
+            raise AgoraError(f"GitHub API {method} {_display(url)}: HTTP {exc.code}{': ' + detail if detail else ''}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise AgoraError(f"GitHub API {method} {_display(url)}: {getattr(exc, 'reason', exc)}") from None
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise AgoraError(f"GitHub API {method} {_display(url)}: the answer is not JSON") from None
+        return data if isinstance(data, dict) else {}
 
     def _all(self, path: str) -> list:
         url: str | None = self.base + path

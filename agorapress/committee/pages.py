@@ -11,6 +11,7 @@ from ..content.loader import Item
 from ..graph import SiteGraph
 from .board import BoardView, Topic, edit_board_url, read_board
 from .codeowners import GOVERNANCE_PATHS
+from .record import Entry, Record, read_record, reviews_of, stats_of
 from .submission import WriteLink, write_links
 from .terms import Term, current_members, editors_of, former_terms, governance_needed, terms
 
@@ -28,6 +29,14 @@ _TEXT = {
         "fallback": "{rule} (pas de règle propre : celle de la rubrique la plus exigeante)",
         "owners": "relecture demandée d'abord à {names}", "anyone": "tout membre du comité peut approuver",
         "and": " et ",
+        "holdover": "Quand un mandat prend fin, la personne reste en fonction jusqu'à ce que son ou sa successeur·e "
+                    "siège : le comité ne se retrouve jamais sans personne pour approuver.",
+        "lapse": "Quand un mandat prend fin, le siège est vacant dès le lendemain ; si plus personne ne pouvait alors "
+                 "approuver une modification de la gouvernance, les derniers mandats restent en fonction jusqu'à "
+                 "l'élection suivante.",
+        "recusal": "Ne comptent pas non plus l'approbation d'un·e membre sur une modification de son propre siège, ni "
+                   "celle des membres qu'un texte déclare en conflit d'intérêts (conflicts).",
+        "hours": "{n} heures", "days": "{n} jours",
         "principles": [
             "Seules comptent les approbations des membres du comité dont le mandat est en cours, chacun·e une fois.",
             "L'approbation de la personne qui ouvre la pull request ne compte jamais, ni celle des personnes "
@@ -50,6 +59,13 @@ _TEXT = {
         "fallback": "{rule} (no rule of its own: the strictest section's)",
         "owners": "review asked first of {names}", "anyone": "any committee member may approve",
         "and": " and ",
+        "holdover": "When a term ends, its holder stays in office until a successor is seated: the committee is never "
+                    "left without anyone who can approve.",
+        "lapse": "When a term ends, the seat is empty the next day; if nobody could then approve a change to the "
+                 "governance, the last terms stay in office until the next election.",
+        "recusal": "Nor does a member's approval of a change to their own seat count, nor that of the members a text "
+                   "lists as having a conflict of interest (conflicts).",
+        "hours": "{n} hours", "days": "{n} days",
         "principles": [
             "Only approvals from committee members whose term is running count, each member once.",
             "The approval of whoever opens the pull request never counts, nor that of the people credited in the "
@@ -75,6 +91,25 @@ class Seat:
     start: date
     end: date | None
     status: str
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """The "reviewed by" line of an item: the members whose approval counted on its latest merge, and its day."""
+
+    people: tuple[tuple[str, str | None], ...]  # (name, profile URL)
+    merged: date
+    pr: int
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """The committee's record on its page."""
+
+    reviewed: tuple[tuple[str, str | None, int], ...]  # (name, profile URL, texts approved), most first
+    median: str | None  # from opening to decision, in words
+    merged: int
+    withdrawn: int
 
 
 @dataclass(frozen=True)
@@ -157,7 +192,44 @@ class CommitteePages:
 
     @property
     def principles(self) -> list[str]:
-        return list(self.words["principles"])
+        words = self.words["principles"]
+        return [*words[:2], self.words["recusal"], *words[2:]]
+
+    @property
+    def continuity(self) -> str:
+        """The rule that applies when a term ends, in words (committee.on_term_end)."""
+        return self.words[self.config.committee.on_term_end]
+
+    @cached_property
+    def _record(self) -> Record:
+        return read_record(self.graph.root)[0] if self.graph.root is not None else Record()
+
+    @cached_property
+    def _reviews(self) -> dict[str, tuple[Entry, ...]]:
+        return reviews_of(self._record)
+
+    def reviewed(self, item: Item | None) -> Reviewed | None:
+        """Who approved the latest merged change of `item`, and when it was merged; None when the record is silent."""
+        entries = self._reviews.get(item.path) if item is not None else None
+        if not entries:
+            return None
+        entry = entries[0]
+        people = tuple(self.member(handle) for handle in entry.approved_by)
+        return Reviewed(people, entry.decided.astimezone(self.graph.tz).date(), entry.pr)
+
+    @cached_property
+    def record(self) -> RecordView | None:
+        """The record as the committee page shows it; None when nothing is recorded yet."""
+        if not self._record.decisions:
+            return None
+        stats = stats_of(self._record)
+        hours = stats.median_hours
+        median = None
+        if hours is not None:
+            median = (self.words["hours"].format(n=round(hours)) if hours < 48
+                      else self.words["days"].format(n=round(hours / 24)))
+        reviewed = tuple((*self.member(handle), count) for handle, count in stats.reviewed)
+        return RecordView(reviewed, median, stats.merged, stats.withdrawn)
 
     @cached_property
     def charter(self) -> Item | None:

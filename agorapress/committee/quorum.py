@@ -78,6 +78,7 @@ class Decision:
     not_counted: list[tuple[str, str]] = field(default_factory=list)  # (login, why)
     reasons: list[str] = field(default_factory=list)  # why the quorum is not met
     consents: list[ConsentState] = field(default_factory=list)  # every consent needed, given or not
+    recused: list[tuple[str, str]] = field(default_factory=list)  # (handle, why) of members in office recused
 
     @property
     def missing(self) -> int:
@@ -92,6 +93,7 @@ class Decision:
         data["missing"] = self.missing
         data["missing_consents"] = sorted({state.handle for state in self.missing_consents})
         data["not_counted"] = [{"login": login, "why": why} for login, why in self.not_counted]
+        data["recused"] = [{"handle": handle, "why": why} for handle, why in self.recused]
         return data
 
 
@@ -187,19 +189,22 @@ def _approvals(number: int) -> str:
 def decide(config: Config, logins: Mapping[str, str], today: date, author: str, changed: Iterable[str],
            reviews: list[Review], head: str | None,
            people: Mapping[str, Iterable[str]] | None = None, consents: Iterable[Consent] = (),
-           newcomers: Mapping[str, str] | None = None) -> Decision:
+           newcomers: Mapping[str, str] | None = None, recused: Mapping[str, str] | None = None) -> Decision:
     """The decision on a pull request by `author` (GitHub login) at commit `head` changing `changed` (paths from
     the repository root), given its `reviews`. `logins` maps handles to GitHub logins (the profiles at the base);
     `people` maps changed items to the handles of their authors, organisers and interviewers, whose approval
     does not count; `consents` are the members the change speaks for, who must each approve it (or have opened
     it), `newcomers` the logins of the profiles it adds (a member it creates consents with that login; it never
-    makes anyone a reviewer). Without `head` no approval can be matched to the latest commit: none counts."""
+    makes anyone a reviewer), `recused` the members whose approval does not count and why (committee/recusal.py).
+    Without `head` no approval can be matched to the latest commit: none counts."""
     handle_of = {login.casefold(): handle for handle, login in logins.items()}
     seats = terms(config, today)
     committee = current_members(config, today)
     author_handle = handle_of.get(author.casefold())
     involved = {handle: f"{handle} is among the people of {path}"
                 for path, handles in sorted((people or {}).items()) for handle in handles}
+    for handle, why in sorted((recused or {}).items()):
+        involved.setdefault(handle, f"{handle} is recused: {why}")
     consents = sorted(set(consents))
     for handle in sorted({consent.handle for consent in consents}):
         first = next(consent for consent in consents if consent.handle == handle)
@@ -242,6 +247,7 @@ def decide(config: Config, logins: Mapping[str, str], today: date, author: str, 
     decision.not_counted.sort()
     known = {**(newcomers or {}), **logins}  # a profile at the base is never replaced by the pull request's
     decision.consents = [_consent_state(c, known, author, latest, head) for c in consents]
+    decision.recused = [(handle, involved[handle]) for handle in committee if handle in involved]
     decision.reasons = _reasons(decision, eligible)
     decision.met = not decision.reasons
     return decision

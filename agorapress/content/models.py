@@ -17,6 +17,13 @@ class Link(Strict):
     url: LinkUrl = Field(description="http(s):// or mailto: address.")
 
 
+class Correction(Strict):
+    """One correction of a published item."""
+
+    date: Moment = Field(description="When it was corrected.")
+    text: Line = Field(description="What was corrected, in one sentence.")
+
+
 class ItemMeta(Strict):
     """Fields shared by every published item."""
 
@@ -32,14 +39,49 @@ class ItemMeta(Strict):
     translation_of: Slug | None = Field(None, description="Slug of the item this one translates, in the same section; "
                                         "the pages then link to each other.")
     updated: Moment | None = Field(None, description="Date of the last significant change.")
-    status: Literal["draft", "published"] = Field("published", description="draft: only built with --drafts.")
+    status: Literal["draft", "published", "withdrawn"] = Field(
+        "published", description="draft: only built with --drafts; withdrawn: the committee took it down (give "
+        "withdrawn_reason and, as `updated`, the day): out of every list, feed and index, a notice at its address.")
+    withdrawn_reason: Line | None = Field(None, description="Why the committee withdrew it (with status: withdrawn).")
+    corrections: Annotated[list[Correction], Few] = Field(
+        default_factory=list, description="Corrections made after publication, each a date and a text; shown at the "
+        "top of the item, the latest one its `updated` date.")
     slug: Slug | None = Field(None, description="Last part of the URL (default: the file name).")
+    conflicts: Annotated[list[Handle], Few] = Field(default_factory=list, description="Committee members recused from "
+                                                    "reviewing this item, beyond the people it credits.")
 
     @model_validator(mode="after")
     def _image_has_alt(self):
         if self.image and not self.image_alt:
             raise ValueError("image_alt: required when image is set; describe the image for people who cannot see it")
         return self
+
+    @model_validator(mode="after")
+    def _withdrawn_and_corrected(self):
+        if self.status == "withdrawn" and (not self.withdrawn_reason or self.updated is None):
+            raise ValueError("status: withdrawn needs withdrawn_reason (why) and updated (the day it was withdrawn)")
+        if self.withdrawn_reason and self.status != "withdrawn":
+            raise ValueError("withdrawn_reason: only with status: withdrawn")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _updated_by_corrections(cls, data):
+        # Feeds and pages date an item by its latest correction: `updated` is at least that day.
+        corrections = data.get("corrections") if isinstance(data, dict) else None
+        days = [(key, c["date"]) for c in corrections if isinstance(c, dict) and (key := _moment_key(c.get("date")))] \
+            if isinstance(corrections, list) else []
+        if not days:
+            return data
+        latest = max(days, key=lambda pair: pair[0])
+        updated = data.get("updated")
+        if updated is None or ((key := _moment_key(updated)) is not None and key < latest[0]):
+            return {**data, "updated": latest[1]}
+        return data
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == "withdrawn"
 
     @property
     def is_draft(self) -> bool:
@@ -94,8 +136,8 @@ class Location(Strict):
 class EventMeta(ItemMeta):
     """An event: a meetup, a workshop, the flagship festival."""
 
-    status: Literal["draft", "scheduled", "cancelled", "postponed", "moved-online"] = Field(
-        "scheduled", description="Event status; draft: only built with --drafts."
+    status: Literal["draft", "scheduled", "cancelled", "postponed", "moved-online", "withdrawn"] = Field(
+        "scheduled", description="Event status; draft: only built with --drafts; withdrawn: taken down by the committee."
     )
     start: Moment = Field(description="Start, local time in the event's time zone (a date alone: all day).")
     end: Moment | None = Field(None, description="End, local time (default: start + 2 hours, or the same day).")
@@ -117,6 +159,16 @@ class EventMeta(ItemMeta):
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+
+def _moment_key(value) -> datetime | None:
+    """A date, date-time or ISO text as a comparable naive date-time; None when it is none of those."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return _sort_key(value) if isinstance(value, date) else None
 
 
 def _sort_key(moment: date | datetime) -> datetime:

@@ -63,9 +63,11 @@ def content_dates(graph: SiteGraph, people: People, slug_of: Callable[[str], str
 
 
 def hidden_urls(graph: SiteGraph) -> set[str]:
-    """Pages that exist in this output but are not public: drafts and scheduled items of a --drafts preview."""
+    """Pages that exist in this output but are not public: drafts and scheduled items of a --drafts preview, and
+    the notices left where the committee withdrew a text."""
     return {item.url for item in graph.items if item.kind != "contributors"
-            and (getattr(item.meta, "is_draft", False) or graph.is_scheduled(item))}
+            and (getattr(item.meta, "is_draft", False) or graph.is_scheduled(item)
+                 or getattr(item.meta, "is_withdrawn", False))}
 
 
 def page_urls(output: Path) -> list[str]:

@@ -145,8 +145,19 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "A section editor covers no section or an unknown one (errors); another role lists sections (a warning)."),
         ("review-section", "error",
          "A key of `review.approvals` is not a folder of content/ (nor media or board), or a number is negative."),
-        ("review-quorum", "warning",
-         "A review rule needs more approvals than the committee of today has members, or nobody's term covers today."),
+        ("committee-seat", "error", "One member holds two seats at once, or two editors-in-chief overlap."),
+        ("committee-term-limit", "error",
+         "A seat exceeds `committee.max_consecutive_terms` for its role (terms less than a month apart follow on)."),
+        ("committee-term-end", "warning",
+         "A seat of today ends within 60, 30 or 7 days and no successor is elected."),
+        ("review-quorum", "error or warning",
+         "Nobody is in office today, or governance needs more approvals than the committee has members: nothing "
+         "could be approved again (errors); a section's rule needs more approvals than there are members, or within "
+         "60 days the committee could no longer approve a governance change (warnings)."),
+        ("conflicts", "error", "An item's `conflicts:` names someone who never sat on the committee."),
+        ("record", "error", "committee/record.yaml, the committee's public record, is not valid: a field, a date "
+         "(decided before opened), a pull request recorded twice, an approval by someone who never sat on the "
+         "committee."),
         ("issue-form", "error", "The \"send a text\" issue form was filled wrongly (`agora import-issue`)."),
     ]),
     **_stage("pull-request", [

@@ -6,14 +6,34 @@
   (errors); another role lists sections, which mean nothing for it (a warning).
 - ``review-section`` (error): a key of review.approvals is not a folder of content/ (nor media or board), or a
   number is negative.
-- ``review-quorum`` (warning): a review rule needs more approvals than the committee of today has members, or
-  nobody's term covers today: no pull request could be approved.
+- ``committee-seat`` (error): one member holds two seats at once, or two editors-in-chief overlap.
+- ``committee-term-limit`` (error): a seat exceeds committee.max_consecutive_terms for its role.
+- ``committee-term-end`` (warning): a seat of today ends within 60, 30 or 7 days and no successor is elected.
+- ``review-quorum`` (error or warning): nobody is in office today, or governance needs more approvals than the
+  committee has members: nothing could ever be approved again, not even the change that fixes it (errors); a
+  section's rule needs more approvals than there are members, or within 60 days the committee could no longer
+  approve a governance change (warnings).
+- ``conflicts`` (error): an item's `conflicts:` names someone who never sat on the committee.
+- ``record`` (error): committee/record.yaml is not a valid record (fields, dates, one entry per pull request,
+  approvals by members).
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from .. import yamlstrict
-from ..committee.terms import EXTRA_AREAS, current_members, governance_needed, today_of
+from ..committee.terms import (
+    EXTRA_AREAS,
+    WARNING_DAYS,
+    consecutive_terms,
+    current_members,
+    day_of,
+    first_deadlock,
+    governance_needed,
+    seat_changes,
+    today_of,
+)
 from ..config import CONFIG_FILE
 from ..content.kinds import KINDS, SECTIONS
 from ..graph import SiteGraph
@@ -39,7 +59,109 @@ def check_committee(graph: SiteGraph) -> list[Problem]:
                                     f"the term ends ({seat.term_to}) before it starts ({seat.term_from})",
                                     "swap 'from' and 'to', or correct the year"))
         problems += _sections(seat, lines, base, where)
+    problems += _overlaps(config, lines)
+    problems += _term_limits(config, lines)
     problems += _review_keys(graph, lines)
+    problems += _ahead(config, today_of(config, graph.now), lines)
+    problems += _conflicts(graph)
+    if graph.root is not None:
+        from ..committee.record import check_members
+
+        problems += check_members(graph.root, sorted({seat.handle for seat in config.committee.members}))
+    return problems
+
+
+def _span(config, seat) -> tuple[date, date]:
+    tz = config.site.tz
+    return day_of(seat.term_from, tz), day_of(seat.term_to, tz) if seat.term_to is not None else date.max
+
+
+def _overlaps(config, lines: yamlstrict.YamlDocument) -> list[Problem]:
+    """One seat per member at a time, and one editor-in-chief at a time: each seat against the one of its group
+    (a member's seats; the chiefs' seats) that ends last among those begun before it, so n log n, not n²."""
+    problems = []
+    seats = config.committee.members
+    groups: dict[tuple, list[int]] = {}
+    for index, seat in enumerate(seats):
+        groups.setdefault(("member", seat.handle), []).append(index)
+        if seat.role == "editor-in-chief":
+            groups.setdefault(("chief", ""), []).append(index)
+    found: dict[int, tuple[int, str]] = {}
+    for (group, _), indexes in sorted(groups.items()):
+        ordered = sorted(indexes, key=lambda i: (_span(config, seats[i])[0], i))
+        reach = None  # the seat begun so far that ends last
+        for index in ordered:
+            start, end = _span(config, seats[index])
+            if reach is not None and _span(config, seats[reach])[1] >= start and index not in found:
+                found[index] = (reach, group)
+            if reach is None or end > _span(config, seats[reach])[1]:
+                reach = index
+    for index, (other, group) in sorted(found.items()):
+        a, b = seats[other], seats[index]
+        if group == "member":
+            what = f"{b.handle} already holds committee.members[{other}] on those days: one member, one seat"
+            fix = f"end committee.members[{other}] the day before this one begins, or merge the two seats"
+        else:
+            what = f"two editors-in-chief at once: committee.members[{other}] ({a.handle}) overlaps this seat"
+            fix = f"begin this term after {_span(config, a)[1].isoformat()}, or end the earlier one sooner"
+        problems.append(Problem(CONFIG_FILE, lines.line_of(("committee", "members", index, "from")), "committee-seat",
+                                f"committee.members[{index}]", what, fix))
+    return problems
+
+
+def _term_limits(config, lines: yamlstrict.YamlDocument) -> list[Problem]:
+    limits = config.committee.max_consecutive_terms
+    problems = []
+    for index, count in consecutive_terms(config):
+        seat = config.committee.members[index]
+        limit = limits.get(seat.role)
+        if limit is not None and count > limit:
+            problems.append(Problem(CONFIG_FILE, lines.line_of(("committee", "members", index, "from")),
+                                    "committee-term-limit", f"committee.members[{index}]",
+                                    f"this would be {seat.handle}'s term number {count} in a row as {seat.role}; "
+                                    f"committee.max_consecutive_terms allows {limit}",
+                                    "seat someone else, or leave a gap of more than a month between the terms"))
+    return problems
+
+
+def _ahead(config, today: date, lines: yamlstrict.YamlDocument) -> list[Problem]:
+    """Warnings 60, 30 and 7 days before a seat ends unsucceeded, or before nothing could be approved."""
+    problems = []
+    horizon = max(WARNING_DAYS)
+    for term, end, rule in seat_changes(config, today):
+        left = (end - today).days
+        if left > horizon:
+            continue
+        within = min(days for days in WARNING_DAYS if left <= days)
+        then = ("holds over until a successor is seated" if rule == "holdover"
+                else "lapses (committee.on_term_end: lapse)")
+        problems.append(Problem(CONFIG_FILE, lines.line_of(("committee", "members", term.index, "to")), "committee-term-end",
+                                f"committee.members[{term.index}].to",
+                                f"{term.handle}'s term as {term.role} ends on {end.isoformat()}, within {within} days "
+                                f"({left} left), and no successor is elected: the seat then {then}",
+                                "hold the election and add the new seat to committee.members, or extend this term",
+                                "warning"))
+    if first_deadlock(config, today, 0) is None:  # what is impossible today already is said by _review_keys
+        deadlock = first_deadlock(config, today + timedelta(days=1), horizon - 1)
+        if deadlock is not None:
+            day, what, needed, size = deadlock
+            problems.append(Problem(CONFIG_FILE, lines.line_of(("committee",)), "review-quorum", "committee.members",
+                                    f"from {day.isoformat()} ({(day - today).days} days) the committee could not approve "
+                                    f"{what}: it needs {needed} approvals and {size} member(s) will be in office",
+                                    "seat new members before then, or set committee.on_term_end: holdover", "warning"))
+    return problems
+
+
+def _conflicts(graph: SiteGraph) -> list[Problem]:
+    """`conflicts:` recuses members: a name that never sat on the committee recuses nobody, so it is a mistake."""
+    members = sorted({seat.handle for seat in graph.config.committee.members})
+    problems = []
+    for item in sorted(graph.items, key=lambda i: i.relpath):
+        for number, handle in enumerate(getattr(item.meta, "conflicts", None) or ()):
+            if handle not in members:
+                hint = did_you_mean(handle, members) or f"committee members: {', '.join(members) or 'none'}"
+                problems.append(Problem(item.path, item.line_of("conflicts", number), "conflicts",
+                                        f"conflicts[{number}]", f"'{handle}' is not a member of the committee", hint))
     return problems
 
 
@@ -85,12 +207,14 @@ def _review_keys(graph: SiteGraph, lines: yamlstrict.YamlDocument) -> list[Probl
                                 "a number of approvals cannot be negative", "write 'majority', 0 for no review, or more"))
     elif size and governance > size:
         problems.append(Problem(CONFIG_FILE, lines.line_of(("review", "governance")), "review-quorum", "review.governance",
-                                f"needs {governance} approvals but the committee has {size} current member(s)",
-                                "write 'majority', or lower the number", "warning"))
+                                f"needs {governance} approvals but the committee has {size} member(s) in office: "
+                                "no change could ever be approved, not even the one that fixes this",
+                                "write 'majority', or lower the number"))
     if not size and config.committee.members:
         problems.append(Problem(CONFIG_FILE, lines.line_of(("committee",)), "review-quorum", "committee.members",
-                                "nobody's term covers today: no pull request can be approved",
-                                "add a member whose term covers today", "warning"))
+                                "nobody is in office today: no pull request could ever be approved again",
+                                "add a member whose term covers today (or keep the last seats: "
+                                "committee.on_term_end: holdover)"))
     return problems
 
 

@@ -85,6 +85,10 @@ RULE_DOCS: dict[str, RuleDoc] = {
     ]),
     **_stage("moderation", [
         ("reserved-handle", "error", "A handle the portal keeps for itself (admin, moderator, feeds...)."),
+        ("alias-collision", "error", "An old address (aliases:) that is another item's address, another alias, or a "
+         "page the portal publishes itself."),
+        ("unclaimed-profile", "warning", "A profile with no GitHub login yet (made by agora import): its member "
+         "claims it by adding their login."),
         ("duplicate-github", "error", "Two profiles claim the same GitHub login (compared case-insensitively)."),
         ("lookalike-handle", "error", "Two handles that read the same (case, Unicode confusables such as 'rn' for 'm')."),
         ("lookalike-github", "error", "Two GitHub logins that read the same."),

@@ -17,8 +17,10 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from ..config import Moderation, load_config
 from ..content.kinds import KINDS, RESERVED_HANDLES, STATIC_SUFFIXES
-from ..graph import RESERVED_URLS, relative_url
+from ..graph import RESERVED_URLS
+from ..rules.files import WINDOWS_RESERVED, media_problems
 from ..schema import FIRST_YEAR, LAST_YEAR, MAX_SLUG, alias_path
 from ..text import slugify, tag_slug
 from .anchors import pin_headings
@@ -32,6 +34,9 @@ SOURCE_LINK = "source:"  # how readers mark a link to a file of the source (Zola
 _TAG_CHARS = re.compile(r"[^\w -]+")
 _MEDIA_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _HANDLE_MAX = 40
+_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|rs|edu|gov|co|uk|de|fr|eu)(?:/|$)")
+#: What a link that leads nowhere becomes: the empty fragment, a link to the page itself.
+BROKEN = "#"
 _LOCAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "ftp:", "data:", "javascript:")
 
 
@@ -57,6 +62,7 @@ class PortalWriter:
         self.progress = progress or (lambda done, total: None)
         self.report = Report(notes=list(site.notes))
         self.map = self._load_map()
+        self.limits = _media_limits(self.root)
         self.targets: dict[str, str] = {}  # post source -> path under content/
         self.handles: dict[str, str] = {}  # author key -> handle
         self.addresses: dict[str, str] = {}  # old address (alias form) -> path under content/
@@ -206,7 +212,12 @@ class PortalWriter:
                 static = self.site.files.get(joined)
                 if static:
                     return self._source_file(post, static, parts.fragment, to_file, absolute=True)
-            return None
+            if _DOMAIN.match(path):  # 'github.com/x': a web address written without its scheme
+                self.report.notes.append(Note(post.source, post.line, f"link to {link}: read as https://{link}"))
+                return "https://" + link
+            self.report.notes.append(Note(post.source, post.line, f"link to {link}: nothing in the source has that "
+                                          "path (a broken link there too): it now leads to #"))
+            return BROKEN
 
         return resolve
 
@@ -231,10 +242,14 @@ class PortalWriter:
         suffix = posixpath.splitext(rel)[1].lower()
         if self.source is None or not self.source.is_file(rel):
             return None
-        if suffix not in STATIC_SUFFIXES:
+        refusal = None if suffix in STATIC_SUFFIXES else f"is a '{suffix or 'plain'}' file the portal does not publish"
+        if refusal is None and rel not in self.media:
+            found = media_problems(self.source.root / rel, rel, self.limits[0], self.limits[1], deep=True)
+            refusal = found[0].message.removeprefix(f"'{posixpath.basename(rel)}' ") if found else None
+        if refusal:
             url = self._old_url(rel, post, path if not absolute else None)
-            self.report.notes.append(Note(post.source, post.line, f"'{rel}' is a '{suffix or 'plain'}' file the portal "
-                                          "does not publish: " + (f"linked at its old address {url}" if url else "left as it was")))
+            self.report.notes.append(Note(post.source, post.line, f"'{rel}' {refusal}: " + (
+                f"linked at its old address {url}" if url else "left as it was")))
             return url
         return to_file(self._copy(post, rel), "")
 
@@ -254,7 +269,9 @@ class PortalWriter:
         if rel in self.media:
             return self.media[rel]
         slug = posixpath.splitext(posixpath.basename(self.targets[post.source]))[0]
-        name = _MEDIA_NAME.sub("-", posixpath.basename(rel)).strip("-.") or "file"
+        name = _MEDIA_NAME.sub("-", posixpath.basename(rel)).strip("-._") or "file"
+        if name.split(".")[0].lower() in WINDOWS_RESERVED:
+            name = f"file-{name}"
         target = f"media/{slug}/{name}"
         data = self.source.read_bytes(rel)
         if data is not None:
@@ -394,6 +411,13 @@ def _without_controls(post: Post, body: str, notes: list[Note]) -> str:
         if _CONTROLS.search(line):
             notes.append(Note(post.source, post.body_line + index, "control character taken out"))
     return _CONTROLS.sub("", body)
+
+
+def _media_limits(root: Path) -> tuple[int, int]:
+    """The portal's image and media size limits (moderation.max_image_kb, max_media_kb), in bytes."""
+    config, _, _ = load_config(root)
+    moderation = config.moderation if config is not None else Moderation()
+    return moderation.max_image_kb * 1024, moderation.max_media_kb * 1024
 
 
 def _reserved(key: str) -> bool:

@@ -25,6 +25,8 @@ _SHORTCODE = {
     "jekyll": re.compile(r"\{%-?\s*\w+[^\n]*?-?%\}|\{\{-?\s*[^\n]*?-?\}\}"),
 }
 _HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
+_HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]*?[>%]\}\}\s*$|^\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$",
+                             re.MULTILINE)
 _HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]*?)\s*/?[>%]\}\}")
 _ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")
 _JEKYLL_POST_URL = re.compile(r"\{%\s*post_url\s+([\w./-]+)\s*%\}")
@@ -47,9 +49,9 @@ def _list(value: object) -> list[str]:
 _NAMES = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 
-def _author_keys(site: Site, names: list[str]) -> list[str]:
+def _author_keys(site: Site, names: list[str], split: bool = True) -> list[str]:
     """Authors named as free text: 'Ana Lopez, Bob Martin and Carol Roy' is three people."""
-    keys = [part.strip() for name in names for part in _NAMES.split(name) if part.strip()]
+    keys = [part.strip() for name in names for part in (_NAMES.split(name) if split else [name]) if part.strip()]
     for key in keys:
         site.authors.setdefault(key, Author(key, key))
     return list(dict.fromkeys(keys))
@@ -73,8 +75,14 @@ def _config(tree: SourceTree, names: tuple[str, ...], notes: list[Note]) -> dict
                     notes.append(Note(name, 1, f"not read: {exc}"))
                     return {}
             doc = yamlstrict.load(text)
-            return doc.data if isinstance(doc.data, dict) else {}
+            if isinstance(doc.data, dict):
+                return doc.data
+            # A configuration strict YAML refuses (anchors are common there): its plain top-level values only.
+            return {m.group(1): m.group(2).strip().strip("\"'") for m in _TOP_LEVEL.finditer(text)}
     return {}
+
+
+_TOP_LEVEL = re.compile(r"^([A-Za-z_]\w*)\s*:[ \t]*([^&*#\n][^#\n]*?)[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 def _statics(site: Site, tree: SourceTree, folder: str) -> None:
@@ -134,7 +142,7 @@ def read_zola(tree: SourceTree) -> Site:
         stem = posixpath.basename(posixpath.dirname(rel)) if bundle else posixpath.splitext(name)[0]
         section = posixpath.dirname(posixpath.dirname(inner) if bundle else inner)
         when, rest = dates.from_name(stem)
-        slug = str(data.get("slug") or _zola_slug(rest))
+        slug = _zola_slug(str(data.get("slug") or rest))
         path = data.get("path")
         address = ("/" + str(path).strip("/") + "/") if path else "/" + "/".join(p for p in (section, slug) if p) + "/"
         post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or stem), body=matter.body, slug=slug.split("/")[-1],
@@ -198,11 +206,15 @@ def read_hugo(tree: SourceTree) -> Site:
         if section in {"events", "event"}:
             data.setdefault("type", "event")
         _common(post, matter, site)
+        # Hugo reads an alias without a leading '/' from the page's own section.
+        post.addresses = [a if a.startswith("/") or a == address else "/" + "/".join(p for p in (section_path, a) if p)
+                          for a in post.addresses]
         if section in {"page", "pages", "about"} or (not section_path and not post.published):
             post.kind = "pages"
         post.feed_id = (site.url.rstrip("/") + address) if site.url else None
         post.body = _HUGO_REF.sub(lambda m: SOURCE_LINK + _hugo_ref(m.group(1), rel), post.body)
         post.body = _HUGO_FIGURE.sub(_hugo_figure, post.body)
+        post.body = _HUGO_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", post.body)
         _unconverted(site, post, "hugo", matter.body_line)
         site.posts.append(post)
     return site
@@ -280,6 +292,8 @@ def _jekyll_authors(tree: SourceTree, site: Site) -> None:
             value = value if isinstance(value, dict) else {}
             links = [(label, str(value[k])) for k, label in (("url", "Website"), ("web", "Website"), ("website", "Website"))
                      if isinstance(value.get(k), str)]
+            links += [(str(link.get("label") or "Link"), str(link["url"])) for link in value.get("links") or []
+                      if isinstance(link, dict) and isinstance(link.get("url"), str)]
             site.authors[str(key)] = Author(str(key), str(value.get("name") or value.get("display_name") or key),
                                             str(value.get("bio") or ""), links)
 
@@ -369,7 +383,10 @@ def read_pelican(tree: SourceTree) -> Site:
         post = Post(source=rel, line=1, body_line=matter.body_line, title=title, body=matter.body, slug=slug, base=posixpath.dirname(rel),
                     kind="pages" if page else "articles")
         post.published = dates.parse(data.get("date"))
-        post.authors = _author_keys(site, _list(data.get("authors")) or _list(data.get("author")))
+        named = str(data.get("authors") or data.get("author") or "")
+        # Pelican: 'Authors: A, B' or, when names hold commas, 'Authors: Last, First; Other, Name'.
+        post.authors = _author_keys(site, [n.strip() for n in named.split(";" if ";" in named else ",") if n.strip()],
+                                    split=False)
         matter.data = data
         _common(post, matter, site)
         post.tags = _list(data.get("tags")) + _list(data.get("category"))

@@ -54,6 +54,11 @@ class Post:
     base: str = ""  # folder of the source file, for relative links and images (posix, under the source root)
     lang: str | None = None
 
+    @property
+    def file(self) -> str:
+        """The source file (an export's posts are '<file>#<id>')."""
+        return self.source.split("#", 1)[0]
+
 
 @dataclass
 class Site:

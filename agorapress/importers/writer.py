@@ -195,7 +195,7 @@ class PortalWriter:
                 if static:
                     return self._source_file(post, static, parts.fragment, to_file, absolute=True)
                 if self.site.url:  # a page of the old site no post became (a list, a tag): still there, or not
-                    self.report.notes.append(Note(post.source, post.line, f"link to {link}: no imported post has that "
+                    self.report.notes.append(Note(post.file, _line(post, link), f"link to {link}: no imported post has that "
                                                   "address; linked on the old site"))
                     return site_url + link
                 return None
@@ -213,9 +213,9 @@ class PortalWriter:
                 if static:
                     return self._source_file(post, static, parts.fragment, to_file, absolute=True)
             if _DOMAIN.match(path):  # 'github.com/x': a web address written without its scheme
-                self.report.notes.append(Note(post.source, post.line, f"link to {link}: read as https://{link}"))
+                self.report.notes.append(Note(post.file, _line(post, link), f"link to {link}: read as https://{link}"))
                 return "https://" + link
-            self.report.notes.append(Note(post.source, post.line, f"link to {link}: nothing in the source has that "
+            self.report.notes.append(Note(post.file, _line(post, link), f"link to {link}: nothing in the source has that "
                                           "path (a broken link there too): it now leads to #"))
             return BROKEN
 
@@ -248,7 +248,7 @@ class PortalWriter:
             refusal = found[0].message.removeprefix(f"'{posixpath.basename(rel)}' ") if found else None
         if refusal:
             url = self._old_url(rel, post, path if not absolute else None)
-            self.report.notes.append(Note(post.source, post.line, f"'{rel}' {refusal}: " + (
+            self.report.notes.append(Note(post.file, _line(post, posixpath.basename(rel)), f"'{rel}' {refusal}: " + (
                 f"linked at its old address {url}" if url else "left as it was")))
             return url
         return to_file(self._copy(post, rel), "")
@@ -330,7 +330,7 @@ class PortalWriter:
         when = _moment(post.published)
         if when is None and kind != "pages":
             when = "2000-01-01"
-            self.report.notes.append(Note(post.source, post.line, "no date: imported as a draft dated 2000-01-01"))
+            self.report.notes.append(Note(post.file, post.line, "no date: imported as a draft dated 2000-01-01"))
             post.draft = True
         if when is not None:
             matter["date"] = when
@@ -359,17 +359,17 @@ class PortalWriter:
             try:
                 key = alias_path(address)
             except ValueError as exc:
-                self.report.notes.append(Note(post.source, post.line, f"old address {address!r} cannot be kept: {exc}"))
+                self.report.notes.append(Note(post.file, post.line, f"old address {address!r} cannot be kept: {exc}"))
                 continue
             if key.removesuffix("index.html") == url or key in aliases:
                 continue
             if _reserved(key):
-                self.report.notes.append(Note(post.source, post.line, f"old address /{key} is one the portal publishes "
+                self.report.notes.append(Note(post.file, post.line, f"old address /{key} is one the portal publishes "
                                               "itself: not kept"))
                 continue
             owner = aliased.setdefault(key.casefold(), post.source)
             if owner != post.source:
-                self.report.notes.append(Note(post.source, post.line, f"old address /{key} is also {owner}'s: kept there"))
+                self.report.notes.append(Note(post.file, post.line, f"old address /{key} is also {owner}'s: kept there"))
                 continue
             aliases.append("/" + key)
         if aliases:
@@ -389,7 +389,7 @@ class PortalWriter:
     def _image(self, post: Post) -> str | None:
         link = self._resolver(post, self.targets[post.source])(post.image)
         if not link or "media/" not in link:
-            self.report.notes.append(Note(post.source, post.line, f"cover image {post.image!r} not found in the source"))
+            self.report.notes.append(Note(post.file, post.line, f"cover image {post.image!r} not found in the source"))
             return None
         return "media/" + link.split("media/", 1)[1]
 
@@ -409,8 +409,14 @@ def _without_controls(post: Post, body: str, notes: list[Note]) -> str:
         return body
     for index, line in enumerate(body.split("\n")):
         if _CONTROLS.search(line):
-            notes.append(Note(post.source, post.body_line + index, "control character taken out"))
+            notes.append(Note(post.file, post.body_line + index, "control character taken out"))
     return _CONTROLS.sub("", body)
+
+
+def _line(post: Post, text: str) -> int:
+    """The line of the source where `text` first appears in the post's body (its first line when it does not)."""
+    found = post.body.find(text)
+    return post.body_line + post.body.count("\n", 0, found) if found >= 0 else post.line
 
 
 def _media_limits(root: Path) -> tuple[int, int]:

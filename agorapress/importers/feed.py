@@ -40,11 +40,19 @@ def read_feed(tree: SourceTree, name: str) -> Site:
         names = [a.get("name") for a in entry.get("authors", []) if a.get("name")] or (
             [entry["author"]] if entry.get("author") else [])
         post = _post(site, name, line, entry.get("title", ""), html, bool(text_only), entry.get("link", ""),
-                     entry.get("id"), entry.get("published") or entry.get("updated"), entry.get("updated"), names,
+                     entry.get("id"), *_dates(entry), names,
                      [t.get("term", "") for t in entry.get("tags", [])],
                      entry.get("summary") if content else None)
         site.posts.append(post)
     return site
+
+
+def _dates(entry) -> tuple[str | None, str | None]:
+    # Asked by their own keys: feedparser maps a missing 'updated' onto 'published' with a warning.
+    keys = set(entry.keys())
+    published = entry["published"] if "published" in keys else None
+    updated = entry["updated"] if "updated" in keys else None
+    return published or updated, updated
 
 
 def _home(link: str) -> str:

@@ -209,7 +209,7 @@ def read_hugo(tree: SourceTree) -> Site:
         # Hugo reads an alias without a leading '/' from the page's own section.
         post.addresses = [a if a.startswith("/") or a == address else "/" + "/".join(p for p in (section_path, a) if p)
                           for a in post.addresses]
-        if section in {"page", "pages", "about"} or (not section_path and not post.published):
+        if section in {"page", "pages", "about"} or not section_path:  # Hugo's single pages sit beside the sections
             post.kind = "pages"
         post.feed_id = (site.url.rstrip("/") + address) if site.url else None
         post.body = _HUGO_REF.sub(lambda m: SOURCE_LINK + _hugo_ref(m.group(1), rel), post.body)

@@ -17,6 +17,8 @@
 - ``lookalike-name``, ``copied-avatar``: a profile takes another member's display name (read as it looks) or
   their avatar picture: nobody can be asked, so the committee decides (an error for non-members, a warning for
   current members, as for ownership).
+- ``moved-address``: a published item renamed or moved (``git diff --find-renames`` from the merge base), or given
+  another slug, must keep its old address in ``aliases:`` and its feed id in ``id:`` (the old path under content/).
 - ``symlink``, ``submodule``, ``executable``: file modes from ``git diff --raw`` (120000, 160000, 100755 under
   content/).
 

@@ -111,3 +111,13 @@ def test_an_alias_no_host_can_serve_is_refused(portal, alias: str) -> None:
     root = portal({"content/articles/other.md": OTHER.format(alias=json.dumps(alias))})
     found = [p for p in _problems(root) if p.field.startswith("aliases")]
     assert found and found[0].line == 5, _problems(root)
+
+
+def test_a_profile_without_login_is_a_warning_and_builds(portal) -> None:
+    root = portal({"content/contributors/bob.md": "---\nname: Bob Martin\n---\nImported.\n",
+                   "content/articles/bikes.md": ARTICLE.replace("authors: [ana]", "authors: [bob]")})
+    problems = load_portal(root, now=NOW, use_cache=False).problems
+    assert [(p.path, p.severity, p.rule, p.field) for p in problems] == [
+        ("content/contributors/bob.md", "warning", "unclaimed-profile", "github")]
+    out = build(root, root / "output", now=NOW).output
+    assert (out / "contributors/bob/index.html").is_file()

@@ -20,7 +20,7 @@ from agorapress.importers.anchors import pin_headings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from import_site import new_portal, snapshot, verify  # noqa: E402
+from import_site import new_portal, verify  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+00:00")

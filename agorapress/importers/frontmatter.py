@@ -34,7 +34,8 @@ def read(text: str, file: str, notes: list[Note], pelican_keys: bool = False) ->
     lines = text.split("\n")
     fence = lines[0].strip() if lines else ""
     if fence in {"---", "+++"}:
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ({fence, "..."} if fence == "---" else {fence})), None)
+        closing = {fence, "..."} if fence == "---" else {fence}
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closing), None)
         if end is None:
             notes.append(Note(file, 1, f"front matter opened with '{fence}' is never closed: read as text"))
             return Matter(body=text)

@@ -95,7 +95,8 @@ def _common(post: Post, matter: Matter, site: Site) -> None:
     post.summary = str(data.get("description") or data.get("summary") or data.get("excerpt") or "") or None
     post.tags = _list(data.get("tags")) + _list(data.get("categories")) + _list(data.get("taxonomies.tags")) \
         + _list(data.get("taxonomies.categories"))
-    post.draft = data.get("draft") is True or data.get("published") is False or str(data.get("status", "")).lower() in {"draft", "hidden"}
+    status = str(data.get("status", "")).lower()
+    post.draft = data.get("draft") is True or data.get("published") is False or status in {"draft", "hidden"}
     post.updated = dates.parse(data.get("updated") or data.get("lastmod") or data.get("modified") or data.get("last_modified_at"))
     post.lang = data.get("lang") if isinstance(data.get("lang"), str) and re.fullmatch(r"[a-z]{2,3}", data["lang"]) else None
     image = data.get("image") or data.get("featured_image") or data.get("cover") or data.get("extra.image")
@@ -145,7 +146,8 @@ def read_zola(tree: SourceTree) -> Site:
         slug = _zola_slug(str(data.get("slug") or rest))
         path = data.get("path")
         address = ("/" + str(path).strip("/") + "/") if path else "/" + "/".join(p for p in (section, slug) if p) + "/"
-        post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or stem), body=matter.body, slug=slug.split("/")[-1],
+        post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or stem), body=matter.body,
+                    slug=slug.split("/")[-1],
                     base=posixpath.dirname(rel), addresses=[address])
         post.published = dates.parse(data.get("date")) or when or dates.from_path(address)
         post.authors = _author_keys(site, _list(data.get("authors")) or _list(data.get("extra.author")))
@@ -187,7 +189,8 @@ def read_hugo(tree: SourceTree) -> Site:
         section_path = posixpath.dirname(posixpath.dirname(inner) if bundle else inner)
         section = section_path.split("/")[0] if section_path else ""
         slug = str(data.get("slug") or stem)
-        post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or stem), body=matter.body, slug=slug,
+        post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or stem), body=matter.body,
+                    slug=slug,
                     base=posixpath.dirname(rel))
         post.published = dates.parse(data.get("date") or data.get("publishDate") or data.get("pubdate"))
         pattern = permalinks.get(section) if isinstance(permalinks.get(section), str) else None
@@ -212,7 +215,7 @@ def read_hugo(tree: SourceTree) -> Site:
         if section in {"page", "pages", "about"} or not section_path:  # Hugo's single pages sit beside the sections
             post.kind = "pages"
         post.feed_id = (site.url.rstrip("/") + address) if site.url else None
-        post.body = _HUGO_REF.sub(lambda m: SOURCE_LINK + _hugo_ref(m.group(1), rel), post.body)
+        post.body = _HUGO_REF.sub(lambda m, rel=rel: SOURCE_LINK + _hugo_ref(m.group(1), rel), post.body)
         post.body = _HUGO_FIGURE.sub(_hugo_figure, post.body)
         post.body = _HUGO_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", post.body)
         _unconverted(site, post, "hugo", matter.body_line)
@@ -248,6 +251,7 @@ def _hugo_figure(match: re.Match) -> str:
 
 # --- Jekyll -------------------------------------------------------------------------------------------------------
 
+_NOT_PAGES = {"readme.md", "index.md", "license.md", "changelog.md"}
 _JEKYLL_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
     "pretty": "/:categories/:year/:month/:day/:title/",
@@ -276,7 +280,7 @@ def read_jekyll(tree: SourceTree) -> Site:
             if rel.endswith(MARKDOWN):
                 _jekyll_post(tree, site, rel, draft, pattern)
     for rel in sorted(site.files.values()):
-        if rel.endswith(MARKDOWN) and "/" not in rel and rel.lower() not in {"readme.md", "index.md", "license.md", "changelog.md"}:
+        if rel.endswith(MARKDOWN) and "/" not in rel and rel.lower() not in _NOT_PAGES:
             _jekyll_post(tree, site, rel, False, "/:title:output_ext", page=True)
     return site
 
@@ -310,12 +314,13 @@ def _jekyll_post(tree: SourceTree, site: Site, rel: str, draft: bool, pattern: s
     stem = posixpath.splitext(posixpath.basename(rel))[0]
     when, title_part = dates.from_name(stem)
     slug = str(data.get("slug") or title_part)
-    post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or title_part.replace("-", " ")), body=matter.body,
+    post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or title_part.replace("-", " ")),
+                body=matter.body,
                 slug=slug, base=posixpath.dirname(rel), kind="pages" if page else "articles")
     post.published = dates.parse(data.get("date")) or when
     folders = [p for p in posixpath.dirname(rel).split("/") if p and p not in {"_posts", "_drafts"}]
-    categories = folders + _list(data.get("category")) + (_list(data.get("categories"))
-                                                          if not isinstance(data.get("categories"), str) else data["categories"].split())
+    named = data.get("categories")
+    categories = folders + _list(data.get("category")) + (named.split() if isinstance(named, str) else _list(named))
     if isinstance(data.get("permalink"), str):
         address = data["permalink"]
     else:
@@ -380,7 +385,8 @@ def read_pelican(tree: SourceTree) -> Site:
         page = inner.split("/")[0] == "pages"
         title = str(data.get("title") or posixpath.splitext(posixpath.basename(rel))[0])
         slug = str(data.get("slug") or _pelican_slug(title))
-        post = Post(source=rel, line=1, body_line=matter.body_line, title=title, body=matter.body, slug=slug, base=posixpath.dirname(rel),
+        post = Post(source=rel, line=1, body_line=matter.body_line, title=title, body=matter.body, slug=slug,
+                    base=posixpath.dirname(rel),
                     kind="pages" if page else "articles")
         post.published = dates.parse(data.get("date"))
         named = str(data.get("authors") or data.get("author") or "")
@@ -404,8 +410,9 @@ def read_pelican(tree: SourceTree) -> Site:
             # Pelican's feeds give each entry the id 'tag:<host>,<date>:<path>/' (feedgenerator's get_tag_uri).
             bits = urlsplit(site.url.rstrip("/") + address)
             post.feed_id = f"tag:{bits.hostname},{when.strftime('%Y-%m-%d')}:{bits.path}/"
-        post.body = _PELICAN_LINK.sub(lambda m: SOURCE_LINK + (content + "/" if content else ""), post.body)
-        post.body = post.body.replace(SOURCE_LINK + (content + "/" if content else "") + "/", SOURCE_LINK + (content + "/" if content else ""))
+        prefix = SOURCE_LINK + (content + "/" if content else "")
+        # '{filename}/x.md' is from the content folder; '{filename}x.md' as well (Pelican reads both so).
+        post.body = _PELICAN_LINK.sub(lambda m, prefix=prefix: prefix, post.body).replace(prefix + "/", prefix)
         site.posts.append(post)
     return site
 

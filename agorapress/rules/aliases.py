@@ -37,10 +37,10 @@ def check_aliases(graph: SiteGraph) -> list[Problem]:
         for index, alias in enumerate(getattr(item.meta, "aliases", None) or []):
             key = _key(alias)
             line = item.line_of("aliases", index)
-            field = f"aliases[{index}]"
+            place = (item.path, line, "alias-collision", f"aliases[{index}]")
 
-            def problem(message: str, hint: str) -> None:
-                problems.append(Problem(item.path, line, "alias-collision", field, message, hint))
+            def problem(message: str, hint: str, place: tuple = place) -> None:
+                problems.append(Problem(*place, message, hint))
 
             if key in addresses:
                 other = addresses[key]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -250,3 +251,32 @@ def test_hostile_xml_is_refused_with_a_note(tmp_path: Path, kind: str, document:
 def test_old_anchors_are_pinned_where_the_slug_rule_differs(rule: str, heading: str, expected: str) -> None:
     body = f"{heading}\n\ntext\n\n```\n## not a heading\n```\n"
     assert pin_headings(body, rule) == f"{expected}\n\ntext\n\n```\n## not a heading\n```\n"
+
+
+def test_a_post_the_source_calls_an_event_becomes_an_event(tmp_path: Path) -> None:
+    source = tmp_path / "site"
+    (source / "content/events").mkdir(parents=True)
+    (source / "content/events/meetup.md").write_text(
+        "---\ntitle: Rust meetup\ndate: 2026-03-01T09:00:00+01:00\nstart: 2026-03-12T19:00:00+01:00\n"
+        "end: 2026-03-12T21:00:00+01:00\nlocation: Le Local, Lyon\nauthor: Ana Lopez\n---\nBring a laptop.\n")
+    portal = new_portal(tmp_path / "portal")
+    run_import("hugo", source, portal)
+    event, _ = front(portal, "events/meetup.md")
+    assert event["start"] == "2026-03-12T19:00:00+01:00" and event["end"] == "2026-03-12T21:00:00+01:00"
+    assert event["location"] == {"name": "Le Local, Lyon"}
+    assert "aliases" not in event  # /events/meetup/ was its address and still is
+    from agorapress.site import load_portal
+    problems = load_portal(portal, now=NOW, use_cache=False).problems
+    assert [p for p in problems if p.severity == "error"] == []
+
+
+@pytest.mark.parametrize("line", ["{{ a(" * 40_000, "{{< x " * 40_000, "[caption]" * 40_000, "#" + " " * 200_000 + "x",
+                                  "## " + "a " * 100_000 + "#"])
+def test_hostile_bodies_import_in_linear_time(tmp_path: Path, line: str) -> None:
+    source = tmp_path / "site"
+    (source / "content").mkdir(parents=True)
+    (source / "content/hostile.md").write_text(f"+++\ntitle = \"Hostile\"\ndate = 2020-01-01\n+++\n{line}\n")
+    started = time.monotonic()
+    run_import("zola", source, new_portal(tmp_path / "portal"))
+    run_import("hugo", source, new_portal(tmp_path / "portal2"))
+    assert time.monotonic() - started < 5

@@ -89,6 +89,8 @@ def _calendars(context: RenderContext) -> None:
 def _redirects(context: RenderContext) -> None:
     """A redirect page at each old address, and the redirect map (an incremental build changed no alias)."""
     found = redirects(context.graph)
+    if not found:
+        return  # a portal without old addresses publishes no empty maps
     for redirect in found:
         _put(context, redirect.file, render_page(context.graph, redirect))
     text, data = render_map(context.graph, found)

@@ -9,8 +9,7 @@ import unicodedata
 from ..text import slugify
 from .markup import outside_code
 
-_ATX = re.compile(r"^( {0,3})(#{1,6})([ \t]+)(.*?)[ \t]*$")
-_CLOSING = re.compile(r"[ \t]+#+$")
+_ATX = re.compile(r"^( {0,3})(#{1,6})([ \t]+)(.*)$")  # the text's trailing blanks are stripped in code: linear
 _EXPLICIT = re.compile(r"\{#[^}\s]+\}\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|!?\[([^\]]*)\]\[[^\]]*\]")
 _TAG = re.compile(r"<[^>]*>")
@@ -23,6 +22,12 @@ def plain(heading: str) -> str:
     text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), heading)
     text = _TAG.sub("", text)
     return re.sub(r"[`*~]|(?<!\w)_|_(?!\w)", "", text).strip()
+
+
+def _without_closing(text: str) -> str:
+    """'Title ##' -> 'Title': an ATX heading's optional closing marks (after a blank)."""
+    bare = text.rstrip("#")
+    return bare.rstrip(" \t") if bare != text and (not bare or bare[-1] in " \t") else text
 
 
 def _zola(text: str) -> str:
@@ -70,7 +75,7 @@ def pin_headings(body: str, rule: str | None) -> str:
         if not match:
             return line
         indent, marks, space, text = match.groups()
-        text = _CLOSING.sub("", text)
+        text = _without_closing(text.rstrip(" \t"))
         if _EXPLICIT.search(text) or not text.strip():
             return line  # an id the author chose: the source kept it, so does Agora
         title = plain(text)

@@ -19,15 +19,16 @@ from .sources import SourceTree
 from .writer import SOURCE_LINK
 
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkd")
+#: Template code a body may hold. Each repeat is bounded, so a long line of openers costs linear time, not quadratic.
 _SHORTCODE = {
-    "zola": re.compile(r"\{\{\s*[a-z_]\w*\([^\n]*?\)\s*\}\}|\{%\s*[a-z_]\w*\([^\n]*?\)\s*%\}"),
-    "hugo": re.compile(r"\{\{[<%]\s*/?\s*[\w/-]+[^\n]*?[>%]\}\}"),
-    "jekyll": re.compile(r"\{%-?\s*\w+[^\n]*?-?%\}|\{\{-?\s*[^\n]*?-?\}\}"),
+    "zola": re.compile(r"\{\{\s*[a-z_]\w*\([^\n]{0,500}?\)\s*\}\}|\{%\s*[a-z_]\w*\([^\n]{0,500}?\)\s*%\}"),
+    "hugo": re.compile(r"\{\{[<%]\s*/?\s*[\w/.-]+[^\n]{0,500}?[>%]\}\}"),
+    "jekyll": re.compile(r"\{%-?\s*\w+[^\n]{0,500}?-?%\}|\{\{-?\s*[^\n]{0,500}?-?\}\}"),
 }
 _HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
-_HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]*?[>%]\}\}\s*$|^\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$",
+_HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,500}?[>%]\}\}\s*$|^\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$",
                              re.MULTILINE)
-_HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]*?)\s*/?[>%]\}\}")
+_HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]{0,2000}?)\s*/?[>%]\}\}")
 _ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")
 _JEKYLL_POST_URL = re.compile(r"\{%\s*post_url\s+([\w./-]+)\s*%\}")
 _JEKYLL_LINK = re.compile(r"\{%\s*link\s+([\w./-]+)\s*%\}")

@@ -17,7 +17,7 @@ from .model import Author, Note, Post, Site
 from .sources import SourceTree
 
 _SHORTCODE = re.compile(r"\[(/?)([a-z_][\w-]*)([^\[\]\n]*)\]")
-_CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.DOTALL)
+_CAPTION = re.compile(r"\[caption[^\]]{0,2000}\](.{0,5000}?)\[/caption\]", re.DOTALL)  # bounded: linear
 _SIZED = re.compile(r"-\d{2,5}x\d{2,5}(\.\w+)$")
 _KIND = {"post": "articles", "page": "pages", "tribe_events": "events", "event": "events"}
 _SKIPPED_TYPES = {"attachment", "revision", "nav_menu_item", "custom_css", "customize_changeset", "oembed_cache",

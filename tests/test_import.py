@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 

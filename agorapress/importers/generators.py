@@ -26,7 +26,8 @@ _SHORTCODE = {
     "jekyll": re.compile(r"\{%-?\s*\w+[^\n]{0,500}?-?%\}|\{\{-?\s*[^\n]{0,500}?-?\}\}"),
 }
 _HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
-_HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,500}?[>%]\}\}\s*$|^\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$",
+_HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,500}?[>%]\}\}\s*$"
+                             r"|^\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$",
                              re.MULTILINE)
 _HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]{0,2000}?)\s*/?[>%]\}\}")
 _ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")

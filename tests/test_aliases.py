@@ -121,3 +121,11 @@ def test_a_profile_without_login_is_a_warning_and_builds(portal) -> None:
         ("content/contributors/bob.md", "warning", "unclaimed-profile", "github")]
     out = build(root, root / "output", now=NOW).output
     assert (out / "contributors/bob/index.html").is_file()
+
+
+def test_a_feed_id_taken_twice_is_an_error(portal) -> None:
+    third = OTHER.format(alias="/y/").replace("aliases:", "id: articles/old-name.md\naliases:")
+    root = portal({"content/articles/bikes.md": ARTICLE, "content/articles/old-name.md": OTHER.format(alias="/x/"),
+                   "content/articles/third.md": third})
+    found = [(p.path, p.line) for p in _problems(root) if p.rule == "duplicate-id"]
+    assert found == [("content/articles/bikes.md", 9), ("content/articles/third.md", 5)]

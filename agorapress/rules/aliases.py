@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..content.kinds import SECTIONS
+from ..content.loader import Item
 from ..graph import RESERVED_URLS, SiteGraph
 from ..outputs.redirects import page_file
 from ..problems import Problem
@@ -55,4 +56,22 @@ def check_aliases(graph: SiteGraph) -> list[Problem]:
                 problem(f"/{alias} is already an alias {where}", "keep it on one item only")
             else:
                 seen[key] = (item, line)
+    return problems + _ids(graph)
+
+
+def _ids(graph: SiteGraph) -> list[Problem]:
+    """Two items with one feed id would be one entry to every feed reader: an `id:` is another item's, or names
+    another item's file (the id that file has without one)."""
+    owners: dict[str, Item] = {}
+    problems = []
+    items = sorted(graph.items, key=lambda i: (getattr(i.meta, "id", None) is not None, i.relpath))
+    for item in items:
+        if item.kind == "contributors":
+            continue
+        kept = getattr(item.meta, "id", None)
+        key = (kept or item.relpath).removeprefix("content/")
+        other = owners.setdefault(key, item)
+        if other is not item:
+            problems.append(Problem(item.path, item.line_of("id"), "duplicate-id", "id",
+                                    f"the feed id '{key}' is also {other.path}'s", "give this item its own id (or none)"))
     return problems

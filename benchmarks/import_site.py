@@ -39,9 +39,10 @@ _SPACE = re.compile(r"\s+")
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#[^}]*\}")
 
 
-def new_portal(root: Path, title: str = "Imported") -> Path:
+def new_portal(root: Path, title: str = "Imported", allow_html: bool = False) -> Path:
     (root / "content").mkdir(parents=True, exist_ok=True)
-    (root / "site_config.yaml").write_text(CONFIG.format(title=title), encoding="utf-8")
+    config = CONFIG.format(title=title) + ("moderation:\n  allow_html: true\n" if allow_html else "")
+    (root / "site_config.yaml").write_text(config, encoding="utf-8")
     return root
 
 
@@ -174,13 +175,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", nargs="?", type=Path, default=RUST_BLOG)
     parser.add_argument("--site-url", default=None)
     parser.add_argument("--now", default="2027-01-01T12:00:00+00:00")
+    parser.add_argument("--allow-html", action="store_true", help="a portal that lets Markdown carry raw HTML")
     parser.add_argument("--keep", type=Path, help="import into this folder (kept) instead of a temporary one")
     args = parser.parse_args(argv)
     if args.source == RUST_BLOG and args.site_url is None:
         args.site_url = "https://blog.rust-lang.org/"
     now = datetime.fromisoformat(args.now)
     with tempfile.TemporaryDirectory() as scratch:
-        root = new_portal(args.keep or Path(scratch) / "portal", "Rust Blog" if args.source == RUST_BLOG else "Imported")
+        title = "Rust Blog" if args.source == RUST_BLOG else "Imported"
+        root = new_portal(args.keep or Path(scratch) / "portal", title, args.allow_html)
         figures = verify(args.kind, args.source.resolve(), root, site_url=args.site_url, now=now)
     ok = not figures["errors"] and not figures.get("addresses_missing") and figures["reimport_same"]
     return 0 if ok else 1

@@ -271,7 +271,7 @@ def test_a_post_the_source_calls_an_event_becomes_an_event(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("line", ["{{ a(" * 40_000, "{{< x " * 40_000, "[caption]" * 40_000, "#" + " " * 200_000 + "x",
-                                  "## " + "a " * 100_000 + "#"])
+                                  "## " + "a " * 100_000 + "#"], ids=["zola", "hugo", "caption", "blanks", "heading"])
 def test_hostile_bodies_import_in_linear_time(tmp_path: Path, line: str) -> None:
     source = tmp_path / "site"
     (source / "content").mkdir(parents=True)

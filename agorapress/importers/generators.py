@@ -19,11 +19,12 @@ from .sources import SourceTree
 from .writer import SOURCE_LINK
 
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkd")
-#: Template code a body may hold. Each repeat is bounded, so a long line of openers costs linear time, not quadratic.
+#: Template code a body may hold. Each repeat is bounded and stops at a brace, so a long line of openers costs linear
+#: time, not quadratic.
 _SHORTCODE = {
-    "zola": re.compile(r"\{\{\s*[a-z_]\w*\([^\n]{0,500}?\)\s*\}\}|\{%\s*[a-z_]\w*\([^\n]{0,500}?\)\s*%\}"),
-    "hugo": re.compile(r"\{\{[<%]\s*/?\s*[\w/.-]+[^\n]{0,500}?[>%]\}\}"),
-    "jekyll": re.compile(r"\{%-?\s*\w+[^\n]{0,500}?-?%\}|\{\{-?\s*[^\n]{0,500}?-?\}\}"),
+    "zola": re.compile(r"\{\{\s*[a-z_]\w*\([^\n{}]{0,500}?\)\s*\}\}|\{%\s*[a-z_]\w*\([^\n{}]{0,500}?\)\s*%\}"),
+    "hugo": re.compile(r"\{\{[<%]\s*/?\s*[\w/.-]+[^\n{}]{0,500}?[>%]\}\}"),
+    "jekyll": re.compile(r"\{%-?\s*\w+[^\n{}]{0,500}?-?%\}|\{\{-?\s*[^\n{}]{0,500}?-?\}\}"),
 }
 _HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
 _HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,500}?[>%]\}\}\s*$"

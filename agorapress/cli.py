@@ -25,6 +25,7 @@ COMMANDS = {
     "import-issue": "import_issue",
     "previews": "previews",
     "submissions": "submissions",
+    "import": "import_site",
 }
 
 

@@ -17,6 +17,8 @@
 - ``lookalike-name``, ``copied-avatar``: a profile takes another member's display name (read as it looks) or
   their avatar picture: nobody can be asked, so the committee decides (an error for non-members, a warning for
   current members, as for ownership).
+- ``moved-address``: a published item renamed or moved (``git diff --find-renames`` from the merge base), or given
+  another slug, must keep its old address in ``aliases:`` and its feed id in ``id:`` (the old path under content/).
 - ``symlink``, ``submodule``, ``executable``: file modes from ``git diff --raw`` (120000, 160000, 100755 under
   content/).
 
@@ -43,9 +45,9 @@ from .content.source import split_front_matter
 from .graph import as_datetime
 from .lookalikes import is_confusable_with
 from .problems import AgoraError, Problem
-from .revisions import REF, Commit, WorkTree, git
+from .revisions import REF, Commit, WorkTree, git, renames
 from .rules.files import IMAGE_FORMATS, media_problems
-from .schema import validate
+from .schema import alias_path, validate
 from .site import Portal
 
 SYMLINK, SUBMODULE, EXECUTABLE = "120000", "160000", "100755"
@@ -171,7 +173,47 @@ def check_pull_request(portal: Portal, author: str, base: str,
                                   lambda kind, slug: find_original(reader.base, kind, slug))
     pr.problems += reader.consent_problems(pr.consents)
     pr.problems += reader.likeness()
+    pr.problems += _moves(reader, renames(root, merge_base, f"{CONTENT_DIR}/"))
     return pr
+
+
+def _moves(reader: _Reader, renamed: list[tuple[str, str]]) -> list[Problem]:
+    """A published item renamed, moved or given another slug keeps its old address (an alias) and its feed id
+    (`id:`): the pull request is asked for both, so readers' links and feed readers never see a new item."""
+    pairs = renamed + [(c.path, c.path) for c in reader.pr.changes if c.status == "M" and _is_markdown(c.path)]
+    problems = []
+    for old, new in pairs:
+        before, after = _front_matter(reader.base_text(old)), reader.head_text(new)
+        address, now = _address(old, before), _address(new, _front_matter(after))
+        if address is None or now is None or before.get("status") == "draft":
+            continue
+        data = _front_matter(after)
+        source = split_front_matter(after or "", "", "", [])
+        line = source.doc.line_of(("aliases",), 1) if source is not None else 1
+        kept = set()
+        for alias in data["aliases"] if isinstance(data.get("aliases"), list) else []:
+            try:
+                kept.add(alias_path(alias))
+            except ValueError:  # the check of the file itself says what is wrong with it
+                continue
+        if address != now and address not in kept:
+            problems.append(Problem(new, line, "moved-address", "aliases", f"the item was published at /{address} "
+                                    f"(as {old}): that address would break", f"add '/{address}' to aliases:"))
+        first = str(before.get("id") or old.removeprefix(f"{CONTENT_DIR}/"))
+        if old != new and str(data.get("id") or new.removeprefix(f"{CONTENT_DIR}/")).removeprefix(f"{CONTENT_DIR}/") != first:
+            problems.append(Problem(new, line, "moved-address", "id", f"the item was {old}: its feed id would change "
+                                    "and feed readers would show it again", f"add 'id: {first}'"))
+    return problems
+
+
+def _address(path: str, data: dict) -> str | None:
+    """The address an item's file gives it (None for a file that is no page: a profile, the board)."""
+    parts = path.split("/")
+    if len(parts) < 3 or parts[0] != CONTENT_DIR or parts[1] not in KINDS or parts[1] == "contributors" \
+            or not _is_markdown(path):
+        return None
+    slug = data.get("slug") if isinstance(data.get("slug"), str) else posixpath.splitext(parts[-1])[0]
+    return KINDS[parts[1]].url_for(slug)
 
 
 def _modes(change: Change) -> list[Problem]:

@@ -47,6 +47,22 @@ def merge_base(root: Path, a: str, b: str) -> str:
     return git(root, "merge-base", a, b, check=False).decode("ascii").strip()
 
 
+def renames(root: Path, base: str, under: str) -> list[tuple[str, str]]:
+    """(old path, new path) of every file under `under` that Git sees as renamed or moved from `base` to HEAD
+    (`--find-renames`: the same or a similar content under another name)."""
+    raw = git(root, "diff", "--raw", "-z", "--find-renames", "--diff-filter=R", "--no-ext-diff", "--no-textconv",
+              base, "HEAD", "--", under).decode("utf-8", "surrogateescape")
+    parts = raw.split("\0")
+    pairs, index = [], 0
+    while index + 2 < len(parts):  # ':modes shas Rnn' NUL old NUL new NUL
+        if parts[index].startswith(":"):
+            pairs.append((parts[index + 1], parts[index + 2]))
+            index += 3
+        else:
+            index += 1
+    return sorted(pairs)
+
+
 def decode(data: bytes | None) -> str | None:
     """UTF-8 text (a BOM dropped, CRLF as LF), or None when `data` is absent or not text."""
     if data is None:

@@ -217,6 +217,35 @@ def _media_file(value: str) -> str:
 MediaFile = Annotated[str, AfterValidator(_media_file)]
 
 
+#: Characters an old address may not hold: a query or fragment is no file a static host serves, and a backslash,
+#: a control character or a quote would be read differently by each host and browser.
+_NOT_IN_ALIAS = re.compile(r"[?#\\\x00-\x1f\x7f\"'<>]")
+
+
+def alias_path(value: str) -> str:
+    """An old address of an item as the site root's relative path of a page: 'blog/a.html' stays a file,
+    '/2019/05/15/post' becomes the folder '2019/05/15/post/' (published as its index.html). Percent-escapes are
+    decoded (the file on disk has the character). Raises ValueError for what no static host can serve there."""
+    from urllib.parse import unquote
+
+    text = unquote(value.strip()) if isinstance(value, str) else ""
+    if not text or _NOT_IN_ALIAS.search(text) or "://" in text or text.startswith("//"):
+        raise ValueError("an alias is a path on this site, like /2019/05/15/old-post.html or /blog/old-post/ "
+                         "(no scheme, query, fragment, quote or backslash)")
+    folder = not text.endswith((".html", ".htm"))
+    parts = [part for part in text.strip("/").split("/")]
+    if any(part in {"", ".", ".."} or part.startswith(".") for part in parts):
+        raise ValueError("an alias has no empty, '.', '..' or hidden (dot) part")
+    if len(text) > 400:
+        raise ValueError("an alias is at most 400 characters")
+    path = "/".join(parts)
+    return path + "/" if folder else path
+
+
+#: An old address that redirects to the item (see alias_path).
+Alias = Annotated[str, AfterValidator(alias_path)]
+
+
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 LinkUrl = Annotated[str, AfterValidator(_link_url)]
 

@@ -15,6 +15,7 @@ from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
 from ..outputs.feeds import FORMATS, LABELS, OPML_FILE, Catalogue, FeedRenderer
 from ..outputs.jsonfeed import JsonFeedRenderer
 from ..outputs.opml import Outline, render_opml
+from ..outputs.redirects import REDIRECTS_JSON, REDIRECTS_TEXT, redirects, render_map, render_page
 from ..outputs.sitemap import ROBOTS, SITEMAP, content_dates, hidden_urls, page_urls, render_robots, render_sitemap
 from ..render.context import RenderContext
 from ..render.settings import THEME_STATIC_DIR, theme_static
@@ -32,6 +33,7 @@ def write_outputs(context: RenderContext) -> list[str]:
     if context.plan is None:  # an incremental build changed bodies only: what these show of an item stayed the same
         _opml(context, catalogue)
         _calendars(context)
+        _redirects(context)
     return []
 
 
@@ -84,12 +86,24 @@ def _calendars(context: RenderContext) -> None:
         _put(context, item.url + EVENT_FILE, calendars.event(item))
 
 
+def _redirects(context: RenderContext) -> None:
+    """A redirect page at each old address, and the redirect map (an incremental build changed no alias)."""
+    found = redirects(context.graph)
+    if not found:
+        return  # a portal without old addresses publishes no empty maps
+    for redirect in found:
+        _put(context, redirect.file, render_page(context.graph, redirect))
+    text, data = render_map(context.graph, found)
+    _put(context, REDIRECTS_TEXT, text)
+    _put(context, REDIRECTS_JSON, data)
+
+
 def write_sitemap(context: RenderContext) -> None:
     """sitemap.xml of the public pages written in the staging folder, and robots.txt pointing at it: once every
     page is there."""
     graph = context.graph
     site_url = str(graph.config.site.url).rstrip("/") + "/"
-    hidden = hidden_urls(graph)
+    hidden = hidden_urls(graph) | {redirect.alias for redirect in redirects(graph)}  # redirects are no pages
     urls = [url for url in page_urls(Path(context.output)) if url not in hidden]
     dates = content_dates(graph, context.people, tag_slug)
     _put(context, SITEMAP, render_sitemap(site_url, urls, dates))

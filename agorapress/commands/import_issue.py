@@ -46,7 +46,7 @@ def import_issue(ctx: click.Context, issue_path: Path, output_dir: Path | None, 
     submission, problems = read_issue(payload, display)
     imported = None
     if submission is not None and not problems:
-        profiles = {handle: item.meta.github for handle, item in graph.contributors.items()}
+        profiles = {handle: item.meta.github for handle, item in graph.contributors.items() if item.meta.github}
         target = (output_dir or portal.root).resolve()
         taken = {item.relpath for item in graph.items} | _existing(target)
         imported, problems = build_files(submission, profiles, taken, graph.tz, day.date() if day else None,

@@ -219,4 +219,4 @@ def governance_needed(config: Config, today: date) -> int:
 
 def logins_of(contributors: Mapping[str, object]) -> dict[str, str]:
     """handle -> GitHub login, from the profiles (items whose meta has `github`)."""
-    return {handle: item.meta.github for handle, item in sorted(contributors.items())}
+    return {handle: item.meta.github for handle, item in sorted(contributors.items()) if item.meta.github}

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..schema import Few, Handle, Lang, Line, LinkUrl, Login, MediaFile, Moment, Slug, Strict, Tag, Title, WebUrl
+from ..schema import Alias, Few, Handle, Lang, Line, LinkUrl, Login, MediaFile, Moment, Slug, Strict, Tag, Title, WebUrl
 
 
 class Link(Strict):
@@ -49,6 +49,10 @@ class ItemMeta(Strict):
     slug: Slug | None = Field(None, description="Last part of the URL (default: the file name).")
     conflicts: Annotated[list[Handle], Few] = Field(default_factory=list, description="Committee members recused from "
                                                     "reviewing this item, beyond the people it credits.")
+    aliases: Annotated[list[Alias], Few] = Field(default_factory=list, description="Old addresses of the item "
+                                                 "(e.g. /2019/05/15/old-post.html): each becomes a page that redirects here.")
+    id: Line | None = Field(None, description="Feed id kept across renames: a URI (urn:, tag:, https://) used as it is, "
+                            "or the item's first file path under content/ (e.g. articles/old-name.md).")
 
     @model_validator(mode="after")
     def _image_has_alt(self):
@@ -188,6 +192,9 @@ class PageMeta(Strict):
     updated: Moment | None = Field(None, description="Date of the last change.")
     authors: Annotated[list[Handle], Few] = Field(default_factory=list, description="Handles of the writers, if credited.")
     status: Literal["draft", "published"] = Field("published", description="draft: only built with --drafts.")
+    aliases: Annotated[list[Alias], Few] = Field(default_factory=list, description="Old addresses of the page: each "
+                                                 "becomes a page that redirects here.")
+    id: Line | None = Field(None, description="Feed id kept across renames (see items).")
 
     @property
     def is_draft(self) -> bool:
@@ -198,7 +205,8 @@ class ContributorMeta(Strict):
     """A member's profile: content/contributors/<handle>.md, the bio in the body."""
 
     name: Line = Field(description="Name as shown on the portal.")
-    github: Login = Field(description="GitHub login: the identity used by moderation.")
+    github: Login | None = Field(None, description="GitHub login: the identity used by moderation. An imported "
+                                 "profile has none until its member claims it (a warning).")
     avatar: str | None = Field(None, description="Image beside the profile (PNG, JPEG or WebP); else initials.")
     pronouns: Line | None = Field(None, description="Pronouns, if they wish.")
     location: Line | None = Field(None, description="City or region.")

@@ -80,9 +80,16 @@ def absolute_links(markup: str, base: str) -> str:
     return _SRCSET.sub(srcset, markup) if 'srcset="' in markup else markup
 
 
-def entry_id(site_url: str, relpath: str) -> str:
-    """A permanent id for an item: derived from the portal and the source file, not the title or date."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{site_url}#content/{relpath}')}"
+def entry_id(site_url: str, relpath: str, kept: str | None = None) -> str:
+    """A permanent id for an item: derived from the portal and the source file, not the title or date. `kept` is the
+    item's `id:` (front matter), which survives a rename: a URI used as it is, else the file's first path."""
+    if kept and _URI.match(kept):
+        return kept
+    source = (kept or relpath).removeprefix("content/")
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{site_url}#content/{source}')}"
+
+
+_URI = re.compile(r"^(?:urn|tag|https?):\S+\Z", re.IGNORECASE)
 
 
 def language_name(code: str, locale: str) -> str:
@@ -272,7 +279,7 @@ class Catalogue:
         published, updated = self.dates(item)
         full = self.config.feeds.content == "full" and content_html is not None
         return Entry(
-            id=entry_id(self.site_url, item.relpath),
+            id=entry_id(self.site_url, item.relpath, getattr(item.meta, "id", None)),
             url=url,
             title=plain_text(item.meta.title) or item.meta.title,  # a title of tags alone is refused by the check
             published=published,

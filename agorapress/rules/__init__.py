@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ..content.loader import Item
 from ..graph import SiteGraph
 from ..problems import Problem
+from .aliases import check_aliases
 from .committee import check_committee
 from .events import item_events
 from .files import check_files
@@ -28,6 +29,7 @@ RULES: list[Rule] = [
     check_committee,
     check_limits,
     check_unloaded,
+    check_aliases,
 ]
 
 #: Rules that read one item, its own file and the config, and nothing else of the graph: what they find

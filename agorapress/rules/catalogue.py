@@ -85,6 +85,14 @@ RULE_DOCS: dict[str, RuleDoc] = {
     ]),
     **_stage("moderation", [
         ("reserved-handle", "error", "A handle the portal keeps for itself (admin, moderator, feeds...)."),
+        ("alias-collision", "error", "An old address (aliases:) that is another item's address, another alias, or a "
+         "page the portal publishes itself."),
+        ("duplicate-id", "error", "Two items with one feed id (id:, or the file path another item's id names): feed "
+         "readers would take them for one entry."),
+        ("moved-address", "error", "A pull request renames or moves a published item, or changes its slug, without "
+         "keeping its old address in aliases: and its feed id in id:."),
+        ("unclaimed-profile", "warning", "A profile with no GitHub login yet (made by agora import): its member "
+         "claims it by adding their login."),
         ("duplicate-github", "error", "Two profiles claim the same GitHub login (compared case-insensitively)."),
         ("lookalike-handle", "error", "Two handles that read the same (case, Unicode confusables such as 'rn' for 'm')."),
         ("lookalike-github", "error", "Two GitHub logins that read the same."),

@@ -16,18 +16,28 @@ from ..problems import Problem
 def check_profiles(graph: SiteGraph) -> list[Problem]:
     """Reserved and look-alike handles, shared GitHub logins, and avatars that are not safe images."""
     profiles = [graph.contributors[handle] for handle in sorted(graph.contributors)]
+    # An imported profile has no login until its member claims it: nobody's identity, so no login check applies.
+    claimed = [item for item in profiles if item.meta.github]
     problems = _reserved(profiles)
-    problems += _duplicate_github(profiles)
+    problems += _unclaimed(profiles)
+    problems += _duplicate_github(claimed)
     problems += _lookalikes(profiles, "handle", lambda item: item.slug)
-    problems += _lookalikes(profiles, "github", lambda item: item.meta.github)
+    problems += _lookalikes(claimed, "github", lambda item: item.meta.github)
     problems += _avatars(graph, profiles)
     return problems
 
 
 def _reserved(profiles: list[Item]) -> list[Problem]:
     return [Problem(item.path, 1, "reserved-handle", "", f"'{item.slug}' is a name the portal keeps for itself",
-                    f"rename the file, e.g. content/contributors/{item.slug}-{item.meta.github.lower()}.md")
+                    f"rename the file, e.g. content/contributors/{item.slug}-{(item.meta.github or 'member').lower()}.md")
             for item in profiles if item.slug in RESERVED_HANDLES]
+
+
+def _unclaimed(profiles: list[Item]) -> list[Problem]:
+    return [Problem(item.path, 1, "unclaimed-profile", "github", f"'{item.slug}' has no GitHub login yet (an imported "
+                    "profile)", "the member adds 'github: <their login>' in a pull request of their own to claim it",
+                    "warning")
+            for item in profiles if not item.meta.github]
 
 
 def _duplicate_github(profiles: list[Item]) -> list[Problem]:

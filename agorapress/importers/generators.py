@@ -1,0 +1,434 @@
+"""Readers of the static site generators' sources: Zola, Hugo, Jekyll and Pelican. Each finds the posts, their
+metadata, their old addresses (the generator's URL rule and its aliases) and its own link syntax."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .. import yamlstrict
+from . import dates
+from .frontmatter import Matter, read
+from .markup import line_of, prose_only
+from .model import Author, Note, Post, Site
+from .sources import SourceTree
+from .writer import SOURCE_LINK
+
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkd")
+#: Template code a body may hold. Each repeat is bounded and stops at a brace, so a long line of openers costs linear
+#: time, not quadratic.
+_SHORTCODE = {
+    "zola": re.compile(r"\{\{\s*[a-z_]\w*\([^\n{}]{0,500}?\)\s*\}\}|\{%\s*[a-z_]\w*\([^\n{}]{0,500}?\)\s*%\}"),
+    "hugo": re.compile(r"\{\{[<%]\s*/?\s*[\w/.-]+[^\n{}]{0,500}?[>%]\}\}"),
+    "jekyll": re.compile(r"\{%-?\s*\w+[^\n{}]{0,500}?-?%\}|\{\{-?\s*[^\n{}]{0,500}?-?\}\}"),
+}
+_HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
+_HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,500}?[>%]\}\}\s*$"
+                             r"|^\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$",
+                             re.MULTILINE)
+_HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]{0,2000}?)\s*/?[>%]\}\}")
+_ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")
+_JEKYLL_POST_URL = re.compile(r"\{%\s*post_url\s+([\w./-]+)\s*%\}")
+_JEKYLL_LINK = re.compile(r"\{%\s*link\s+([\w./-]+)\s*%\}")
+_JEKYLL_SITE = re.compile(r"\{\{\s*site\.(?:base)?url\s*\}\}")
+_JEKYLL_HIGHLIGHT = re.compile(r"^\{%\s*highlight\s+(\w[\w+-]*)[^%]*%\}\s*$|^\{%\s*endhighlight\s*%\}\s*$", re.MULTILINE)
+_JEKYLL_RAW = re.compile(r"\{%\s*(?:end)?raw\s*%\}")
+_PELICAN_LINK = re.compile(r"\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|")
+_ZOLA_LINK = re.compile(r"(\]\(\s*|^ {0,3}\[[^\]\n]+\]:[ \t]*)@/", re.MULTILINE)
+
+
+def _list(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if isinstance(v, (str, int, float)) and str(v).strip()]
+    return []
+
+
+_NAMES = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+
+
+def _author_keys(site: Site, names: list[str], split: bool = True) -> list[str]:
+    """Authors named as free text: 'Ana Lopez, Bob Martin and Carol Roy' is three people."""
+    keys = [part.strip() for name in names for part in (_NAMES.split(name) if split else [name]) if part.strip()]
+    for key in keys:
+        site.authors.setdefault(key, Author(key, key))
+    return list(dict.fromkeys(keys))
+
+
+def _unconverted(site: Site, post: Post, flavour: str, body_line: int) -> None:
+    """Template code the portal does not run: each one listed with its line; the text stays as it is."""
+    for match in _SHORTCODE[flavour].finditer(prose_only(post.body)):
+        line = body_line + line_of(post.body, match.start()) - 1
+        site.notes.append(Note(post.source, line, f"template code not converted: {match.group(0)[:80]}"))
+
+
+def _config(tree: SourceTree, names: tuple[str, ...], notes: list[Note]) -> dict:
+    for name in names:
+        if tree.is_file(name):
+            text = tree.read_text(name, notes) or ""
+            if name.endswith(".toml"):
+                try:
+                    return tomllib.loads(text)
+                except tomllib.TOMLDecodeError as exc:
+                    notes.append(Note(name, 1, f"not read: {exc}"))
+                    return {}
+            doc = yamlstrict.load(text)
+            if isinstance(doc.data, dict):
+                return doc.data
+            # A configuration strict YAML refuses (anchors are common there): its plain top-level values only.
+            return {m.group(1): m.group(2).strip().strip("\"'") for m in _TOP_LEVEL.finditer(text)}
+    return {}
+
+
+_TOP_LEVEL = re.compile(r"^([A-Za-z_]\w*)\s*:[ \t]*([^&*#\n][^#\n]*?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _statics(site: Site, tree: SourceTree, folder: str) -> None:
+    for rel in tree.walk(folder):
+        site.files["/" + rel[len(folder) + 1:] if folder else "/" + rel] = rel
+
+
+def _common(post: Post, matter: Matter, site: Site) -> None:
+    data = matter.data
+    post.summary = str(data.get("description") or data.get("summary") or data.get("excerpt") or "") or None
+    post.tags = _list(data.get("tags")) + _list(data.get("categories")) + _list(data.get("taxonomies.tags")) \
+        + _list(data.get("taxonomies.categories"))
+    status = str(data.get("status", "")).lower()
+    post.draft = data.get("draft") is True or data.get("published") is False or status in {"draft", "hidden"}
+    post.updated = dates.parse(data.get("updated") or data.get("lastmod") or data.get("modified") or data.get("last_modified_at"))
+    post.lang = data.get("lang") if isinstance(data.get("lang"), str) and re.fullmatch(r"[a-z]{2,3}", data["lang"]) else None
+    image = data.get("image") or data.get("featured_image") or data.get("cover") or data.get("extra.image")
+    if isinstance(image, dict):
+        image = image.get("src") or image.get("image") or image.get("path")
+    images = data.get("images")
+    if not image and isinstance(images, list) and images and isinstance(images[0], str):
+        image = images[0]
+    post.image = image if isinstance(image, str) and image else None
+    kind = str(data.get("type") or data.get("layout") or "").lower()
+    if kind in {"event", "events"} or "event" in [t.lower() for t in _list(data.get("categories"))]:
+        start = dates.parse(data.get("start") or data.get("event_date") or data.get("startDate") or data.get("eventDate"))
+        location = data.get("location")
+        post.kind = "events"
+        post.event = {"start": start or post.published, "end": dates.parse(data.get("end") or data.get("endDate")),
+                      "location": {"name": location} if isinstance(location, str) else
+                      location if isinstance(location, dict) else None}
+    for key in ("aliases", "redirect_from"):
+        post.addresses += [a for a in _list(data.get(key))]
+
+
+# --- Zola ---------------------------------------------------------------------------------------------------------
+
+def read_zola(tree: SourceTree) -> Site:
+    site = Site(anchor_rule="zola")
+    config = _config(tree, ("config.toml", "zola.toml"), site.notes)
+    site.url, site.title = str(config.get("base_url", "")), str(config.get("title", ""))
+    content = "content" if tree.is_dir("content") else ""
+    _statics(site, tree, "static")
+    for rel in tree.walk(content):
+        name = posixpath.basename(rel)
+        if not rel.endswith(".md") or name == "_index.md":
+            continue
+        text = tree.read_text(rel, site.notes)
+        if text is None:
+            continue
+        matter = read(text, rel, site.notes)
+        data = matter.data
+        if not data.get("title") and not matter.body.strip():
+            site.notes.append(Note(rel, 1, "no title and no text (a page only a template fills): not imported"))
+            continue
+        inner = rel[len(content) + 1:] if content else rel
+        bundle = name == "index.md"
+        stem = posixpath.basename(posixpath.dirname(rel)) if bundle else posixpath.splitext(name)[0]
+        section = posixpath.dirname(posixpath.dirname(inner) if bundle else inner)
+        when, rest = dates.from_name(stem)
+        slug = _zola_slug(str(data.get("slug") or rest))
+        path = data.get("path")
+        address = ("/" + str(path).strip("/") + "/") if path else "/" + "/".join(p for p in (section, slug) if p) + "/"
+        post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or stem), body=matter.body,
+                    slug=slug.split("/")[-1],
+                    base=posixpath.dirname(rel), addresses=[address])
+        post.published = dates.parse(data.get("date")) or when or dates.from_path(address)
+        post.authors = _author_keys(site, _list(data.get("authors")) or _list(data.get("extra.author")))
+        _common(post, matter, site)
+        if section:
+            post.tags.append(section.split("/")[0])
+        post.feed_id = (site.url.rstrip("/") + address) if site.url else None
+        post.body = _ZOLA_LINK.sub(lambda m: m.group(1) + SOURCE_LINK + (content + "/" if content else ""), post.body)
+        _unconverted(site, post, "zola", matter.body_line)
+        site.posts.append(post)
+    return site
+
+
+def _zola_slug(text: str) -> str:
+    # Zola's default for paths (slugify.paths = "on"): the slug crate, lowercase ASCII and '-'.
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or text
+
+
+# --- Hugo ---------------------------------------------------------------------------------------------------------
+
+def read_hugo(tree: SourceTree) -> Site:
+    site = Site(anchor_rule="github")
+    config = _config(tree, ("hugo.toml", "config.toml", "hugo.yaml", "config.yaml"), site.notes)
+    site.url, site.title = str(config.get("baseURL", config.get("baseurl", ""))), str(config.get("title", ""))
+    permalinks = config.get("permalinks") if isinstance(config.get("permalinks"), dict) else {}
+    _statics(site, tree, "static")
+    for rel in tree.walk("content"):
+        name = posixpath.basename(rel)
+        if not rel.endswith(MARKDOWN) or name.startswith("_index."):
+            continue
+        text = tree.read_text(rel, site.notes)
+        if text is None:
+            continue
+        matter = read(text, rel, site.notes)
+        data = matter.data
+        inner = rel[len("content/"):]
+        bundle = posixpath.splitext(name)[0] == "index"
+        stem = posixpath.basename(posixpath.dirname(rel)) if bundle else posixpath.splitext(name)[0]
+        section_path = posixpath.dirname(posixpath.dirname(inner) if bundle else inner)
+        section = section_path.split("/")[0] if section_path else ""
+        slug = str(data.get("slug") or stem)
+        post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or stem), body=matter.body,
+                    slug=slug,
+                    base=posixpath.dirname(rel))
+        post.published = dates.parse(data.get("date") or data.get("publishDate") or data.get("pubdate"))
+        pattern = permalinks.get(section) if isinstance(permalinks.get(section), str) else None
+        if isinstance(data.get("url"), str):
+            address = "/" + data["url"].strip("/") + ("/" if not data["url"].endswith(".html") else "")
+        elif pattern:
+            address = _hugo_permalink(pattern, post, section, slug)
+        else:
+            address = "/" + "/".join(p for p in (section_path, slug) if p).lower() + "/"
+        post.addresses = [address]
+        post.authors = _author_keys(site, _list(data.get("authors")) or _list(data.get("author")))
+        if section == "posts" or not section:
+            pass
+        elif section not in {"blog", "post", "articles", "news"}:
+            post.tags.append(section)
+        if section in {"events", "event"}:
+            data.setdefault("type", "event")
+        _common(post, matter, site)
+        # Hugo reads an alias without a leading '/' from the page's own section.
+        post.addresses = [a if a.startswith("/") or a == address else "/" + "/".join(p for p in (section_path, a) if p)
+                          for a in post.addresses]
+        if section in {"page", "pages", "about"} or not section_path:  # Hugo's single pages sit beside the sections
+            post.kind = "pages"
+        post.feed_id = (site.url.rstrip("/") + address) if site.url else None
+        post.body = _HUGO_REF.sub(lambda m, rel=rel: SOURCE_LINK + _hugo_ref(m.group(1), rel), post.body)
+        post.body = _HUGO_FIGURE.sub(_hugo_figure, post.body)
+        post.body = _HUGO_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", post.body)
+        _unconverted(site, post, "hugo", matter.body_line)
+        site.posts.append(post)
+    return site
+
+
+def _hugo_permalink(pattern: str, post: Post, section: str, slug: str) -> str:
+    when = post.published or date(2000, 1, 1)
+    values = {":year": f"{when.year:04d}", ":month": f"{when.month:02d}", ":day": f"{when.day:02d}",
+              ":section": section, ":slug": slug, ":title": slug, ":filename": slug, ":contentbasename": slug}
+    address = pattern
+    for key in sorted(values, key=len, reverse=True):
+        address = address.replace(key, values[key])
+    return "/" + address.strip("/").lower() + "/"
+
+
+def _hugo_ref(target: str, rel: str) -> str:
+    target = target.strip("\"'")
+    if target.startswith("/"):
+        return "content" + target
+    return posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
+
+
+def _hugo_figure(match: re.Match) -> str:
+    attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+    if "src" not in attributes:
+        return match.group(0)
+    alt = attributes.get("alt") or attributes.get("caption") or attributes.get("title") or ""
+    figure = f"![{alt}]({attributes['src']})"
+    return figure + (f"\n\n*{attributes['caption']}*" if attributes.get("caption") else "")
+
+
+# --- Jekyll -------------------------------------------------------------------------------------------------------
+
+_NOT_PAGES = {"readme.md", "index.md", "license.md", "changelog.md"}
+_JEKYLL_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+
+
+def read_jekyll(tree: SourceTree) -> Site:
+    site = Site(anchor_rule="kramdown")
+    config = _config(tree, ("_config.yml", "_config.yaml"), site.notes)
+    site.url = str(config.get("url") or "").rstrip("/") + str(config.get("baseurl") or "")
+    site.title = str(config.get("title") or "")
+    style = str(config.get("permalink") or "date")
+    pattern = _JEKYLL_STYLES.get(style, style)
+    _jekyll_authors(tree, site)
+    for rel in tree.walk(""):
+        top = rel.split("/")[0]
+        if top.startswith("_") and top not in {"_posts", "_drafts"} or top in {"vendor", "node_modules"}:
+            continue
+        if "/_posts/" in f"/{rel}" or "/_drafts/" in f"/{rel}":
+            continue
+        site.files["/" + rel] = rel
+    for folder, draft in (("_posts", False), ("_drafts", True)):
+        for rel in tree.walk(folder):
+            if rel.endswith(MARKDOWN):
+                _jekyll_post(tree, site, rel, draft, pattern)
+    for rel in sorted(site.files.values()):
+        if rel.endswith(MARKDOWN) and "/" not in rel and rel.lower() not in _NOT_PAGES:
+            _jekyll_post(tree, site, rel, False, "/:title:output_ext", page=True)
+    return site
+
+
+def _jekyll_authors(tree: SourceTree, site: Site) -> None:
+    for name in ("_data/authors.yml", "_data/authors.yaml"):
+        if not tree.is_file(name):
+            continue
+        doc = yamlstrict.load(tree.read_text(name, site.notes) or "")
+        for issue in doc.issues:
+            site.notes.append(Note(name, issue.line, issue.message))
+        for key, value in (doc.data or {}).items() if isinstance(doc.data, dict) else ():
+            value = value if isinstance(value, dict) else {}
+            links = [(label, str(value[k])) for k, label in (("url", "Website"), ("web", "Website"), ("website", "Website"))
+                     if isinstance(value.get(k), str)]
+            links += [(str(link.get("label") or "Link"), str(link["url"])) for link in value.get("links") or []
+                      if isinstance(link, dict) and isinstance(link.get("url"), str)]
+            site.authors[str(key)] = Author(str(key), str(value.get("name") or value.get("display_name") or key),
+                                            str(value.get("bio") or ""), links)
+
+
+def _jekyll_post(tree: SourceTree, site: Site, rel: str, draft: bool, pattern: str, page: bool = False) -> None:
+    text = tree.read_text(rel, site.notes)
+    if text is None:
+        return
+    if page and not text.startswith("---"):
+        return  # a Markdown file without front matter is not a page Jekyll renders
+    site.files.pop("/" + rel, None)
+    matter = read(text, rel, site.notes)
+    data = matter.data
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    when, title_part = dates.from_name(stem)
+    slug = str(data.get("slug") or title_part)
+    post = Post(source=rel, line=1, body_line=matter.body_line, title=str(data.get("title") or title_part.replace("-", " ")),
+                body=matter.body,
+                slug=slug, base=posixpath.dirname(rel), kind="pages" if page else "articles")
+    post.published = dates.parse(data.get("date")) or when
+    folders = [p for p in posixpath.dirname(rel).split("/") if p and p not in {"_posts", "_drafts"}]
+    named = data.get("categories")
+    categories = folders + _list(data.get("category")) + (named.split() if isinstance(named, str) else _list(named))
+    if isinstance(data.get("permalink"), str):
+        address = data["permalink"]
+    else:
+        address = _jekyll_permalink(pattern, post, categories, slug)
+    post.addresses = [address]
+    keys = _list(data.get("authors")) or _list(data.get("author"))
+    post.authors = [k for k in keys if k in site.authors] + _author_keys(site, [k for k in keys if k not in site.authors])
+    _common(post, matter, site)
+    post.draft = post.draft or draft
+    if data.get("categories") is not None or data.get("category") is not None:
+        post.tags = list(dict.fromkeys(post.tags + categories))
+    post.feed_id = (site.url.rstrip("/") + address) if site.url else None
+    post.body = _jekyll_body(post.body)
+    _unconverted(site, post, "jekyll", matter.body_line)
+    site.posts.append(post)
+
+
+def _jekyll_permalink(pattern: str, post: Post, categories: list[str], slug: str) -> str:
+    when = post.published or date(2000, 1, 1)
+    values = {":categories": "/".join(c.replace(" ", "-") for c in categories), ":year": f"{when.year:04d}",
+              ":month": f"{when.month:02d}", ":i_month": str(when.month), ":day": f"{when.day:02d}", ":i_day": str(when.day),
+              ":short_year": f"{when.year % 100:02d}", ":y_day": f"{when.timetuple().tm_yday:03d}", ":title": slug,
+              ":slug": slug, ":output_ext": ".html"}
+    address = pattern
+    for key in sorted(values, key=len, reverse=True):
+        address = address.replace(key, values[key])
+    return re.sub(r"/{2,}", "/", "/" + address.lstrip("/"))
+
+
+def _jekyll_body(body: str) -> str:
+    body = _JEKYLL_POST_URL.sub(lambda m: SOURCE_LINK + "_posts/" + m.group(1) + ".md", body)
+    body = _JEKYLL_LINK.sub(lambda m: SOURCE_LINK + m.group(1), body)
+    body = _JEKYLL_SITE.sub("", body)
+    body = _JEKYLL_RAW.sub("", body)
+    return _JEKYLL_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", body)
+
+
+# --- Pelican ------------------------------------------------------------------------------------------------------
+
+_PELICAN_SETTING = re.compile(r"^(SITEURL|SITENAME|ARTICLE_URL|PAGE_URL|PATH)\s*=\s*['\"]([^'\"]*)['\"]", re.MULTILINE)
+
+
+def read_pelican(tree: SourceTree) -> Site:
+    """Pelican's settings are Python: never run, only their plain string values read (SITEURL, ARTICLE_URL...)."""
+    site = Site(anchor_rule=None)
+    settings = {"PATH": "content", "ARTICLE_URL": "{slug}.html", "PAGE_URL": "pages/{slug}.html"}
+    for name in ("publishconf.py", "pelicanconf.py"):
+        if tree.is_file(name):
+            settings.update(dict(_PELICAN_SETTING.findall(tree.read_text(name, site.notes) or "")))
+    site.url, site.title = settings.get("SITEURL", ""), settings.get("SITENAME", "")
+    content = settings["PATH"].strip("/") if tree.is_dir(settings["PATH"].strip("/")) else ""
+    for rel in tree.walk(content):
+        inner = rel[len(content) + 1:] if content else rel
+        if not rel.endswith(MARKDOWN):
+            site.files["/" + inner] = rel
+            continue
+        text = tree.read_text(rel, site.notes)
+        if text is None:
+            continue
+        matter = read(text, rel, site.notes, pelican_keys=True)
+        data = {k.lower(): v for k, v in matter.data.items()}
+        page = inner.split("/")[0] == "pages"
+        title = str(data.get("title") or posixpath.splitext(posixpath.basename(rel))[0])
+        slug = str(data.get("slug") or _pelican_slug(title))
+        post = Post(source=rel, line=1, body_line=matter.body_line, title=title, body=matter.body, slug=slug,
+                    base=posixpath.dirname(rel),
+                    kind="pages" if page else "articles")
+        post.published = dates.parse(data.get("date"))
+        named = str(data.get("authors") or data.get("author") or "")
+        # Pelican: 'Authors: A, B' or, when names hold commas, 'Authors: Last, First; Other, Name'.
+        post.authors = _author_keys(site, [n.strip() for n in named.split(";" if ";" in named else ",") if n.strip()],
+                                    split=False)
+        matter.data = data
+        _common(post, matter, site)
+        post.tags = _list(data.get("tags")) + _list(data.get("category"))
+        post.draft = str(data.get("status", "")).lower() in {"draft", "hidden", "skip"}
+        values = {"slug": slug, "lang": post.lang or "", "category": (_list(data.get("category")) or ["misc"])[0].lower()}
+        when = post.published
+        url = str(data.get("url") or (settings["PAGE_URL"] if page else settings["ARTICLE_URL"]))
+        try:
+            address = "/" + url.format(**values, date=when) if when else "/" + url.format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            address = f"/{slug}.html"
+            site.notes.append(Note(rel, 1, f"URL pattern {url!r} not understood: the old address is taken as {address}"))
+        post.addresses = [address]
+        if site.url and when is not None:
+            # Pelican's feeds give each entry the id 'tag:<host>,<date>:<path>/' (feedgenerator's get_tag_uri).
+            bits = urlsplit(site.url.rstrip("/") + address)
+            post.feed_id = f"tag:{bits.hostname},{when.strftime('%Y-%m-%d')}:{bits.path}/"
+        prefix = SOURCE_LINK + (content + "/" if content else "")
+        # '{filename}/x.md' is from the content folder; '{filename}x.md' as well (Pelican reads both so).
+        post.body = _PELICAN_LINK.sub(lambda m, prefix=prefix: prefix, post.body).replace(prefix + "/", prefix)
+        site.posts.append(post)
+    return site
+
+
+def _pelican_slug(title: str) -> str:
+    import unicodedata
+    value = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(r"[-\s]+", "-", value)
+
+
+READERS = {"zola": read_zola, "hugo": read_hugo, "jekyll": read_jekyll, "pelican": read_pelican}
+
+
+def tree_of(source: Path) -> SourceTree:
+    return SourceTree(source)

@@ -23,6 +23,7 @@ COMMANDS = {
     "committee": "committee",
     "review": "review",
     "import-issue": "import_issue",
+    "digest": "digest",
 }
 
 

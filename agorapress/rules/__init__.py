@@ -8,6 +8,7 @@ from ..content.loader import Item
 from ..graph import SiteGraph
 from ..problems import Problem
 from .committee import check_committee
+from .digests import check_digests
 from .events import item_events
 from .files import check_files
 from .limits import check_limits, item_limits
@@ -28,6 +29,7 @@ RULES: list[Rule] = [
     check_committee,
     check_limits,
     check_unloaded,
+    check_digests,
 ]
 
 #: Rules that read one item, its own file and the config, and nothing else of the graph: what they find

@@ -84,6 +84,8 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("duplicate-id", "error", "Two board topics share an id."),
     ]),
     **_stage("moderation", [
+        ("digest-date", "error", "An edition of the newsletter (content/digests/) whose file is not named after its "
+         "date: the name is its address, digest/<date>/."),
         ("reserved-handle", "error", "A handle the portal keeps for itself (admin, moderator, feeds...)."),
         ("duplicate-github", "error", "Two profiles claim the same GitHub login (compared case-insensitively)."),
         ("lookalike-handle", "error", "Two handles that read the same (case, Unicode confusables such as 'rn' for 'm')."),

@@ -40,12 +40,13 @@ def build_message(config: Config, content: Content, rendered: Rendered, section:
     message["Subject"] = content.subject
     message["Date"] = format_datetime(content.edition.end)
     message["Message-ID"] = message_id(config, content, section)
-    message["Content-Language"] = content.lang
     # A web version, and where the list lives (RFC 2369): the archive on the portal.
     message["List-Archive"] = f"<{content.archive_url}>"
     message["X-Web-Version"] = f"<{content.web_url}>"
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # After the parts: making the message multipart moves every Content-* header into its first part.
+    message["Content-Language"] = content.lang
     # The email package draws a random boundary: one made from the parts keeps the file reproducible.
     digest = hashlib.sha256((rendered.text + "\0" + rendered.html).encode("utf-8")).hexdigest()[:32]
     message.set_boundary(f"=_agora_{digest}")

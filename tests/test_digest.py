@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 from agorapress.cli import main
 from agorapress.site import load_portal
 
-from conftest import DEMO_NOW, copy_demo
+from conftest import DEMO_NOW, MINIMAL_CONFIG, copy_demo
 
 SITE = "https://agora-press.github.io/agora-press/"
 NOW = DEMO_NOW.isoformat()
@@ -166,3 +166,162 @@ def test_the_latest_edition_is_the_default_and_options_narrow_it(demo, tmp_path)
         result = digest(demo, tmp_path / "bad", *args)
         assert result.exit_code == 2 and message in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+# --- small portals: periods, covers, languages, checks -------------------------------------------------------
+
+NEWSLETTER = MINIMAL_CONFIG + """\
+newsletter:
+  frequency: week
+  start: 2026-11-02
+  sender: "Mini <news@example.org>"
+"""
+
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+
+
+def article(slug: str, when: str, **fields: str) -> dict[str, str]:
+    extra = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    return {f"content/articles/{slug}.md": f"---\ntitle: {slug}\ndate: {when}\nauthors: [ana]\n{extra}---\nThe text of {slug}.\n"}
+
+
+def test_an_edition_covers_from_the_previous_one_included_to_its_own_day_excluded(portal, tmp_path):
+    root = portal({**article("before", "2026-11-01T23:59"), **article("first", "2026-11-02"),
+                   **article("last", "2026-11-08T23:00"), **article("next", "2026-11-09"),
+                   **article("cover", "2026-11-05", image="media/cover.png", image_alt='"A red bicycle"'),
+                   "content/media/cover.png": PIXEL}, config=NEWSLETTER)
+    result = digest(root, tmp_path / "out", "--edition", "2026-11-09", now="2026-11-20T10:00:00+01:00")
+    assert result.exit_code == 0, result.output
+    tree = lxml_html.document_fromstring((tmp_path / "out" / "edition-2026-11-09.html").read_bytes())
+    assert [h.text_content().strip() for h in tree.xpath("//h3")] == ["last", "cover", "first"]  # newest first
+    (image,) = tree.xpath("//img")
+    assert image.get("src") == "https://example.org/mini/media/cover.png" and image.get("alt") == "A red bicycle"
+    # The regular editions of 2 (the first: the week before it), 9 and 16 November are on the portal's archive.
+    graph = load_portal(root, now=DEMO_NOW.replace(day=20)).graph
+    from agorapress.digest.editions import editions as listed
+
+    found = listed(graph)
+    assert [e.slug for e in found] == ["2026-11-02", "2026-11-09", "2026-11-16"]
+    assert found[0].start.isoformat() == "2026-10-26T00:00:00+01:00" and found[1].start == found[0].end
+
+
+def test_an_edition_prefers_the_translation_in_its_language(portal, tmp_path):
+    root = portal({**article("velo", "2026-11-03"),
+                   **article("bike", "2026-11-04", lang="en", translation_of="velo")}, config=NEWSLETTER)
+    for lang, title in (("en", "bike"), ("fr", "velo")):
+        result = digest(root, tmp_path / lang, "--edition", "2026-11-09", "--lang", lang, now="2026-11-20T10:00:00+01:00")
+        assert result.exit_code == 0, result.output
+        tree = lxml_html.document_fromstring((tmp_path / lang / "edition-2026-11-09.html").read_bytes())
+        assert [h.text_content().strip() for h in tree.xpath("//h3")] == [title]
+
+
+def test_an_empty_period_says_so_and_a_day_without_edition_gets_one(portal, tmp_path):
+    root = portal({}, config=NEWSLETTER)
+    result = digest(root, tmp_path / "out", "--edition", "2026-11-11", now="2026-11-20T10:00:00+01:00")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "edition-2026-11-11.txt").read_text(encoding="utf-8")
+    assert text.startswith("Mini · Infolettre du 11 novembre 2026\n")  # no file: the portal's name and the date
+    assert "Rien de nouveau n'a été publié depuis la dernière édition." in text
+    result = digest(root, tmp_path / "due", "--due", now="2026-11-20T10:00:00+01:00")
+    assert result.exit_code == 0 and not (tmp_path / "due").exists()
+    assert "no edition is dated 2026-11-20" in result.output
+    result = digest(root, tmp_path / "due", "--due", now="2026-11-16T07:00:00+01:00")
+    assert result.exit_code == 0 and (tmp_path / "due" / "edition-2026-11-16.eml").is_file()
+
+
+def test_edition_files_are_checked_like_other_content(portal, tmp_path):
+    root = portal({
+        "content/digests/2026-11-09.md": "---\ndate: 2026-11-09\ntitel: Hello\n---\nIntro.\n",
+        "content/digests/2026-11-10.md": "---\ndate: 2026-11-11\n---\nIntro.\n",
+        "content/digests/2026-11-12.md": "---\ndate: 2026-11-12\nsummary: [not, one, line]\n---\nIntro.\n",
+    }, config=NEWSLETTER)
+    result = CliRunner().invoke(main, ["--root", str(root), "check", "--now", "2026-11-20T10:00:00+01:00"])
+    assert result.exit_code == 1
+    out = result.output
+    assert re.search(r"content/digests/2026-11-09\.md:3.*titel.*did you mean 'title'", out), out
+    assert re.search(r"content/digests/2026-11-10\.md:2.*digest-date.*rename the file content/digests/2026-11-11\.md", out), out
+    assert re.search(r"content/digests/2026-11-12\.md:3.*summary", out), out
+    assert "Traceback" not in out
+    result = digest(root, tmp_path / "out", now="2026-11-20T10:00:00+01:00")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_draft_edition_and_a_future_one_are_not_published(portal):
+    root = portal({"content/digests/2026-11-05.md": "---\ndate: 2026-11-05\nstatus: draft\n---\nSoon.\n",
+                   "content/digests/2026-12-24.md": "---\ndate: 2026-12-24\n---\nLater.\n"}, config=MINIMAL_CONFIG)
+    from agorapress.digest.editions import editions as listed
+
+    assert listed(load_portal(root, now=DEMO_NOW).graph) == []
+    assert [e.slug for e in listed(load_portal(root, now=DEMO_NOW, drafts=True).graph)] == ["2026-11-05"]
+
+
+@pytest.mark.parametrize("provider, keys", [
+    ("listmonk", {"name", "subject", "lists", "from_email", "type", "messenger", "content_type", "body", "altbody", "tags"}),
+    ("buttondown", {"subject", "body", "status"}),
+])
+def test_a_provider_gets_the_body_of_its_api_request(portal, tmp_path, provider, keys):
+    config = NEWSLETTER + f"  provider: {provider}\n  lists: [3]\n"
+    root = portal(article("one", "2026-11-03"), config=config)
+    assert digest(root, tmp_path, "--edition", "2026-11-09", now="2026-11-20T10:00:00+01:00").exit_code == 0
+    body = json.loads((tmp_path / "request.json").read_text(encoding="utf-8"))
+    assert set(body) == keys
+    assert body["body"] == (tmp_path / "edition-2026-11-09.html").read_text(encoding="utf-8")
+    summary = json.loads((tmp_path / "edition.json").read_text(encoding="utf-8"))
+    assert summary["provider"] == provider and summary["endpoint"] in {"/api/campaigns", "/emails"}
+    if provider == "listmonk":
+        assert body["lists"] == [3] and body["content_type"] == "html" and body["from_email"] == "Mini <news@example.org>"
+    else:
+        assert body["status"] == "draft"
+
+
+def test_a_sender_that_is_no_address_is_refused(portal):
+    root = portal({}, config=NEWSLETTER.replace('"Mini <news@example.org>"', "the committee"))
+    result = CliRunner().invoke(main, ["--root", str(root), "check"])
+    assert result.exit_code == 2 and "newsletter.sender" in result.output and "not an email address" in result.output
+
+
+# --- the archive on the portal ---------------------------------------------------------------------------------
+
+def test_every_edition_has_its_page_an_index_and_a_feed(demo_site):
+    archive = demo_site / "digest"
+    assert sorted(p.name for p in archive.iterdir()) == ["2026-10-01", "2026-11-01", "2026-11-15", "index.html"]
+    page = (archive / "2026-11-01" / "index.html").read_text(encoding="utf-8")
+    html5lib.HTMLParser(strict=True).parse(page)
+    tree = lxml_html.document_fromstring(page)
+    assert tree.findtext(".//title") == "La lettre de novembre : un festival en préparation, un article promis et tenu"
+    assert f"{SITE}digest/2026-11-01/" not in tree.xpath("//a/@href")  # the web version does not link to itself
+    index = lxml_html.document_fromstring((archive / "index.html").read_bytes())
+    assert index.xpath("//ul/li/a/@href") == [f"{SITE}digest/2026-11-15/", f"{SITE}digest/2026-11-01/",
+                                              f"{SITE}digest/2026-10-01/"]
+    assert "La Fabrique Commune · Infolettre du 1 octobre 2026" in index.text_content()  # a regular edition
+    feed = feedparser.parse((demo_site / "feeds" / "digest.atom.xml").read_bytes())
+    assert not feed.bozo and feed.feed.title == "La Fabrique Commune · Les éditions de l'infolettre"
+    assert [e.link for e in feed.entries] == index.xpath("//ul/li/a/@href")
+    assert feed.entries[0].updated == "2026-11-15T00:00:00+01:00"
+    # The email's "read on the portal" link is this page.
+    for edition in ("2026-10-01", "2026-11-01", "2026-11-15"):
+        assert (archive / edition / "index.html").is_file()
+
+
+# --- how it looks ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", [390, 640])
+def test_the_html_part_reads_on_a_phone_and_a_desktop_and_requests_nothing_else(browser, editions, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    requested = []
+
+    def answer(route):
+        requested.append(route.request.url)
+        route.abort()
+
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else answer(route))
+    page.goto((editions["fr"] / "edition-2026-11-01.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+    assert all(url.startswith(SITE) for url in requested), requested
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h3')).fontSize)")
+    assert size >= 16
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"digest-{width}.png"), full_page=True)
+    page.close()

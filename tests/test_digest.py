@@ -14,12 +14,11 @@ import feedparser
 import html5lib
 import pytest
 from click.testing import CliRunner
+from conftest import DEMO_NOW, MINIMAL_CONFIG, copy_demo
 from lxml import html as lxml_html
 
 from agorapress.cli import main
 from agorapress.site import load_portal
-
-from conftest import DEMO_NOW, MINIMAL_CONFIG, copy_demo
 
 SITE = "https://agora-press.github.io/agora-press/"
 NOW = DEMO_NOW.isoformat()
@@ -286,7 +285,8 @@ def test_a_sender_that_is_no_address_is_refused(portal):
 
 def test_every_edition_has_its_page_an_index_and_a_feed(demo_site):
     archive = demo_site / "digest"
-    assert sorted(p.name for p in archive.iterdir()) == ["2026-10-01", "2026-11-01", "2026-11-15", "index.html"]
+    assert sorted(p.name for p in archive.iterdir()) == ["2026-10-01", "2026-11-01", "2026-11-15", "feed.atom.xml",
+                                                         "index.html"]
     page = (archive / "2026-11-01" / "index.html").read_text(encoding="utf-8")
     html5lib.HTMLParser(strict=True).parse(page)
     tree = lxml_html.document_fromstring(page)
@@ -296,10 +296,11 @@ def test_every_edition_has_its_page_an_index_and_a_feed(demo_site):
     assert index.xpath("//ul/li/a/@href") == [f"{SITE}digest/2026-11-15/", f"{SITE}digest/2026-11-01/",
                                               f"{SITE}digest/2026-10-01/"]
     assert "La Fabrique Commune · Infolettre du 1 octobre 2026" in index.text_content()  # a regular edition
-    feed = feedparser.parse((demo_site / "feeds" / "digest.atom.xml").read_bytes())
+    feed = feedparser.parse((archive / "feed.atom.xml").read_bytes())
     assert not feed.bozo and feed.feed.title == "La Fabrique Commune · Les éditions de l'infolettre"
     assert [e.link for e in feed.entries] == index.xpath("//ul/li/a/@href")
-    assert feed.entries[0].updated == "2026-11-15T00:00:00+01:00"
+    assert feed.entries[0].updated == "2026-11-15T00:00:00+01:00" and feed.feed.updated == feed.entries[0].updated
+    assert feed.entries[0].summary.startswith("Un récit de café réparation")
     # The email's "read on the portal" link is this page.
     for edition in ("2026-10-01", "2026-11-01", "2026-11-15"):
         assert (archive / edition / "index.html").is_file()

@@ -24,8 +24,8 @@ from ..graph import SiteGraph, as_datetime
 FOLDER = "digests"
 #: The archive on the portal: one page per edition under it, its index and its feed.
 ARCHIVE = "digest/"
-#: The Atom feed of editions, beside the portal's other feeds (outputs/feeds.py feed_path("digest", "atom")).
-FEED = "feeds/digest.atom.xml"
+#: The Atom feed of editions, in the archive (the portal's feeds/ are of items, in three formats each).
+FEED = f"{ARCHIVE}feed.atom.xml"
 #: Regular editions listed at most (about 20 years of weekly editions): a start date far in the past costs no more.
 MAX_REGULAR = 1000
 

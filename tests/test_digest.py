@@ -326,3 +326,18 @@ def test_the_html_part_reads_on_a_phone_and_a_desktop_and_requests_nothing_else(
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"digest-{width}.png"), full_page=True)
     page.close()
+
+
+def test_an_introduction_cannot_make_the_email_call_another_site(portal, tmp_path):
+    intro = ("Hello ![a pixel](https://tracker.example/p.gif) and ![our bike](../media/cover.png)\n\n"
+             "<img src=https://tracker.example/raw.gif> [a link](javascript:alert(1)) <script>alert(1)</script>\n")
+    root = portal({"content/digests/2026-11-09.md": f"---\ndate: 2026-11-09\n---\n{intro}",
+                   "content/media/cover.png": PIXEL}, config=NEWSLETTER)
+    result = digest(root, tmp_path, "--edition", "2026-11-09", now="2026-11-20T10:00:00+01:00")
+    assert result.exit_code == 0, result.output
+    markup = (tmp_path / "edition-2026-11-09.html").read_text(encoding="utf-8")
+    tree = lxml_html.document_fromstring(markup)
+    assert tree.xpath("//img/@src") == ["https://example.org/mini/media/cover.png"]
+    assert "https://tracker.example/p.gif" in tree.xpath("//a/@href")  # shown as a link the reader may follow
+    assert not tree.xpath("//script") and "javascript:" not in " ".join(tree.xpath("//a/@href"))
+    assert "a pixel" in (tmp_path / "edition-2026-11-09.txt").read_text(encoding="utf-8")

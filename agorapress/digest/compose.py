@@ -111,7 +111,7 @@ def compose(graph: SiteGraph, people: People, edition: Edition, lang: str | None
         feed_url=absolute(FEED), archive_url=absolute(ARCHIVE),
     )
     if item is not None:
-        content.intro_html = _absolute_links(graph.html_of(item), absolute(item.url))
+        content.intro_html = own_images(_absolute_links(graph.html_of(item), absolute(item.url)), site_url)
     for folder in SECTIONS if section is None else [section]:
         chosen = _in_language(graph, [i for i in graph.published(folder) if _in_period(graph, edition, i)], lang)
         if chosen:
@@ -131,6 +131,27 @@ def _absolute_links(markup: str, base: str) -> str:
     from ..outputs.feeds import absolute_links
 
     return absolute_links(markup, base)
+
+
+def own_images(markup: str, site_url: str) -> str:
+    """`markup` with every image that is not on the portal's own address replaced by a link to it: an image of
+    another site is a request to it each time the email is opened (a tracking pixel, whoever meant it)."""
+    if "<img" not in markup:
+        return markup
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fragment_fromstring(markup, create_parent="div")
+    for image in list(tree.iter("img")):
+        image.attrib.pop("srcset", None)
+        source = image.get("src") or ""
+        if source.startswith(site_url):
+            continue
+        link = lxml_html.Element("a", href=source) if source.startswith(("https://", "http://")) else lxml_html.Element("span")
+        link.text = image.get("alt") or source
+        link.tail = image.tail
+        image.getparent().replace(image, link)
+    inner = (tree.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in tree)
+    return inner
 
 
 def _in_period(graph: SiteGraph, edition: Edition, item: Item) -> bool:

@@ -91,7 +91,7 @@ class Letters:
 
     def archive(self, lang: str, site_title: str, site_url: str, feed_url: str, editions: list[dict]) -> str:
         page = self.env(lang).get_template("email/archive.html").render(
-            lang=lang, site_title=site_title, site_url=site_url, feed_url=feed_url, editions=editions)
+            lang=lang, site_title=site_title, site_url=site_url, feed_url=feed_url, editions=editions, web=True)
         return inline(page)
 
 

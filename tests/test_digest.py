@@ -341,3 +341,31 @@ def test_an_introduction_cannot_make_the_email_call_another_site(portal, tmp_pat
     assert "https://tracker.example/p.gif" in tree.xpath("//a/@href")  # shown as a link the reader may follow
     assert not tree.xpath("//script") and "javascript:" not in " ".join(tree.xpath("//a/@href"))
     assert "a pixel" in (tmp_path / "edition-2026-11-09.txt").read_text(encoding="utf-8")
+
+
+def test_years_of_editions_and_events_cost_a_linear_time(portal, tmp_path):
+    """A weekly newsletter started in 1990 keeps its last ten years of editions; hundreds of editions over hundreds
+    of items and a weekly event render in seconds, each edition with its own week."""
+    import time
+
+    from agorapress.build.pipeline import build
+    from agorapress.digest.editions import MAX_REGULAR
+    from agorapress.digest.editions import editions as listed
+
+    files = {}
+    for n in range(300):
+        files.update(article(f"a{n}", f"2020-01-{1 + n % 28:02d}T{n % 24:02d}:00"))
+    files["content/events/weekly.md"] = ("---\ntitle: Weekly\ndate: 2019-01-01\nauthors: [ana]\nstart: 2019-01-07T19:00\n"
+                                         "recurrence: FREQ=WEEKLY\nlocation:\n  name: Hall\n---\nEvery Monday.\n")
+    root = portal(files, config=NEWSLETTER.replace("start: 2026-11-02", "start: 1990-01-01"))
+    graph = load_portal(root, now=DEMO_NOW).graph
+    found = listed(graph)
+    assert len(found) == MAX_REGULAR and found[-1].day.isoformat() == "2026-11-16" and found[0].day.year == 2016
+    started = time.perf_counter()
+    output = build(root, tmp_path / "out", now=DEMO_NOW).output
+    assert time.perf_counter() - started < 120
+    pages = sorted((output / "digest").glob("*/index.html"))
+    assert len(pages) == MAX_REGULAR
+    week = lxml_html.document_fromstring((output / "digest" / "2026-11-16" / "index.html").read_bytes())
+    (when,) = week.xpath("//td[a[normalize-space()='Weekly']]/preceding-sibling::td")
+    assert [t.strip() for t in when.itertext()] == ["16 nov. 2026", "19:00"]  # the week's own next meeting

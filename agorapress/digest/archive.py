@@ -14,6 +14,7 @@ from ..text import join_url
 from .compose import compose
 from .editions import ARCHIVE, FEED, editions
 from .letter import Letters
+from .timeline import Timeline
 
 
 def archive_files(portal: Portal, people: People) -> dict[str, bytes]:
@@ -24,8 +25,10 @@ def archive_files(portal: Portal, people: People) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     listed = []
     entries: list[tuple[str, str, str, datetime]] = []
-    for edition in reversed(editions(graph)):  # newest first
-        content = compose(graph, people, edition)
+    found = editions(graph)
+    timeline = Timeline(graph, people, found[0].start if found else None)
+    for edition in reversed(found):  # newest first
+        content = compose(graph, people, edition, timeline=timeline)
         rendered = letters.render(content, web=True)
         files[f"{edition.url}index.html"] = rendered.html.encode("utf-8")
         listed.append({"url": content.web_url, "subject": content.subject, "day": edition.day})

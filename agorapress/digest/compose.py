@@ -4,15 +4,15 @@ introduction. Plain data, every address absolute: the email, its text part and t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from ..content.kinds import SECTIONS
 from ..content.loader import Item
-from ..events import timing_of
 from ..graph import SiteGraph
 from ..people import People
 from ..text import join_url, plain_text, shorten
 from .editions import ARCHIVE, FEED, Edition
+from .timeline import Timeline
 
 #: Items one section of an edition lists at most (a first edition over years of content stays readable).
 MAX_ITEMS = 30
@@ -92,9 +92,11 @@ class Content:
 
 
 def compose(graph: SiteGraph, people: People, edition: Edition, lang: str | None = None, section: str | None = None,
-            subject: str | None = None) -> Content:
-    """The content of `edition` in `lang` (default: the portal's), its items limited to `section` if given."""
+            timeline: Timeline | None = None) -> Content:
+    """The content of `edition` in `lang` (default: the portal's), its items limited to `section` if given.
+    `timeline` is the portal's facts sorted once, when many editions are composed (the archive)."""
     config = graph.config
+    timeline = timeline or Timeline(graph, people, edition.end)
     site_url = config.site.url
     lang = lang or config.site.language
 
@@ -105,7 +107,7 @@ def compose(graph: SiteGraph, people: People, edition: Edition, lang: str | None
     title = getattr(item.meta, "title", None) if item is not None else None
     content = Content(
         edition=edition, lang=lang, site_title=config.site.title, site_url=site_url,
-        subject=plain_text(title or subject or config.site.title),
+        subject=plain_text(title or config.site.title),
         preheader=plain_text(getattr(item.meta, "summary", None) or "") if item is not None else "",
         web_url=absolute(edition.url), board_url=absolute("board/"), events_url=absolute("events/"),
         feed_url=absolute(FEED), archive_url=absolute(ARCHIVE),
@@ -113,15 +115,15 @@ def compose(graph: SiteGraph, people: People, edition: Edition, lang: str | None
     if item is not None:
         content.intro_html = own_images(_absolute_links(graph.html_of(item), absolute(item.url)), site_url)
     for folder in SECTIONS if section is None else [section]:
-        chosen = _in_language(graph, [i for i in graph.published(folder) if _in_period(graph, edition, i)], lang)
+        chosen = _in_language(graph, timeline.items(folder, edition.start, edition.end), lang)
         if chosen:
             entries = tuple(_entry(graph, people, i, absolute) for i in chosen[:MAX_ITEMS])
             content.groups.append(Group(folder, config.section_title(folder), absolute(f"{folder}/"), entries,
                                         max(0, len(chosen) - MAX_ITEMS)))
     if section in (None, "events"):
-        content.events = _upcoming(graph, edition, absolute)
+        content.events = _upcoming(timeline, edition, graph.config.newsletter.events, absolute)
     if section is None:
-        content.members = _new_members(people, edition, absolute)
+        content.members = _new_members(timeline, edition, absolute)
         content.topics = _open_topics(graph)
     return content
 
@@ -152,11 +154,6 @@ def own_images(markup: str, site_url: str) -> str:
         image.getparent().replace(image, link)
     inner = (tree.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in tree)
     return inner
-
-
-def _in_period(graph: SiteGraph, edition: Edition, item: Item) -> bool:
-    moment = graph.date_of(item)
-    return moment is not None and edition.start <= moment < edition.end
 
 
 def _in_language(graph: SiteGraph, items: list[Item], lang: str) -> list[Item]:
@@ -190,36 +187,24 @@ def _entry(graph: SiteGraph, people: People, item: Item, absolute) -> Entry:
     )
 
 
-def _upcoming(graph: SiteGraph, edition: Edition, absolute) -> list[Upcoming]:
-    """The next occurrence of each event published before the edition, ending after its moment, soonest first."""
+def _upcoming(timeline: Timeline, edition: Edition, limit: int, absolute) -> list[Upcoming]:
+    """The next occurrence of each event announced before the edition and ending after its moment, soonest first."""
     found = []
-    for event in graph.published("events"):
-        if not (graph.date_of(event) or graph.now) < edition.end:
-            continue  # announced after the edition: rebuilt later, the edition says what it said then
-        occurrence = timing_of(event.meta, graph.tz).next(edition.end)
-        if occurrence is None:
-            continue
+    for occurrence in timeline.upcoming(edition.end, limit):
+        event = occurrence.event
         location = event.meta.location
-        place = ""
-        if location is not None:
-            place = location.name or location.address or ""
+        place = (location.name or location.address or "") if location is not None else ""
         found.append(Upcoming(plain_text(event.meta.title) or event.meta.title, absolute(event.url), occurrence.start,
                               occurrence.all_day, place, event.meta.status))
-    found.sort(key=lambda u: (u.start.timestamp(), u.url))
-    return found[: graph.config.newsletter.events]
+    return found
 
 
-def _new_members(people: People, edition: Edition, absolute) -> list[Member]:
+def _new_members(timeline: Timeline, edition: Edition, absolute) -> list[Member]:
     """Members who arrived in the edition's period (the earlier of joining and first publishing, as the portal
     counts new members): newest first, then by name."""
-    start, end = edition.start.date(), edition.end.date()
-    fresh: list[tuple[date, Member]] = []
-    for profile in people.sorted("alphabetical"):
-        first = profile.first_published.date() if profile.first_published else None
-        arrival = min((m for m in (profile.joined, first) if m is not None), default=None)
-        if arrival is not None and start <= arrival < end:
-            fresh.append((arrival, Member(profile.name, absolute(profile.url))))
-    return [member for _, member in sorted(fresh, key=lambda pair: -pair[0].toordinal())]
+    fresh = timeline.arrivals(edition.start.date(), edition.end.date())
+    ordered = sorted(fresh, key=lambda pair: (-pair[0].toordinal(), pair[1].name.casefold(), pair[1].handle))
+    return [Member(profile.name, absolute(profile.url)) for _, profile in ordered]
 
 
 def _open_topics(graph: SiteGraph) -> list[Topic]:

@@ -26,8 +26,8 @@ FOLDER = "digests"
 ARCHIVE = "digest/"
 #: The Atom feed of editions, in the archive (the portal's feeds/ are of items, in three formats each).
 FEED = f"{ARCHIVE}feed.atom.xml"
-#: Regular editions listed at most (about 20 years of weekly editions): a start date far in the past costs no more.
-MAX_REGULAR = 1000
+#: Regular editions listed at most, the latest: ten years of a weekly newsletter.
+MAX_REGULAR = 520
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,15 @@ def editions(graph: SiteGraph) -> list[Edition]:
     today = graph.now.date()
     if settings.start is not None:
         first = day_of(settings.start)
-        for n in range(MAX_REGULAR):
+        # The latest MAX_REGULAR regular days up to today: a start far in the past costs no more.
+        if settings.frequency == "week":
+            count = (today - first).days // 7
+        else:
+            count = (today.year - first.year) * 12 + today.month - first.month
+        for n in range(max(0, count - MAX_REGULAR + 1), max(0, count + 1)):
             day = first + step(settings.frequency) * n
-            if day > today:
-                break
-            days.add(day)
+            if day <= today:
+                days.add(day)
     days = {day for day in days if as_datetime(day, tz) <= graph.now}
     found: list[Edition] = []
     previous: datetime | None = None
@@ -123,6 +127,3 @@ def due_today(graph: SiteGraph) -> Edition | None:
     """The edition dated today (the build clock's day, in the portal's time zone), if there is one."""
     return find(graph, graph.now.date())
 
-
-def within(graph: SiteGraph, edition: Edition, moment: datetime | None) -> bool:
-    return moment is not None and edition.start <= moment < edition.end

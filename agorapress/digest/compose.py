@@ -85,6 +85,7 @@ class Content:
     feed_url: str = ""
     archive_url: str = ""
     intro_text: str = ""  # the introduction as plain text (letter.py)
+    intro_lang: str = ""  # the language the committee wrote it in
 
     @property
     def empty(self) -> bool:
@@ -113,6 +114,7 @@ def compose(graph: SiteGraph, people: People, edition: Edition, lang: str | None
         feed_url=absolute(FEED), archive_url=absolute(ARCHIVE),
     )
     if item is not None:
+        content.intro_lang = graph.language_of(item)
         content.intro_html = own_images(_absolute_links(graph.html_of(item), absolute(item.url)), site_url)
     for folder in SECTIONS if section is None else [section]:
         chosen = _in_language(graph, timeline.items(folder, edition.start, edition.end), lang)

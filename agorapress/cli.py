@@ -26,6 +26,7 @@ COMMANDS = {
     "previews": "previews",
     "submissions": "submissions",
     "import": "import_site",
+    "digest": "digest",
 }
 
 

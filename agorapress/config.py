@@ -246,6 +246,31 @@ class Feeds(Strict):
     limit: int = Field(50, ge=1, le=1000, description="Newest items per feed.")
 
 
+#: A mailbox as a sender is written: "Name <local@domain>" or "local@domain".
+_MAILBOX = re.compile(r"(?:[^<>\r\n\"]{1,100} )?<?[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}>?")
+
+
+class Newsletter(Strict):
+    """The newsletter: an email edition of the portal (agora digest), archived under /digest/."""
+
+    frequency: Literal["week", "month"] = Field("month", description="How often an edition goes out: week or month.")
+    start: Moment | None = Field(None, description="Date of the first regular edition; from it on an edition is due "
+                                 "every week or month. Empty: only the editions written in content/digests/.")
+    sender: str | None = Field(None, description="From: of the email, e.g. 'La Fabrique <infolettre@example.org>'.")
+    provider: Literal["listmonk", "buttondown"] | None = Field(
+        None, description="Mailing service the scheduled workflow hands each edition to (empty: none).")
+    lists: list[int] = Field(default_factory=list, description="listmonk: ids of the lists an edition goes to.")
+    events: int = Field(5, ge=0, le=50, description="Upcoming events an edition lists.")
+    topics: int = Field(5, ge=0, le=50, description="Open topics of the board an edition lists.")
+
+    @field_validator("sender")
+    @classmethod
+    def _mailbox(cls, value: str | None) -> str | None:
+        if value is not None and not _MAILBOX.fullmatch(value.strip()):
+            raise ValueError(f"{value!r} is not an email address; write 'Name <address@example.org>'")
+        return value.strip() if value else value
+
+
 class Config(Strict):
     """The whole of site_config.yaml."""
 
@@ -259,6 +284,8 @@ class Config(Strict):
     moderation: Moderation = Field(default_factory=Moderation, description="Rules on contributions.")
     recognition: Recognition = Field(default_factory=Recognition, description="New members and badges.")
     feeds: Feeds = Field(default_factory=Feeds, description="Atom, RSS and JSON feeds: full text or summaries, items per feed.")
+    newsletter: Newsletter = Field(default_factory=Newsletter, description="The newsletter: how often, from whom, "
+                                   "through which mailing service.")
     extra: dict[str, object] = Field(default_factory=dict, description="Free-form values for templates.")
 
     def section_title(self, kind: str) -> str:

@@ -97,13 +97,19 @@ def front_matter_reference() -> str:
     for kind in KINDS.values():
         out += f"## {kind.name.title()}: `content/{kind.folder}/`\n\nPublished at `/{kind.url_for('<slug>')}`.\n\n"
         out += model_table(kind.schema, set(), level=3)
-        out += f"A valid file, as `agora new {kind.name}` writes it:\n\n````markdown\n{_example(kind.name)}````\n\n"
+        how = "the committee writes it" if kind.name == "digest" else f"`agora new {kind.name}` writes it"
+        out += f"A valid file, as {how}:\n\n````markdown\n{_example(kind.name)}````\n\n"
     out += "## Editorial board: `content/board.yaml`\n\n" + model_table(Board, set(), level=3)
     return out
 
 
 def _example(kind: str) -> str:
     """The starting file `agora new` writes for `kind`, by the example member `ana`."""
+    if kind == "digest":
+        # An edition's introduction is the committee's to write: `agora new` offers no starting file for it.
+        return (f"---\ndate: {_EXAMPLE_DAY.isoformat()}\ntitle: \"The newsletter of the month\"\n"
+                "summary: \"What the members published, and what comes next.\"\n---\n"
+                "A few words from the committee, before the list of what was published.\n")
     if kind == "contributor":
         draft = render_contributor(handle="ana", name="Ana Lopez", github="ana-l", day=_EXAMPLE_DAY)
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import Config
-from .content.kinds import CREDIT_FIELDS, IMAGE_SUFFIXES, KINDS, MEDIA_FOLDER, SECTIONS
+from .content.kinds import CREDIT_FIELDS, IMAGE_SUFFIXES, KINDS, MEDIA_FOLDER, SECTIONS, UNLISTED
 from .content.loader import CONTENT_DIR, Item, Loaded
 from .content.markdown import LocalLink, resolve_local_links
 from .content.models import Board
@@ -104,7 +104,7 @@ class SiteGraph:
         """Published items, newest first, ties broken by path so the order never depends on the disk."""
         # The graph does not change once built, so the sorted lists are computed once per build.
         if kind not in self._published:
-            chosen = [i for i in self.items if (kind is None or i.kind == kind) and i.kind != "contributors" and self.is_published(i)]
+            chosen = [i for i in self.items if (kind is None or i.kind == kind) and i.kind not in UNLISTED and self.is_published(i)]
             self._published[kind] = sorted(chosen, key=lambda i: (-(self.date_of(i) or self.now).timestamp(), i.relpath))
         return list(self._published[kind])
 

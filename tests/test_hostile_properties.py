@@ -12,6 +12,7 @@ accepts, which are nearly all built. They run in the normal suite with a fixed d
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -313,6 +314,10 @@ def fields_of(kind: str, h: float) -> tuple[dict[str, st.SearchStrategy[Any]], s
                 "location": mixed(TEXT, h), "links": links(h),
                 "interests": mixed(st.lists(TEXT, max_size=3), h, st.just(["x"] * 31)),
                 "joined": moment(h, 2020, 2026)}, {"name", "github"}
+    if kind == "digests":
+        item = item_fields(h)
+        return {**{key: item[key] for key in ("title", "summary", "lang", "status")}, "date": moment(h, 2024, 2026),
+                "since": moment(h, 2024, 2026)}, {"date"}
     raise AssertionError(kind)
 
 
@@ -331,7 +336,7 @@ BODIES = st.sampled_from([
     "A forbidden word and a dubious one.", "<script>alert(1)</script> &#0; &#x1b; \u202eevil", "[x](javascript:alert(1))",
     "![](../media/photo.png)", "# " + "Title " * 50, "x" * 5000])
 
-KIND = st.sampled_from(["articles", "interviews", "events", "pages", "contributors", "board"])
+KIND = st.sampled_from(["articles", "interviews", "events", "pages", "contributors", "digests", "board"])
 
 
 @st.composite
@@ -377,6 +382,8 @@ def _board(topics: list[dict[str, Any]], draw) -> tuple[str, str]:
 
 def _markdown(kind: str, data: dict[str, Any], draw) -> tuple[str, str]:
     name = "zoe" if kind == "contributors" else "gen"
+    if kind == "digests" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(data.get("date"))):
+        name = str(data["date"])  # an edition's file is named after its date (rules/digests.py)
     front = _yaml(data, draw(st.sampled_from([False, None, True])), draw(st.booleans()))
     return f"content/{kind}/{name}.md", f"---\n{front}---\n{draw(BODIES)}\n"
 
@@ -391,6 +398,8 @@ def _coherent(kind: str, data: dict[str, Any], draw) -> dict[str, Any]:
             del data["translation_of"]
     if data.get("image"):
         data.setdefault("image_alt", "A photo")
+    if kind == "digests":
+        data["date"] = draw(day(2024, 2026)).isoformat()
     person = data.get("interviewee")
     if isinstance(person, dict) and person.get("photo"):
         data["interviewee"] = {**person, "photo_alt": person.get("photo_alt") or "A portrait"}
@@ -494,7 +503,7 @@ def _check_then_build(path: str, text: str) -> None:
             build(root, Path(tmp) / "output", now=DEMO_NOW, workers=1)  # raises nothing: a failure is a bug
 
 
-FIELDS = [(kind, field) for kind in ("articles", "interviews", "events", "pages", "contributors")
+FIELDS = [(kind, field) for kind in ("articles", "interviews", "events", "pages", "contributors", "digests")
           for field in sorted(fields_of(kind, 0.0)[0])] + [("board", field) for field in sorted(topic_fields(0.0))]
 
 

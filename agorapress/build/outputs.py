@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..digest.archive import archive_files
 from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
 from ..outputs.feeds import FORMATS, LABELS, OPML_FILE, Catalogue, FeedRenderer
 from ..outputs.jsonfeed import JsonFeedRenderer
@@ -34,7 +35,14 @@ def write_outputs(context: RenderContext) -> list[str]:
         _opml(context, catalogue)
         _calendars(context)
         _redirects(context)
+    _digest(context)
     return []
+
+
+def _digest(context: RenderContext) -> None:
+    """The newsletter's archive: every edition's page, the index digest/ and the feed of editions (digest/)."""
+    for name, data in sorted(archive_files(context.portal, context.people).items()):
+        _put(context, name, data)
 
 
 def _put(context: RenderContext, name: str, data: bytes) -> None:

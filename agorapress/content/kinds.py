@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from .models import ArticleMeta, ContributorMeta, EventMeta, InterviewMeta, PageMeta
+from .models import ArticleMeta, ContributorMeta, DigestMeta, EventMeta, InterviewMeta, PageMeta
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,16 @@ KINDS: dict[str, Kind] = {
         Kind("event", "events", EventMeta, "{folder}/{slug}/", True, "article"),
         Kind("page", "pages", PageMeta, "{slug}/", False, "page"),
         Kind("contributor", "contributors", ContributorMeta, "{folder}/{slug}/", False, ""),
+        # Editions of the newsletter: pages of the archive (digest/), never listed among the items (see UNLISTED).
+        Kind("digest", "digests", DigestMeta, "digest/{slug}/", False, ""),
     )
 }
 
 #: Folders of the sections (each with a list page and feeds), and of every kind whose page Pelican renders.
 SECTIONS = [kind.folder for kind in KINDS.values() if kind.section]
 PAGE_KINDS = [kind.folder for kind in KINDS.values() if kind.rendered_as]
+#: Kinds read and checked like the others but never among the published items (lists, feeds, search, sitemap).
+UNLISTED = ("contributors", "digests")
 #: Front-matter fields that credit members by handle (beside an interview's `interviewee.handle`).
 CREDIT_FIELDS = ("authors", "organizers", "interviewers")
 

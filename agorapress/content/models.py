@@ -201,6 +201,22 @@ class PageMeta(Strict):
         return self.status == "draft"
 
 
+class DigestMeta(Strict):
+    """An edition of the newsletter: content/digests/<date>.md, the committee's introduction in the body."""
+
+    date: Moment = Field(description="Date of the edition (the file name is the same date, YYYY-MM-DD); it covers "
+                         "what was published since the previous edition.")
+    title: Title | None = Field(None, description="Subject of the email (default: the portal's name and the date).")
+    summary: Line | None = Field(None, description="One sentence shown in the inbox before the email is opened.")
+    since: Moment | None = Field(None, description="Start of the period covered, when not the previous edition's date.")
+    lang: Lang | None = Field(None, description="Language of the introduction, when not the portal's.")
+    status: Literal["draft", "published"] = Field("published", description="draft: only built with --drafts.")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
 class ContributorMeta(Strict):
     """A member's profile: content/contributors/<handle>.md, the bio in the body."""
 

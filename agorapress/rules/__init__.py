@@ -9,6 +9,7 @@ from ..graph import SiteGraph
 from ..problems import Problem
 from .aliases import check_aliases
 from .committee import check_committee
+from .digests import check_digests
 from .events import item_events
 from .files import check_files
 from .limits import check_limits, item_limits
@@ -30,6 +31,7 @@ RULES: list[Rule] = [
     check_limits,
     check_unloaded,
     check_aliases,
+    check_digests,
 ]
 
 #: Rules that read one item, its own file and the config, and nothing else of the graph: what they find

@@ -84,6 +84,8 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("duplicate-id", "error", "Two board topics share an id."),
     ]),
     **_stage("moderation", [
+        ("digest-date", "error", "An edition of the newsletter (content/digests/) whose file is not named after its "
+         "date: the name is its address, digest/<date>/."),
         ("reserved-handle", "error", "A handle the portal keeps for itself (admin, moderator, feeds...)."),
         ("alias-collision", "error", "An old address (aliases:) that is another item's address, another alias, or a "
          "page the portal publishes itself."),

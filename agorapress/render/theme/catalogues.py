@@ -13,9 +13,10 @@ from babel.messages.pofile import write_po
 from .translations import DOMAIN, catalogue_path, read_catalogue
 
 #: How Babel reads the templates: Jinja2 with the same extension and whitespace rules as the build.
-_METHODS = [("**/templates/**.html", "jinja2")]
-_OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true",
-                                     "newstyle_gettext": "true"}}
+#: The .txt templates are the newsletter's text parts (templates/email/).
+_METHODS = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
+_JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true", "newstyle_gettext": "true"}
+_OPTIONS = {"**/templates/**.html": _JINJA, "**/templates/**.txt": _JINJA}
 
 
 @dataclass

@@ -1,0 +1,65 @@
+"""The newsletter's archive on the portal: every edition's page (the web version its email links to), the index
+digest/ and the Atom feed of editions. Bytes only, from the graph: build/outputs.py writes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+
+from ..outputs.feeds import EPOCH, GENERATOR, xml_text
+from ..people import People
+from ..site import Portal
+from ..text import join_url
+from .compose import compose
+from .editions import ARCHIVE, FEED, editions
+from .letter import Letters
+from .timeline import Timeline
+
+
+def archive_files(portal: Portal, people: People) -> dict[str, bytes]:
+    """Path under the output -> bytes, for every file of the archive, in the portal's language."""
+    graph = portal.graph
+    site = graph.config.site
+    letters = Letters(portal)
+    files: dict[str, bytes] = {}
+    listed = []
+    entries: list[tuple[str, str, str, datetime]] = []
+    found = editions(graph)
+    timeline = Timeline(graph, people, found[0].start if found else None)
+    for edition in reversed(found):  # newest first
+        content = compose(graph, people, edition, timeline=timeline)
+        rendered = letters.render(content, web=True)
+        files[f"{edition.url}index.html"] = rendered.html.encode("utf-8")
+        listed.append({"url": content.web_url, "subject": content.subject, "day": edition.day})
+        entries.append((content.web_url, content.subject, content.preheader or content.subject, edition.end))
+    feed_url = join_url(site.url, FEED)
+    files[f"{ARCHIVE}index.html"] = letters.archive(site.language, site.title, site.url, feed_url, listed).encode("utf-8")
+    title = f"{site.title} · {letters.words(site.language, 'Editions of the newsletter')}"
+    files[FEED] = _atom(title, site.title, site.description, join_url(site.url, ARCHIVE), feed_url, site.language, entries)
+    return files
+
+
+def _atom(title: str, author: str, subtitle: str, home: str, url: str, language: str,
+          entries: list[tuple[str, str, str, datetime]]) -> bytes:
+    """The feed of editions (Atom 1.0), newest first; each entry links to its edition's page. Dated from the
+    editions, never from the clock (feedgen's default)."""
+    feed = FeedGenerator()
+    feed.id(home)
+    feed.title(xml_text(title))
+    feed.subtitle(xml_text(subtitle) or xml_text(title))
+    feed.link(href=url, rel="self", type="application/atom+xml")
+    feed.link(href=home, rel="alternate", type="text/html")
+    feed.language(language)
+    feed.author({"name": xml_text(author), "uri": home})
+    feed.generator(GENERATOR)
+    feed.updated(entries[0][3] if entries else EPOCH)
+    for link, subject, summary, moment in entries:
+        entry = feed.add_entry(order="append")
+        entry.id(link)
+        entry.title(xml_text(subject))
+        entry.link(href=link, rel="alternate", type="text/html")
+        entry.published(moment)
+        entry.updated(moment)
+        entry.summary(xml_text(summary))
+    return feed.atom_str(pretty=True)

@@ -136,7 +136,11 @@ class Review(Strict):
 class Moderation(Strict):
     """Rules on contributions where communities reasonably differ."""
 
-    allow_html: bool = Field(False, description="Let Markdown carry raw HTML (then sanitised with nh3).")
+    html: Literal["github", "none"] = Field(
+        "github", description="Raw HTML in Markdown: github keeps the subset GitHub's preview shows (`<br>`, `<small>`, "
+        "`<sub>`, `<sup>`, `<kbd>`, `<details>`, `<img>` with alt...; never script, style, event handlers, forms, "
+        "iframes or embeds), cleaned with nh3; none shows every tag as text. HTML comments are never shown.")
+    allow_html: bool | None = Field(None, description="Deprecated: use `html` (true reads as github, false as none).")
     max_file_kb: int = Field(512, ge=1, description="Largest Markdown or YAML file accepted, in KiB.")
     max_image_kb: int = Field(2048, ge=1, description="Largest image accepted, in KiB.")
     max_media_kb: int = Field(20480, ge=1, description="Largest PDF, audio or video file under content/media/, in KiB.")
@@ -154,6 +158,13 @@ class Moderation(Strict):
     max_board_topics: int = Field(1000, ge=1, description="Most topics content/board.yaml may hold.")
     refused_terms: list[str] = Field(default_factory=list, description="Words that fail the check.")
     flagged_terms: list[str] = Field(default_factory=list, description="Words reported to reviewers.")
+
+    @property
+    def html_policy(self) -> str:
+        """`html`, or what the deprecated `allow_html` says when `html` is not given."""
+        if "html" not in self.model_fields_set and self.allow_html is not None:
+            return "github" if self.allow_html else "none"
+        return self.html
 
 
 #: Text shown to readers: one string, or one per interface language ({fr: ..., en: ...}).
@@ -278,4 +289,14 @@ def load_config(root: Path) -> tuple[Config | None, list[Problem], str]:
     doc = yamlstrict.load(text)
     problems = [Problem(CONFIG_FILE, i.line, i.rule, i.field, i.message, i.hint) for i in doc.issues]
     config, schema_problems = validate(Config, doc, CONFIG_FILE, "config")
-    return config, problems + schema_problems, digest
+    return config, problems + schema_problems + _deprecated(config, doc), digest
+
+
+def _deprecated(config: Config | None, doc: yamlstrict.YamlDocument) -> list[Problem]:
+    """Keys still read, with a hint to write what replaced them."""
+    if config is None or config.moderation.allow_html is None:
+        return []
+    line = doc.line_of(("moderation", "allow_html"))
+    return [Problem(CONFIG_FILE, line, "config-deprecated", "moderation.allow_html",
+                    f"allow_html is deprecated: read as html: {config.moderation.html_policy}",
+                    f"write `html: {config.moderation.html_policy}` under moderation instead", severity="warning")]

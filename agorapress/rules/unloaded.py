@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..content.loader import CONTENT_DIR, Item, _claim, parse_unchecked
+from ..content.markdown import Options
 from ..graph import SiteGraph, _check_local_links
 from ..problems import Problem
 from .files import content_files
@@ -32,7 +33,7 @@ def check_unloaded(graph: SiteGraph) -> list[Problem]:
     items = []
     for rel in content_files(graph):
         if rel not in graph.by_path and _claim(rel) == "markdown":
-            item = parse_unchecked(content, rel, moderation.allow_html, moderation.max_file_kb * 1024)
+            item = parse_unchecked(content, rel, Options.of(graph.config), moderation.max_file_kb * 1024)
             if item is not None:
                 items.append(item)
     if not items:

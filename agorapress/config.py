@@ -242,12 +242,43 @@ class Recognition(Strict):
         return self
 
 
+#: The families of feeds: the portal's, each section's, each language's, each tag's, each member's.
+FeedKind = Literal["all", "section", "lang", "tag", "contributor"]
+#: Families whose feeds carry summaries unless the portal asks for full texts: a reader following a tag or a member
+#: gets many feeds, and the same texts are in the portal's own feed already.
+SUMMARY_FAMILIES = ("tag", "contributor")
+
+
+class FeedFamily(Strict):
+    """What the feeds of one family carry, when it differs from `feeds`."""
+
+    content: Literal["full", "summary"] | None = Field(None, description="full or summary for this family.")
+    limit: int | None = Field(None, ge=1, le=1000, description="Newest items per feed of this family.")
+
+
 class Feeds(Strict):
     """What the Atom, RSS and JSON feeds carry."""
 
     content: Literal["full", "summary"] = Field(
-        "full", description="full: the whole text of each item; summary: its summary and a link to the page.")
+        "full", description="full: the whole text of each item; summary: its summary and a link to the page. Per-tag "
+        "and per-member feeds carry summaries unless `families` says otherwise.")
     limit: int = Field(50, ge=1, le=1000, description="Newest items per feed.")
+    max_kb: int = Field(1024, ge=16, le=65536, description="Largest feed file, in KiB: past it a feed leaves out its "
+                        "oldest entries (and carries summaries when even one full text is larger).")
+    families: dict[FeedKind, FeedFamily] = Field(
+        default_factory=dict, description="Per family (all, section, lang, tag, contributor): content and limit, "
+        "e.g. {tag: {content: full, limit: 20}}.")
+
+    def content_for(self, kind: str) -> str:
+        """full or summary, for the feeds of a family."""
+        family = self.families.get(kind)
+        if family is not None and family.content is not None:
+            return family.content
+        return "summary" if kind in SUMMARY_FAMILIES else self.content
+
+    def limit_for(self, kind: str) -> int:
+        family = self.families.get(kind)
+        return family.limit if family is not None and family.limit is not None else self.limit
 
 
 class Config(Strict):

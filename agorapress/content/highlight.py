@@ -28,7 +28,7 @@ PLAIN = frozenset({"", "text", "txt", "plain", "plaintext", "none", "nohighlight
 #: Languages as GitHub's previews name them where Pygments says it otherwise.
 _ALIASES = {"shell": "bash", "sh": "bash", "zsh": "bash", "console": "console", "shell-session": "console",
             "js": "javascript", "ts": "typescript", "yml": "yaml", "rs": "rust", "py": "python", "golang": "go",
-            "dockerfile": "docker", "jsonc": "json", "jsonl": "json", "patch": "diff"}
+            "dockerfile": "docker", "jsonc": "json", "jsonl": "json", "patch": "diff", "wasm": "wast"}
 #: Largest block highlighted: Pygments' lexers are regular expressions, a longer block is shown as plain text.
 MAX_HIGHLIGHTED = 64 * 1024
 _WORD = re.compile(r"[^\s,{]+")

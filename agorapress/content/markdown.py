@@ -37,7 +37,9 @@ from . import rawhtml
 from .anchors import THEME_IDS, anchor_headings, render_heading_close
 from .highlight import render_block
 from .notes import Note, NoteBook
-from .schemes import classify, did_you_mean_scheme
+from .schemes import REFUSED as _REFUSED
+from .schemes import REFUSED_IMAGE as _REFUSED_IMAGE
+from .schemes import SiteLink, children_with_lines, classify, classify_links
 
 WORDS_PER_MINUTE = 220
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -74,17 +76,6 @@ class Options:
         return f"html={self.html};lang={self.lang}"
 
 
-@dataclass(frozen=True)
-class SiteLink:
-    """A link or image to an absolute address: a path of the portal ('/events/', '/2024/04/09/post.html') or a web
-    address, which may be the portal's own URL in full. rules/links.py checks those of the portal against the
-    addresses it publishes; they are written as they are."""
-
-    line: int
-    href: str
-    is_image: bool
-
-
 @dataclass
 class Rendered:
     """What the Markdown body of one file becomes."""
@@ -107,11 +98,6 @@ class Rendered:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
 
 
-#: Token types of a link or image that may not be one (javascript:...): nothing of the link is written but its text.
-_REFUSED = "agora_refused_link"
-_REFUSED_IMAGE = "agora_refused_image"
-
-
 @lru_cache(maxsize=16)
 def _parser(quotes: str) -> MarkdownIt:
     """The parser of a page language (its smart quotes); per-file state (the HTML policy...) travels in `env`."""
@@ -128,14 +114,14 @@ def _parser(quotes: str) -> MarkdownIt:
     )
     md.core.ruler.before("inline", "agora_brackets", _guard_brackets)
     md.core.ruler.after("inline", "agora_link_budget", _guard_link_budget)
-    md.core.ruler.after("agora_link_budget", "agora_links", _classify_links)
+    md.core.ruler.after("agora_link_budget", "agora_links", classify_links)
     # Before text_join: an escaped '\<!--' is still a token of its own there, never taken for a comment.
     md.core.ruler.before("text_join", "agora_comments", rawhtml.hide_open_comments)
     md.core.ruler.push("agora_raw_html", rawhtml.scan)
     md.core.ruler.push("agora_french", _french)
     md.core.ruler.push("agora_anchors", anchor_headings)
     # Every destination is a link to the parser: one it refused turned the reference definitions after it into
-    # plain text. What may not be a link is neutralised when rendered (_classify_links).
+    # plain text. What may not be a link is neutralised when rendered (classify_links).
     md.validateLink = lambda url: True
     md.add_render_rule(PLAIN_INLINE, lambda self, tokens, idx, options, env: escapeHtml(tokens[idx].content))
     md.add_render_rule("link_open", _render_link_open)
@@ -191,62 +177,6 @@ def _guard_link_budget(state) -> None:
             state.env["repeated"].append(state.env["line"](token))
         else:
             left -= cost
-
-
-def _children_with_lines(token: Token):
-    """Each child of an inline token with the file line it is on (a soft or hard break starts the next)."""
-    line = token.map[0] if token.map else 0
-    for child in token.children or ():
-        yield child, line
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-        elif child.type == "html_inline":
-            line += child.content.count("\n")
-
-
-def _classify_links(state) -> None:
-    """Each link and image read for what its address is (schemes.py): one that could run script loses its link
-    (its text stays) and is noted as an error; an unknown scheme or a missing https:// is noted; the portal's own
-    addresses and web addresses are kept with their lines for rules/links.py."""
-    env = state.env
-    notes: NoteBook = env["notebook"]
-    first = env["body_line"]
-    for token in state.tokens:
-        if token.type != "inline":
-            continue
-        refusing = False
-        for child, offset in _children_with_lines(token):
-            if child.type == "link_close" and refusing:
-                child.type, refusing = _REFUSED, False
-                continue
-            if child.type not in ("link_open", "image"):
-                continue
-            is_image = child.type == "image"
-            url = str(child.attrGet("src" if is_image else "href") or "")
-            address = classify(url, is_image)
-            child.meta["address"] = address.kind
-            line = first + offset
-            what = "an image" if is_image else "a link"
-            if address.kind == "unsafe":
-                notes.add(line, "unsafe-url", f"{what} uses a '{address.scheme}:' address, which can run code or hide "
-                          "content: only its text is shown", "link to an https:// page or to a file of the repository "
-                          "(../media/...)", severity="error")
-                if is_image:
-                    child.type = _REFUSED_IMAGE
-                else:
-                    child.type, refusing = _REFUSED, True
-            elif address.kind == "unknown":
-                notes.add(line, "link-scheme", f"{what} to '{_shortened(url)}': '{address.scheme}:' is no scheme a "
-                          "browser knows", did_you_mean_scheme(address.scheme))
-            elif address.kind == "schemeless":
-                notes.add(line, "link-scheme", f"{what} to '{_shortened(url)}' has no scheme: it is read as a file of "
-                          "the repository", f"add https://: https://{_shortened(url)}", severity="error")
-            elif address.kind in ("site", "web"):
-                env["site_links"].append(SiteLink(line, url, is_image))
-
-
-def _shortened(url: str, most: int = 80) -> str:
-    return url if len(url) <= most else url[:most] + "…"
 
 
 def _french(state) -> None:
@@ -436,7 +366,7 @@ def _stamp_inline_lines(tokens: list[Token]) -> None:
     # Inline children carry no line map; give each the line it is on, so errors point at it.
     for token in tokens:
         if token.type == "inline" and token.map:
-            for child, line in _children_with_lines(token):
+            for child, line in children_with_lines(token):
                 child.map = child.map or [line, line + 1]
 
 

@@ -1,4 +1,5 @@
-"""What a link's address is: a page of the web, a file of the repository, an address of the portal, or a danger.
+"""What a link's address is: a page of the web, a file of the repository, an address of the portal, or a danger;
+and the parser's rule that reads every link and image of a body for it (classify_links).
 
 Every scheme that cannot run script in a reader's browser is a link (irc:, tel:, geo:, gemini:...). The four that
 can (javascript:, vbscript:, file:, and data: but for images) never become one; a scheme nobody registered
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..sanitize import URL_SCHEMES
+from .notes import NoteBook
 
 #: Schemes that run script or read the reader's disk: the link is neutralised (its text stays).
 UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "file", "livescript", "data"})
@@ -81,3 +83,75 @@ def did_you_mean_scheme(scheme: str) -> str:
     if close:
         return f"did you mean {close[0]}?"
     return "check the address: browsers will not know what to open"
+
+
+#: Token types of a link or image that may not be one (javascript:...): nothing of the link is written but its text.
+REFUSED = "agora_refused_link"
+REFUSED_IMAGE = "agora_refused_image"
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    """A link or image to an absolute address: a path of the portal ('/events/', '/2024/04/09/post.html') or a web
+    address, which may be the portal's own URL in full. rules/links.py checks those of the portal against the
+    addresses it publishes; they are written as they are."""
+
+    line: int
+    href: str
+    is_image: bool
+
+
+def children_with_lines(token):
+    """Each child of an inline token with the file line it is on (a soft or hard break starts the next)."""
+    line = token.map[0] if token.map else 0
+    for child in token.children or ():
+        yield child, line
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "html_inline":
+            line += child.content.count("\n")
+
+
+def classify_links(state) -> None:
+    """Each link and image read for what its address is (schemes.py): one that could run script loses its link
+    (its text stays) and is noted as an error; an unknown scheme or a missing https:// is noted; the portal's own
+    addresses and web addresses are kept with their lines for rules/links.py."""
+    env = state.env
+    notes: NoteBook = env["notebook"]
+    first = env["body_line"]
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        refusing = False
+        for child, offset in children_with_lines(token):
+            if child.type == "link_close" and refusing:
+                child.type, refusing = REFUSED, False
+                continue
+            if child.type not in ("link_open", "image"):
+                continue
+            is_image = child.type == "image"
+            url = str(child.attrGet("src" if is_image else "href") or "")
+            address = classify(url, is_image)
+            child.meta["address"] = address.kind
+            line = first + offset
+            what = "an image" if is_image else "a link"
+            if address.kind == "unsafe":
+                notes.add(line, "unsafe-url", f"{what} uses a '{address.scheme}:' address, which can run code or hide "
+                          "content: only its text is shown", "link to an https:// page or to a file of the repository "
+                          "(../media/...)", severity="error")
+                if is_image:
+                    child.type = REFUSED_IMAGE
+                else:
+                    child.type, refusing = REFUSED, True
+            elif address.kind == "unknown":
+                notes.add(line, "link-scheme", f"{what} to '{_shortened(url)}': '{address.scheme}:' is no scheme a "
+                          "browser knows", did_you_mean_scheme(address.scheme))
+            elif address.kind == "schemeless":
+                notes.add(line, "link-scheme", f"{what} to '{_shortened(url)}' has no scheme: it is read as a file of "
+                          "the repository", f"add https://: https://{_shortened(url)}", severity="error")
+            elif address.kind in ("site", "web"):
+                env["site_links"].append(SiteLink(line, url, is_image))
+
+
+def _shortened(url: str, most: int = 80) -> str:
+    return url if len(url) <= most else url[:most] + "…"

@@ -24,6 +24,8 @@ THEME_IDS = frozenset({
 })
 #: Ids of the footnotes plugin (fn1, fnref1, fnref1:2).
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
+#: The typographer's quotes, as the author typed them ('aujourd’hui' keeps the anchor 'aujourd-hui').
+_TYPED_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "‚": "'"})
 #: `{#custom-id}` at the end of a heading.
 _PINNED = re.compile(r"[ \t]*\{#([A-Za-z][A-Za-z0-9_-]{0,79})\}[ \t]*$")
 #: The words of the heading link for screen readers, per page language.
@@ -76,7 +78,8 @@ def anchor_headings(state) -> None:
         if candidate is None:
             inline = tokens[index + 1]
             title = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
-            base = slugify(title) or "section"
+            # Smart quotes are the typographer's, not the author's: the slug reads them as the quotes typed.
+            base = slugify(title.translate(_TYPED_QUOTES)) or "section"
             number = following.get(base, 0)
             candidate = base if number == 0 else f"{base}-{number}"
             # An id is passed over at most twice: once for its own slug, once for the slug it adds a number to.

@@ -39,6 +39,8 @@ _INSTEAD = {
     "font": "use **bold** or _emphasis_", "center": "remove it: the theme lays out the page",
 }
 _ALLOWED_EVERYWHERE = ATTRIBUTES.get("*", set())
+#: A raw task-list checkbox keeps what it says (sanitize.py writes every input as a disabled checkbox).
+_KEPT_AS_CHECKBOX = {"input": {"type", "disabled", "checked"}}
 
 
 def _strip_comments(text: str, inside: bool) -> tuple[str, bool]:
@@ -151,7 +153,7 @@ def _scan_one(content: str, line: int, policy: str, notes: NoteBook) -> None:
 
 
 def _scan_attributes(name: str, attributes: str, line: int, notes: NoteBook) -> None:
-    allowed = _ALLOWED_EVERYWHERE | ATTRIBUTES.get(name, set())
+    allowed = _ALLOWED_EVERYWHERE | ATTRIBUTES.get(name, set()) | _KEPT_AS_CHECKBOX.get(name, set())
     for attribute in _ATTRIBUTE.finditer(attributes):
         key = attribute.group(1).lower()
         value = html.unescape((attribute.group(2) or "").strip("\"'"))

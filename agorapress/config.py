@@ -143,7 +143,11 @@ class Review(Strict):
 class Moderation(Strict):
     """Rules on contributions where communities reasonably differ."""
 
-    allow_html: bool = Field(False, description="Let Markdown carry raw HTML (then sanitised with nh3).")
+    html: Literal["github", "none"] = Field(
+        "github", description="Raw HTML in Markdown: github keeps the subset GitHub's preview shows (`<br>`, `<small>`, "
+        "`<sub>`, `<sup>`, `<kbd>`, `<details>`, `<img>` with alt...; never script, style, event handlers, forms, "
+        "iframes or embeds), cleaned with nh3; none shows every tag as text. HTML comments are never shown.")
+    allow_html: bool | None = Field(None, description="Deprecated: use `html` (true reads as github, false as none).")
     max_file_kb: int = Field(512, ge=1, description="Largest Markdown or YAML file accepted, in KiB.")
     max_image_kb: int = Field(2048, ge=1, description="Largest image accepted, in KiB.")
     max_media_kb: int = Field(20480, ge=1, description="Largest PDF, audio or video file under content/media/, in KiB.")
@@ -161,6 +165,13 @@ class Moderation(Strict):
     max_board_topics: int = Field(1000, ge=1, description="Most topics content/board.yaml may hold.")
     refused_terms: list[str] = Field(default_factory=list, description="Words that fail the check.")
     flagged_terms: list[str] = Field(default_factory=list, description="Words reported to reviewers.")
+
+    @property
+    def html_policy(self) -> str:
+        """`html`, or what the deprecated `allow_html` says when `html` is not given."""
+        if "html" not in self.model_fields_set and self.allow_html is not None:
+            return "github" if self.allow_html else "none"
+        return self.html
 
 
 #: Text shown to readers: one string, or one per interface language ({fr: ..., en: ...}).
@@ -238,12 +249,43 @@ class Recognition(Strict):
         return self
 
 
+#: The families of feeds: the portal's, each section's, each language's, each tag's, each member's.
+FeedKind = Literal["all", "section", "lang", "tag", "contributor"]
+#: Families whose feeds carry summaries unless the portal asks for full texts: a reader following a tag or a member
+#: gets many feeds, and the same texts are in the portal's own feed already.
+SUMMARY_FAMILIES = ("tag", "contributor")
+
+
+class FeedFamily(Strict):
+    """What the feeds of one family carry, when it differs from `feeds`."""
+
+    content: Literal["full", "summary"] | None = Field(None, description="full or summary for this family.")
+    limit: int | None = Field(None, ge=1, le=1000, description="Newest items per feed of this family.")
+
+
 class Feeds(Strict):
     """What the Atom, RSS and JSON feeds carry."""
 
     content: Literal["full", "summary"] = Field(
-        "full", description="full: the whole text of each item; summary: its summary and a link to the page.")
+        "full", description="full: the whole text of each item; summary: its summary and a link to the page. Per-tag "
+        "and per-member feeds carry summaries unless `families` says otherwise.")
     limit: int = Field(50, ge=1, le=1000, description="Newest items per feed.")
+    max_kb: int = Field(1024, ge=16, le=65536, description="Largest feed file, in KiB: past it a feed leaves out its "
+                        "oldest entries (and carries summaries when even one full text is larger).")
+    families: dict[FeedKind, FeedFamily] = Field(
+        default_factory=dict, description="Per family (all, section, lang, tag, contributor): content and limit, "
+        "e.g. {tag: {content: full, limit: 20}}.")
+
+    def content_for(self, kind: str) -> str:
+        """full or summary, for the feeds of a family."""
+        family = self.families.get(kind)
+        if family is not None and family.content is not None:
+            return family.content
+        return "summary" if kind in SUMMARY_FAMILIES else self.content
+
+    def limit_for(self, kind: str) -> int:
+        family = self.families.get(kind)
+        return family.limit if family is not None and family.limit is not None else self.limit
 
 
 #: A mailbox as a sender is written: "Name <local@domain>" or "local@domain".
@@ -312,4 +354,14 @@ def load_config(root: Path) -> tuple[Config | None, list[Problem], str]:
     doc = yamlstrict.load(text)
     problems = [Problem(CONFIG_FILE, i.line, i.rule, i.field, i.message, i.hint) for i in doc.issues]
     config, schema_problems = validate(Config, doc, CONFIG_FILE, "config")
-    return config, problems + schema_problems, digest
+    return config, problems + schema_problems + _deprecated(config, doc), digest
+
+
+def _deprecated(config: Config | None, doc: yamlstrict.YamlDocument) -> list[Problem]:
+    """Keys still read, with a hint to write what replaced them."""
+    if config is None or config.moderation.allow_html is None:
+        return []
+    line = doc.line_of(("moderation", "allow_html"))
+    return [Problem(CONFIG_FILE, line, "config-deprecated", "moderation.allow_html",
+                    f"allow_html is deprecated: read as html: {config.moderation.html_policy}",
+                    f"write `html: {config.moderation.html_policy}` under moderation instead", severity="warning")]

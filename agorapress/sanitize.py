@@ -1,4 +1,8 @@
-"""HTML from contributors cleaned with nh3 on an explicit allowlist, for portals that let Markdown carry raw HTML."""
+"""HTML from contributors cleaned with nh3 on an explicit allowlist: the subset of HTML GitHub's Markdown preview
+keeps (`moderation.html: github`), so a contributor sees on the portal what they saw on GitHub.
+
+Only bodies that hold raw HTML are cleaned (content/markdown.py): what the Markdown renderer writes itself is
+escaped already. content/rawhtml.py reports, with its line, what this cleaning removes."""
 
 from __future__ import annotations
 
@@ -6,14 +10,17 @@ import functools
 import re
 
 import nh3
+from pygments.token import STANDARD_TYPES
 
-#: Elements a contributor's HTML may keep: text structure only. Everything else is dropped, keeping its
-#: text; script and style are dropped with their content. No iframe, form, object, embed, style, svg, math.
+#: Elements a contributor's HTML may keep: GitHub's list (text structure, details/summary, images). Everything else
+#: is dropped, keeping its text; script and style are dropped with their content. No iframe, form, object, embed,
+#: style, svg, math, video: GitHub's preview does not show them either.
 TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl",
+    "a", "abbr", "b", "bdo", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl",
     "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strike",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul",
+    "var", "wbr",
 })
 
 #: Elements removed together with everything inside them.
@@ -21,9 +28,12 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style"})
 
 #: Attributes per element ("*": any element). No event handler, no style (but for table alignment), no target.
 ATTRIBUTES = {
-    "*": {"id", "title", "lang", "dir"},
-    "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "*": {"id", "title", "lang", "dir", "aria-label", "aria-hidden"},
+    "a": {"href", "hreflang", "data-pagefind-ignore"},
+    "img": {"src", "alt", "width", "height", "loading", "align"},
+    "p": {"align"},
+    "div": {"align"},
+    "h1": {"align"}, "h2": {"align"}, "h3": {"align"}, "h4": {"align"}, "h5": {"align"}, "h6": {"align"},
     "blockquote": {"cite"},
     "q": {"cite"},
     "del": {"cite", "datetime"},
@@ -44,17 +54,27 @@ ATTRIBUTE_VALUES = {
 CLASSES = {
     "section": {"qa", "footnotes"},
     "h2": {"qa-question"},
-    "div": {"qa-answer"},
+    "div": {"qa-answer", "highlight"},
+    "span": {"visually-hidden", "code-lang", *(name for name in STANDARD_TYPES.values() if name)},
     "ul": {"contains-task-list"},
     "ol": {"footnotes-list"},
     "li": {"task-list-item", "footnote-item"},
     "input": {"task-list-item-checkbox"},
     "sup": {"footnote-ref"},
-    "a": {"footnote-backref"},
+    "a": {"footnote-backref", "heading-anchor"},
     "hr": {"footnotes-sep"},
 }
 
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Schemes people link to (IANA's permanent ones in use, and the common provisional ones): none can run script.
+#: content/schemes.py reads links with the same list (an address of another scheme gets a did-you-mean).
+URL_SCHEMES = frozenset({
+    "http", "https", "mailto", "irc", "ircs", "irc6", "ftp", "ftps", "sftp", "tel", "sms", "xmpp", "matrix", "geo",
+    "gemini", "gopher", "news", "nntp", "snews", "ssh", "git", "svn", "magnet", "bitcoin", "webcal", "urn", "doi",
+    "tag", "ws", "wss", "rtsp", "sip", "sips", "facetime", "callto", "skype", "maps", "ipfs", "ipns", "dat",
+    "hyper", "mumble", "teamspeak", "steam", "spotify", "zoommtg", "slack", "discord", "signal", "tg", "whatsapp",
+    "feed", "itms-apps", "market", "openpgp4fpr", "nostr", "ldap", "ldaps", "info", "cid",
+    "mid", "dns", "acct", "im", "pres", "coap", "coaps", "mqtt", "vnc", "rdp", "telnet", "jabber", "aim", "ymsgr",
+})
 LINK_REL = "ugc noopener"
 #: Only alignment survives in a style attribute (Markdown tables write text-align).
 STYLE_PROPERTIES = frozenset({"text-align"})
@@ -77,9 +97,9 @@ def _filter_attribute(tag: str, attribute: str, value: str, id_mark: str = "") -
     return value
 
 
-def clean(html: str, id_mark: str = "") -> str:
-    """`html` with only the allowlisted elements, attributes, classes and URL schemes left; with `id_mark`, only the
-    ids that hold it (the caller takes the mark out after)."""
+def clean(html: str, id_mark: str = "", schemes: frozenset[str] = frozenset()) -> str:
+    """`html` with only the allowlisted elements, attributes, classes and URL schemes (and `schemes`: those of the
+    Markdown's own links) left; with `id_mark`, only the ids that hold it (the caller takes the mark out after)."""
     cleaned = nh3.clean(
         html,
         tags=set(TAGS),
@@ -89,7 +109,7 @@ def clean(html: str, id_mark: str = "") -> str:
         strip_comments=True,
         link_rel=LINK_REL,
         tag_attribute_values={tag: {name: set(vs) for name, vs in spec.items()} for tag, spec in ATTRIBUTE_VALUES.items()},
-        url_schemes=set(URL_SCHEMES),
+        url_schemes=set(URL_SCHEMES | schemes),
         allowed_classes={tag: set(names) for tag, names in CLASSES.items()},
         filter_style_properties=set(STYLE_PROPERTIES),
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from .cache import PortalCache, leftover_problems
 from .config import Config, load_config
 from .content.loader import CONTENT_DIR, ParseCache, load
+from .content.markdown import Options
 from .folders import walk
 from .graph import SiteGraph, build_graph
 from .problems import AgoraError, Problem, Problems
@@ -57,8 +58,9 @@ def load_portal(root: Path, *, now: datetime | None = None, drafts: bool = False
     moderation = config.moderation
     timings = {"config": time.perf_counter() - clock}
     clock = time.perf_counter()
-    cache = ParseCache(portal_cache if use_cache else None, f"html={moderation.allow_html}")
-    loaded = load(content_root, allow_html=moderation.allow_html, max_bytes=moderation.max_file_kb * 1024, cache=cache,
+    options = Options.of(config)
+    cache = ParseCache(portal_cache if use_cache else None, options.key)
+    loaded = load(content_root, options=options, max_bytes=moderation.max_file_kb * 1024, cache=cache,
                   bodies=bodies)
     problems.extend(loaded.problems)
     problems.extend(linked_inputs(root))

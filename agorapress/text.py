@@ -85,3 +85,41 @@ def join_url(base: str, url: str) -> str:
     if base.endswith("/") and "?" not in base and "#" not in base and _PLAIN_PATH.fullmatch(url):
         return base + url
     return urljoin(base, url)
+
+
+#: Smart quotes per language (double open, double close, single open, single close), as markdown-it's typographer
+#: takes them; French quotes hold a no-break space inside (see french_spacing).
+QUOTES = {
+    "en": "“”‘’", "fr": "«»‹›", "de": "„“‚‘", "es": "«»“”", "it": "«»“”", "pt": "«»“”", "nl": "“”‘’",
+    "pl": "„”‚’", "ru": "«»„“", "uk": "«»„“", "cs": "„“‚‘", "sv": "””’’", "da": "»«›‹", "fi": "””’’", "nb": "«»‘’",
+    "ja": "「」『』", "zh": "“”‘’", "ca": "«»“”", "eu": "«»‹›", "ro": "„”«»", "hu": "„”»«", "tr": "“”‘’",
+}
+
+
+def quotes_for(lang: str) -> str:
+    """The four smart quotes of a language ('fr-CA' -> French's), English's when unknown."""
+    return QUOTES.get(lang.split("-")[0].split("_")[0].lower(), QUOTES["en"])
+
+
+#: French typography: a narrow no-break space before ; ! ? and », after «; a no-break space before :.
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+_BEFORE_TALL = re.compile(r"[ \u00a0\u202f]+([;!?»])")
+_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+:")
+_AFTER_OPEN = re.compile(r"«[ \u00a0\u202f]*")
+_GLUED_CLOSE = re.compile(r"(?<=[^\s\u00a0\u202f«])»")
+
+
+def french_spacing(text: str) -> str:
+    """`text` with the spaces French puts before ; : ! ? » and after « made no-break, so punctuation never starts
+    a line ('Bonjour !' -> 'Bonjour\u202f!'); a « » without space gets one. Text without those marks is unchanged."""
+    if not any(mark in text for mark in ";:!?«»"):
+        return text
+    text = _BEFORE_TALL.sub(lambda m: NNBSP + m.group(1), text)
+    text = _BEFORE_COLON.sub(NBSP + ":", text)
+    text = _AFTER_OPEN.sub("«" + NNBSP, text)
+    return _GLUED_CLOSE.sub(NNBSP + "»", text)
+
+
+def is_french(lang: str) -> bool:
+    return lang.split("-")[0].split("_")[0].lower() == "fr"

@@ -129,3 +129,14 @@ def test_a_feed_id_taken_twice_is_an_error(portal) -> None:
                    "content/articles/third.md": third})
     found = [(p.path, p.line) for p in _problems(root) if p.rule == "duplicate-id"]
     assert found == [("content/articles/bikes.md", 9), ("content/articles/third.md", 5)]
+
+
+def test_a_link_to_an_old_address_is_a_link_to_the_portal_and_a_missing_one_is_reported(portal) -> None:
+    """Real posts link to each other by their old addresses: an alias is an address the portal publishes."""
+    linking = ("---\ntitle: Winter gear\ndate: 2026-03-02\nauthors: [ana]\n---\n"
+               "See [the old post](/mini/2019/05/15/bicycles.html), [its folder](/mini/blog/bicycles/) "
+               "and [a lost one](/mini/blog/tricycles/).\n")
+    root = portal({"content/articles/bikes.md": ARTICLE, "content/articles/gear.md": linking})
+    broken = [p for p in _problems(root) if p.rule == "broken-link"]
+    assert [(p.path, p.line) for p in broken] == [("content/articles/gear.md", 6)], broken
+    assert "blog/tricycles" in broken[0].message

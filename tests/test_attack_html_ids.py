@@ -43,4 +43,4 @@ def test_without_raw_html_the_ids_are_unchanged() -> None:
     def ids(allow_html: bool) -> list[str]:
         return re.findall(r'(?:id|href)="([^"]+)"', render(body, "a.md", 1, allow_html=allow_html).html)
 
-    assert ids(True) == ids(False) == ["section", "#fn1", "fnref1", "main-1", "fn1", "#fnref1"]
+    assert ids(True) == ids(False) == ["section", "#section", "#fn1", "fnref1", "main-1", "#main-1", "fn1", "#fnref1"]

@@ -11,13 +11,14 @@ from test_build import article
 from agorapress.build.pipeline import build
 from agorapress.cache import PortalCache
 from agorapress.content.loader import ParseCache, load
+from agorapress.content.markdown import Options
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
 
 
 def _load(root: Path) -> ParseCache:
     cache = ParseCache(PortalCache(root), "test")
-    load(root / "content", allow_html=False, max_bytes=1 << 20, cache=cache)
+    load(root / "content", options=Options("none"), max_bytes=1 << 20, cache=cache)
     return cache
 
 
@@ -33,7 +34,7 @@ def test_parse_cache_is_keyed_by_settings(portal) -> None:
     root = portal({"content/articles/a.md": article()})
     _load(root)
     other = ParseCache(PortalCache(root), "other-settings")
-    load(root / "content", allow_html=True, max_bytes=1 << 20, cache=other)
+    load(root / "content", options=Options("github"), max_bytes=1 << 20, cache=other)
     assert other.hits == 0
 
 

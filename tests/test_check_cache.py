@@ -16,6 +16,7 @@ from agorapress.cache import PortalCache
 from agorapress.cli import main
 from agorapress.content import loader
 from agorapress.content.loader import ParseCache, load
+from agorapress.content.markdown import Options
 from agorapress.site import load_portal
 
 #: Unchanged files around the pull request, one of them with a warning (a flagged term) and one with an error.
@@ -155,7 +156,7 @@ def test_an_edit_rewrites_one_shard_of_the_parse_cache(tmp_path: Path) -> None:
 
     def run() -> ParseCache:
         cache = ParseCache(PortalCache(repo), "test")
-        load(repo / "content", allow_html=False, max_bytes=1 << 20, cache=cache)
+        load(repo / "content", options=Options("none"), max_bytes=1 << 20, cache=cache)
         return cache
 
     run()

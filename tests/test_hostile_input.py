@@ -251,12 +251,12 @@ A bad word, and <b>bold</b> in HTML, and \u202eevil\u202c text.
 def test_the_body_is_checked_when_the_front_matter_is_not(portal, front: str) -> None:
     from conftest import MINIMAL_CONFIG
 
-    config = MINIMAL_CONFIG + "moderation:\n  refused_terms: [bad word]\n"
+    config = MINIMAL_CONFIG + "moderation:\n  html: none\n  refused_terms: [bad word]\n"
     text = f"---\n{front}---\n{BROKEN_BODY}"
     problems = problems_of(portal, {"content/articles/a.md": text}, "content/articles/a.md", config=config)
     assert [line.split(": ", 2)[1] for line in problems] == [
         "error[schema-unknown]" if "sumary" in front else "error[yaml-syntax]",
-        "error[broken-link]", "warning[unsafe-url]", "error[broken-link]", "error[image-alt-missing]",
+        "error[broken-link]", "error[unsafe-url]", "error[broken-link]", "error[image-alt-missing]",
         "warning[invisible-character]", "warning[raw-html]", "error[refused-term]"]
     assert [int(line.split(":")[1]) for line in problems] == [5, 7, 7, 9, 9, 11, 11, 11]
 

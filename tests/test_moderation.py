@@ -137,21 +137,22 @@ def test_script_urls_in_a_body_are_reported_and_never_linked(portal) -> None:
     root = portal({"content/articles/a.md": article(body=body)})
     problems = list(load_portal(root, now=NOW).problems)
     assert [(p.line, p.message.split("'")[1], p.severity) for p in problems if p.rule == "unsafe-url"] == [
-        (8, "javascript:", "warning"), (10, "data:", "warning"), (12, "vbscript:", "warning")]
+        (8, "javascript:", "error"), (10, "data:", "error"), (12, "vbscript:", "error")]
     html = render(body, "articles/a.md", 1).html
     doc = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
     assert [a.get("href") for a in doc.iter("a")] == [] and [i.get("src") for i in doc.iter("img")] == []
 
 
-def test_raw_html_is_shown_as_text_and_reported_unless_allowed(portal) -> None:
+def test_raw_html_is_shown_as_text_and_reported_under_html_none(portal) -> None:
     body = "Hello <b>there</b> <script>alert(1)</script>\n\n`<i>in code</i>` is fine.\n"
-    problems = problems_of(portal, {"content/articles/a.md": article(body=body)})
-    (raw,) = [p for p in problems if p.rule == "raw-html"]
-    assert (raw.line, raw.severity) == (6, "warning")
-    assert raw.message.startswith("HTML tags (<b>, <script>) are shown as text")
-    allowed = problems_of(portal, {"content/articles/a.md": article(body=body)},
-                          config=MINIMAL_CONFIG + "moderation:\n  allow_html: true\n")
-    assert not [p for p in allowed if p.rule == "raw-html"]
+    problems = problems_of(portal, {"content/articles/a.md": article(body=body)},
+                           config=MINIMAL_CONFIG + "moderation:\n  html: none\n")
+    raw = [p for p in problems if p.rule == "raw-html"]
+    assert [(p.line, p.severity) for p in raw] == [(6, "warning"), (6, "warning")]
+    assert [p.message.split(" is shown")[0] for p in raw] == ["the HTML tag <b>", "the HTML tag <script>"]
+    github = problems_of(portal, {"content/articles/a.md": article(body=body)})  # the default policy
+    assert not [p for p in github if p.rule == "raw-html"]
+    assert [(p.line, p.message.split(" is removed")[0]) for p in github if p.rule == "html-removed"] == [(6, "<script>")]
 
 
 # --- the sanitiser, when a portal allows HTML -----------------------------------------------------------------

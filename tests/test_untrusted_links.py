@@ -285,7 +285,7 @@ def test_heading_ids_are_unique_and_never_the_themes(portal) -> None:
 
 def test_many_equal_headings_cost_linear_work() -> None:
     # Work, not time: the number of ids tried grows with the number of headings, not its square.
-    from agorapress.content import markdown
+    from agorapress.content import anchors as markdown
 
     tried = 0
     original = markdown._FOOTNOTE_ID

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..digest.archive import archive_files
 from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
-from ..outputs.feeds import FORMATS, LABELS, OPML_FILE, Catalogue, FeedRenderer
+from ..outputs.feeds import FORMATS, LABELS, OPML_FILE, Catalogue, FeedRenderer, within
 from ..outputs.jsonfeed import JsonFeedRenderer
 from ..outputs.opml import Outline, render_opml
 from ..outputs.redirects import REDIRECTS_JSON, REDIRECTS_TEXT, redirects, render_map, render_page
@@ -74,7 +74,7 @@ def _feeds(context: RenderContext, catalogue: Catalogue) -> None:
         # Bodies as their own pages show them: the catalogue makes their links absolute against the item's address.
         feed = catalogue.feed(spec, graph.html_of)
         for form, render in renderers.items():
-            _put(context, spec.path(form), render(feed))
+            _put(context, spec.path(form), within(feed, render, graph.config.feeds.max_kb * 1024))
 
 
 def _opml(context: RenderContext, catalogue: Catalogue) -> None:

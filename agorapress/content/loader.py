@@ -21,7 +21,7 @@ from ..memory import paused_gc
 from ..problems import Problem
 from ..schema import validate
 from .kinds import AVATAR_SUFFIXES, BOARD_FILE, KINDS, MEDIA_FOLDER, STATIC_SUFFIXES
-from .markdown import WORDS_PER_MINUTE, LocalLink, render
+from .markdown import WORDS_PER_MINUTE, LocalLink, Note, Options, SiteLink, render
 from .models import Board, Unchecked
 from .source import Source, decode, split_front_matter
 
@@ -54,6 +54,8 @@ class Item:
     link_key: str = ""  # the key of the placeholders standing for local links in `html` (see content/markdown.py)
     flattened: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (markdown.MAX_BRACKETS)
     repeated: list[int] = field(default_factory=list)  # lines of paragraphs shown as plain text (markdown.link_budget)
+    notes: list[Note] = field(default_factory=list)  # what the renderer refused or removed (rules/links.py reports it)
+    site_links: list[SiteLink] = field(default_factory=list)  # absolute links, checked by rules/links.py
     #: False when only the front matter was read (a pull request's check of the files it does not change):
     #: the body's HTML, words, links and questions are then empty. Such an item is never rendered or cached.
     body_read: bool = True
@@ -94,7 +96,7 @@ class Loaded:
 
 
 
-def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int,
+def parse_file(content_root: str, relpath: str, options: Options, max_bytes: int,
                data: bytes | None = None, body: bool = True) -> tuple[Item | None, list[Problem]]:
     """Read (unless its bytes are given), check and render one Markdown file. Pure: the same bytes give the same result.
 
@@ -115,12 +117,12 @@ def parse_file(content_root: str, relpath: str, allow_html: bool, max_bytes: int
     if not body:
         return Item(kind=kind.folder, relpath=relpath, slug=_slug(meta, relpath), meta=meta, html="", words=0,
                     first_paragraph="", lines=source.doc.lines, body_line=source.body_line, body_read=False), problems
-    item = _rendered(source, kind.folder, meta, allow_html)
+    item = _rendered(source, kind.folder, meta, options)
     item.outline = outline(item)
     return item, problems
 
 
-def parse_unchecked(content_root: str, relpath: str, allow_html: bool, max_bytes: int) -> Item | None:
+def parse_unchecked(content_root: str, relpath: str, options: Options, max_bytes: int) -> Item | None:
     """The body of a file whose front matter did not load, rendered under a placeholder front matter with no field
     (models.Unchecked), or None when there is no body to read (the file is too large, not UTF-8, or its front matter
     is never closed).
@@ -133,7 +135,7 @@ def parse_unchecked(content_root: str, relpath: str, allow_html: bool, max_bytes
         source = Source(relpath, text, yamlstrict.YamlDocument(None), text, 1)
     if source is None:
         return None
-    return _rendered(source, relpath.split("/", 1)[0], Unchecked(), allow_html)
+    return _rendered(source, relpath.split("/", 1)[0], Unchecked(), options)
 
 
 def _read(content_root: str, relpath: str, max_bytes: int,
@@ -163,9 +165,10 @@ def _read(content_root: str, relpath: str, max_bytes: int,
     return text, split_front_matter(text, relpath, display, problems), problems
 
 
-def _rendered(source: Source, kind: str, meta: BaseModel, allow_html: bool) -> Item:
+def _rendered(source: Source, kind: str, meta: BaseModel, options: Options) -> Item:
     relpath = source.relpath
-    rendered = render(source.body, relpath, source.body_line, allow_html=allow_html, interview=kind == "interviews")
+    rendered = render(source.body, relpath, source.body_line, html=options.html,
+                      lang=getattr(meta, "lang", None) or options.lang, interview=kind == "interviews")
     return Item(
         kind=kind,
         relpath=relpath,
@@ -183,6 +186,8 @@ def _rendered(source: Source, kind: str, meta: BaseModel, allow_html: bool) -> I
         link_key=rendered.link_key,
         flattened=rendered.flattened,
         repeated=rendered.repeated,
+        notes=rendered.notes,
+        site_links=rendered.site_links,
     )
 
 
@@ -217,16 +222,16 @@ def _settled(info: os.stat_result, read_at_ns: int) -> Signature | None:
     return signature(info) if read_at_ns - max(info.st_mtime_ns, info.st_ctime_ns) > SETTLED_NS else None
 
 
-def _parse_task(args: tuple[str, str, bool, int, bool]) -> tuple[str, Signature | None, Parsed]:
+def _parse_task(args: tuple[str, str, Options, int, bool]) -> tuple[str, Signature | None, Parsed]:
     """Read one file once: its digest, its signature if it may stand for the digest next time, and its parse."""
-    content_root, relpath, allow_html, max_bytes, body = args
+    content_root, relpath, options, max_bytes, body = args
     full = os.path.join(content_root, relpath)
     # Never through a link (discover() refused them; one made since is not followed either).
     with open(os.open(full, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
         info = os.fstat(handle.fileno())  # before reading: a change after it changes the signature the next run sees
         data = handle.read()
     known = _settled(info, time.time_ns())
-    return hashlib.sha256(data).hexdigest(), known, parse_file(content_root, relpath, allow_html, max_bytes, data, body)
+    return hashlib.sha256(data).hexdigest(), known, parse_file(content_root, relpath, options, max_bytes, data, body)
 
 
 class ParseCache:
@@ -367,7 +372,7 @@ def _claim(rel: str) -> str:
     return f"files under content/ belong in one of: {known}, or board.yaml"
 
 
-def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCache | None = None, workers: int | None = None,
+def load(content_root: Path, *, options: Options, max_bytes: int, cache: ParseCache | None = None, workers: int | None = None,
          bodies: set[str] | None = None) -> Loaded:
     """Read every file of content/; problems are collected, never raised.
 
@@ -385,7 +390,7 @@ def load(content_root: Path, *, allow_html: bool, max_bytes: int, cache: ParseCa
                 results[rel] = _front_matter_only(*cached[1])  # as if just read: the same answer, warm or cold
         else:
             todo.append(rel)
-    args = [(str(content_root), rel, allow_html, max_bytes, bodies is None or rel in bodies) for rel in todo]
+    args = [(str(content_root), rel, options, max_bytes, bodies is None or rel in bodies) for rel in todo]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     work = sum(1 if body else 1 / FRONT_MATTER_SHARE for *_, body in args)
     # Unpickling the workers' results makes only live objects: the collector would walk them for nothing.
@@ -420,7 +425,7 @@ def _front_matter_only(item: Item | None, problems: list[Problem]) -> Parsed:
     if item is None:
         return None, problems
     return replace(item, html="", words=0, first_paragraph="", local_links=[], external_links=[], images_without_alt=[],
-                   questions=[], body_read=False, outline=""), problems
+                   questions=[], notes=[], site_links=[], body_read=False, outline=""), problems
 
 
 def _digest(path: Path) -> str:

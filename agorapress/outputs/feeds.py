@@ -174,12 +174,13 @@ class Catalogue:
         self.people = people
         self.config = graph.config
         self.site_url = str(graph.config.site.url).rstrip("/") + "/"
-        self.limit = graph.config.feeds.limit
+        self.settings = graph.config.feeds
         self.slug_of = slug_of
         self.specs: list[FeedSpec] = self._plan()
         self.by_key = {spec.key: spec for spec in self.specs}
-        # An item appears in many feeds (all, section, tags, authors, language): build its entry once.
-        self._entries: dict[str, Entry] = {}
+        # An item appears in many feeds (all, section, tags, authors, language): build its entry once (twice when
+        # some families carry full texts and others summaries).
+        self._entries: dict[tuple[str, bool], Entry] = {}
         self._latest: datetime | None = None
 
     # -- which feeds exist ------------------------------------------------------------------------
@@ -189,9 +190,9 @@ class Catalogue:
         """Items of the sections, never a draft (a --drafts preview shows them on pages, not in feeds)."""
         return [i for i in items if i.kind in SECTIONS and not getattr(i.meta, "is_draft", False)]
 
-    def syndicated(self, items: Iterable[Item]) -> tuple[Item, ...]:
-        """What a feed holds: the newest syndicable items, up to the configured limit."""
-        return tuple(self.syndicable(items)[: self.limit])
+    def syndicated(self, items: Iterable[Item], kind: str = "all") -> tuple[Item, ...]:
+        """What a feed of a family holds: the newest syndicable items, up to the family's limit."""
+        return tuple(self.syndicable(items)[: self.settings.limit_for(kind)])
 
     def lang_of(self, item: Item) -> str:
         return self.graph.language_of(item)
@@ -201,7 +202,7 @@ class Catalogue:
         specs = [FeedSpec("all", "all", config.site.title, "", self.syndicated(graph.published()))]
         for section in SECTIONS:
             specs.append(FeedSpec(section, "section", config.section_title(section), f"{section}/",
-                                  self.syndicated(graph.published(section))))
+                                  self.syndicated(graph.published(section), "section")))
         return specs + self._plan_languages() + self._plan_tags() + self._plan_contributors()
 
     def _plan_languages(self) -> list[FeedSpec]:
@@ -210,7 +211,7 @@ class Catalogue:
         items = self.syndicable(self.graph.published())
         languages = sorted({self.lang_of(i) for i in items} | {site_language})
         return [FeedSpec(f"lang/{lang}", "lang", language_name(lang, site_language), "",
-                         self.syndicated(i for i in items if self.lang_of(i) == lang)) for lang in languages]
+                         self.syndicated((i for i in items if self.lang_of(i) == lang), "lang")) for lang in languages]
 
     def _plan_tags(self) -> list[FeedSpec]:
         """One feed per tag page: tags whose URLs are the same (vélo, velo) share it, as they share the page."""
@@ -223,7 +224,7 @@ class Catalogue:
         specs = []
         for slug, (name, by_path) in sorted(tags.items()):
             items = sorted(by_path.values(), key=lambda i: (-(graph.date_of(i) or graph.now).timestamp(), i.relpath))
-            specs.append(FeedSpec(f"tags/{slug}", "tag", f"#{name}", f"tags/{slug}/", self.syndicated(items)))
+            specs.append(FeedSpec(f"tags/{slug}", "tag", f"#{name}", f"tags/{slug}/", self.syndicated(items, "tag")))
         return specs
 
     def _plan_contributors(self) -> list[FeedSpec]:
@@ -233,7 +234,7 @@ class Catalogue:
             profile = self.people.get(handle)
             involved = profile.involved if profile else []
             specs.append(FeedSpec(f"contributors/{handle}", "contributor", self.graph.contributors[handle].meta.name,
-                                  KINDS["contributors"].url_for(handle), self.syndicated(involved), handle))
+                                  KINDS["contributors"].url_for(handle), self.syndicated(involved, "contributor"), handle))
         return specs
 
     def of_kind(self, kind: str) -> list[FeedSpec]:
@@ -268,16 +269,17 @@ class Catalogue:
             return None
         return self.absolute(posixpath.normpath(value.removeprefix("/").removeprefix("content/")))
 
-    def entry(self, item: Item, content_html: str | None) -> Entry:
-        """An item as a feed entry; `content_html` is its rendered body (links resolved), or None."""
-        if item.relpath not in self._entries:
-            self._entries[item.relpath] = self._entry(item, content_html)
-        return self._entries[item.relpath]
+    def entry(self, item: Item, content_html: str | None, full: bool = True) -> Entry:
+        """An item as a feed entry; `content_html` is its rendered body (links resolved), or None; `full` says
+        whether the feed carries whole texts."""
+        key = (item.relpath, full and content_html is not None)
+        if key not in self._entries:
+            self._entries[key] = self._entry(item, content_html, key[1])
+        return self._entries[key]
 
-    def _entry(self, item: Item, content_html: str | None) -> Entry:
+    def _entry(self, item: Item, content_html: str | None, full: bool) -> Entry:
         url = self.absolute(item.url)
         published, updated = self.dates(item)
-        full = self.config.feeds.content == "full" and content_html is not None
         return Entry(
             id=entry_id(self.site_url, item.relpath, getattr(item.meta, "id", None)),
             url=url,
@@ -302,7 +304,8 @@ class Catalogue:
     def feed(self, spec: FeedSpec, content_of: Callable[[Item], str | None]) -> Feed:
         """The feed of `spec`, its entries' bodies given by `content_of` (the engine's rendered HTML)."""
         site = self.config.site
-        entries = tuple(self.entry(item, content_of(item)) for item in spec.items)
+        full = self.settings.content_for(spec.kind) == "full"
+        entries = tuple(self.entry(item, content_of(item) if full else None, full) for item in spec.items)
         title = plain_text(site.title if spec.kind == "all" else f"{site.title} · {spec.name}")
         author = self.person(spec.handle) if spec.handle else Person(site.title, self.site_url)
         language = spec.key.removeprefix("lang/") if spec.kind == "lang" else site.language
@@ -318,6 +321,27 @@ class Catalogue:
             author=author,
             entries=entries,
         )
+
+
+def within(feed: Feed, render: Callable[[Feed], bytes], max_bytes: int) -> bytes:
+    """`render(feed)`, or, when that is larger than `max_bytes`, the feed of its newest entries that fits (found in
+    a logarithmic number of renders: the renderers keep each entry's bytes); when even the newest entry alone is too
+    large, its summary. A feed is never empty because one text is long."""
+    data = render(feed)
+    if len(data) <= max_bytes or not feed.entries:
+        return data
+    low, high = 0, len(feed.entries) - 1  # the most entries known to fit, the fewest known not to
+    best = b""
+    while low < high:
+        middle = (low + high + 1) // 2
+        attempt = render(replace(feed, entries=feed.entries[:middle]))
+        if len(attempt) <= max_bytes:
+            low, best = middle, attempt
+        else:
+            high = middle - 1
+    if low > 0:
+        return best or render(replace(feed, entries=feed.entries[:low]))
+    return render(replace(feed, entries=tuple(replace(entry, content_html=None) for entry in feed.entries[:1])))
 
 
 def _generator(feed: Feed, form: str) -> FeedGenerator:

@@ -20,6 +20,7 @@ from pelican.writers import Writer
 
 from ..content.kinds import KINDS
 from ..content.loader import CONTENT_DIR, parse_file
+from ..content.markdown import Options
 from ..problems import Problem
 from .context import context_of
 
@@ -66,7 +67,7 @@ def render_item(live: dict, root: Path, output: Path, relpath: str) -> tuple[str
     if old is None:
         return None, []
     moderation = portal.config.moderation
-    item, problems = parse_file(str(root / CONTENT_DIR), relpath, moderation.allow_html, moderation.max_file_kb * 1024)
+    item, problems = parse_file(str(root / CONTENT_DIR), relpath, Options.of(portal.config), moderation.max_file_kb * 1024)
     if item is None or any(p.severity == "error" for p in problems):
         return None, problems
     if item.slug != old.slug or not graph.is_published(old):

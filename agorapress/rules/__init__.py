@@ -13,6 +13,7 @@ from .digests import check_digests
 from .events import item_events
 from .files import check_files
 from .limits import check_limits, item_limits
+from .links import check_links, item_links
 from .memo import RuleMemo
 from .profiles import check_profiles
 from .safety import check_safety, item_safety
@@ -32,6 +33,7 @@ RULES: list[Rule] = [
     check_unloaded,
     check_aliases,
     check_digests,
+    check_links,
 ]
 
 #: Rules that read one item, its own file and the config, and nothing else of the graph: what they find
@@ -43,6 +45,7 @@ ITEM_RULES: list[ItemRule] = [
     item_safety,
     item_words,
     item_limits,
+    item_links,
 ]
 
 

@@ -60,6 +60,8 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "1,000 characters...)."),
         ("config-type", "error", "A value of site_config.yaml has the wrong type."),
         ("config-unknown", "error", "An unknown key in site_config.yaml."),
+        ("config-deprecated", "warning",
+         "A key of site_config.yaml that is still read but replaced (`moderation.allow_html`: write `moderation.html`)."),
         ("symlink", "error",
          "A symbolic link under content/ (or, in a pull request, anywhere): it could make the build read outside the "
          "repository."),
@@ -78,8 +80,10 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("url-collision", "error",
          "Two files would be published at the same URL (also when they differ only by case or Unicode form), or a file "
          "takes a URL of the portal itself; both files are named."),
-        ("path-escape", "error", "A link or image points outside content/ (`..` past the root, or an absolute path)."),
-        ("broken-link", "error", "A link or image to a file of the repository that does not exist."),
+        ("path-escape", "error", "A link or image points outside content/ (`..` past the root)."),
+        ("broken-link", "error",
+         "A link or image to a file of the repository that does not exist, or to an address of the portal "
+         "(`/events/`, `/articles/x/`, or the portal's URL in full) that it does not publish."),
         ("missing-file", "error", "An `image`, `avatar` or interviewee `photo` that is not a file where it should be."),
         ("duplicate-id", "error", "Two board topics share an id."),
     ]),
@@ -104,9 +108,13 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "every other field (the joiners emoji and some scripts need stay allowed in free text); a warning in a body."),
         ("mixed-script", "warning", "A person's name mixes alphabets with look-alike letters."),
         ("image-alt-missing", "error", "A Markdown image without alt text, or an interviewee photo without `photo_alt`."),
-        ("unsafe-url", "warning",
-         "A link or image with a `javascript:`, `vbscript:`, `data:` or `file:` address: it is shown as inert text, "
-         "and the reviewers are told."),
+        ("unsafe-url", "error",
+         "A link or image with a `javascript:`, `vbscript:`, `file:` or `data:` address (a `data:` picture is "
+         "fine), in Markdown or in raw HTML: it could run code in a reader's browser. Only its text is shown."),
+        ("link-scheme", "error or warning",
+         "An address whose scheme no browser knows (`ttps://`: a warning, with a did-you-mean), or one with no "
+         "scheme at all (`www.example.org`: an error, since it is read as a file of the repository; add https://). "
+         "Every scheme that cannot run script links: irc, ircs, ftp, tel, sms, xmpp, matrix, geo, gemini, mailto..."),
         ("too-many-brackets", "warning",
          "A body with more than 10,000 `[` outside code: the paragraphs past that are shown as plain text, never "
          "read for links (each `[` costs the Markdown reader a search for its link)."),
@@ -115,8 +123,18 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "thousands of times): the paragraphs past that are shown as plain text, so one file cannot make pages of "
          "gigabytes."),
         ("raw-html", "warning",
-         "HTML in a body while `moderation.allow_html` is off (it is shown as text). When it is on, the HTML is "
-         "cleaned with nh3 on an allowlist."),
+         "HTML shown as text: every tag under `moderation.html: none`, and under `github` a tag that is no HTML "
+         "element (`Vec<T>` in prose: wrap code in backticks). Text the author escaped (`\\<T\\>`, `&lt;`, code "
+         "in backticks) is never flagged."),
+        ("html-removed", "warning",
+         "Raw HTML that `moderation.html: github` removes, as GitHub's preview does: script, style, iframe, forms, "
+         "embeds, event handlers (`onclick=`), ids and other attributes; with its line and what to write instead."),
+        ("html-comment", "warning",
+         "An HTML comment that is not closed where it opens: it hides the text up to its `-->`, or to the end. "
+         "Closed comments are never shown anywhere (pages, feeds, summaries, search), nor their links checked."),
+        ("code-language", "warning",
+         "A fenced code block whose language the highlighter (Pygments) does not know: it is shown as plain text."),
+        ("heading-id", "warning", "Two headings pin the same anchor with `{#id}`: the second keeps its own."),
         ("refused-term", "error",
          "A term of `moderation.refused_terms`, matched as a whole word, case-insensitively, also when written with "
          "look-alike or invisible characters."),

@@ -11,14 +11,12 @@ Rule ids (documented for readers in rules/catalogue.py):
   letters ('Аna' with a Cyrillic A); a name written in two scripts, word by word, is fine.
 - ``image-alt-missing`` (error): a Markdown image without alt text, or an interviewee photo without
   ``photo_alt``.
-- ``unsafe-url`` (warning): a link or image in a body with a ``javascript:``, ``vbscript:``, ``data:`` or
-  ``file:`` address. The Markdown parser never makes it a link (it shows as text, inert), so it cannot fail
-  the check; the reviewers are told someone wrote one.
 - ``too-many-brackets`` (warning): past 10,000 '[' in a body (markdown.MAX_BRACKETS), the paragraphs that
   would add more are shown as plain text instead of being read for links.
 - ``too-many-links`` (warning): past a budget of addresses (four times the body's length: markdown.link_budget), the
   paragraphs whose links or images would repeat more (a long reference used thousands of times) are shown as plain text.
-- ``raw-html`` (warning): HTML tags in a body while ``moderation.allow_html`` is off: they are shown as text.
+
+Links and raw HTML (unsafe-url, raw-html, html-removed...) are rules/links.py's.
 """
 
 from __future__ import annotations
@@ -41,14 +39,8 @@ _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 STRICT_FIELDS = frozenset({"name", "github", "handle", "url", "online", "registration", "image", "avatar", "photo", "slug"})
 #: Fields whose value is a person's name, checked for look-alike letters from mixed scripts.
 NAME_FIELDS = {"contributors": [("name",)], "interviews": [("interviewee", "name")]}
-UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file", "livescript")
-_SCHEME = "|".join(UNSAFE_SCHEMES)
-# How a refused link shows in the rendered text: '](javascript:', '<javascript:', '[x]: data:'.
-_LINK_START = r"(?:\]\(\s*<?|<|\]:\s*<?)\s*"
-_UNSAFE_LINK = re.compile(rf"{_LINK_START}({_SCHEME})\s*:", re.IGNORECASE)
 _CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
-_RAW_TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])")
 
 
 def check_safety(graph: SiteGraph) -> list[Problem]:
@@ -66,9 +58,6 @@ def item_safety(item: Item, graph: SiteGraph) -> list[Problem]:
     text = _visible_text(item.html)
     lines = source_lines(graph, item.relpath) if _needs_lines(item, text, graph) else []
     problems += _bidi_in_body(item, lines)
-    problems += _unsafe_urls(item, text, lines)
-    if not graph.config.moderation.allow_html:
-        problems += _raw_html(item, text, lines)
     return problems
 
 
@@ -162,15 +151,7 @@ def _visible_text(rendered: str) -> str:
 
 def _needs_lines(item: Item, text: str, graph: SiteGraph) -> bool:
     # Reading the file again is only worth it to place a problem on its line.
-    return (bool(_BIDI.search(item.html)) or bool(_UNSAFE_LINK.search(text))
-            or (not graph.config.moderation.allow_html and bool(_RAW_TAG.search(text))))
-
-
-def _first_line(item: Item, lines: list[str], pattern: re.Pattern[str]) -> int:
-    for number in range(item.body_line, len(lines) + 1):
-        if pattern.search(html.unescape(lines[number - 1])):
-            return number
-    return item.body_line
+    return bool(_BIDI.search(item.html))
 
 
 def _bidi_in_body(item: Item, lines: list[str]) -> list[Problem]:
@@ -191,23 +172,3 @@ def lines_in_words(numbers: list[int], shown: int = 10) -> str:
     """'lines 4, 9', or the first ten and 'and 1,203 more': a message never grows with the file."""
     more = f" and {len(numbers) - shown:,} more" if len(numbers) > shown else ""
     return f"lines {', '.join(str(number) for number in numbers[:shown])}{more}"
-
-
-def _unsafe_urls(item: Item, text: str, lines: list[str]) -> list[Problem]:
-    problems = []
-    for scheme in sorted({match.group(1).lower() for match in _UNSAFE_LINK.finditer(text)}):
-        line = _first_line(item, lines, re.compile(rf"{_LINK_START}{scheme}\s*:", re.IGNORECASE))
-        problems.append(Problem(item.path, line, "unsafe-url", "",
-                                f"a link or image uses a '{scheme}:' address, which can run code or hide content",
-                                "link to an http(s):// page or to a file of the repository (media/...)", severity="warning"))
-    return problems
-
-
-def _raw_html(item: Item, text: str, lines: list[str]) -> list[Problem]:
-    tags = sorted({match.group(1).lstrip("/").lower() for match in _RAW_TAG.finditer(text)})
-    if not tags:
-        return []
-    line = _first_line(item, lines, _RAW_TAG)
-    shown = ", ".join(f"<{tag}>" for tag in tags[:5]) + (" ..." if len(tags) > 5 else "")
-    return [Problem(item.path, line, "raw-html", "", f"HTML tags ({shown}) are shown as text: this portal does not allow HTML",
-                    "use Markdown instead (**bold**, [link](https://...), ![alt](../media/x.png))", severity="warning")]

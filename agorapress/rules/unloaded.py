@@ -3,8 +3,8 @@
 A file whose front matter has a YAML or schema error gives no item: the graph and the build never see it. A
 contributor should not have to fix the front matter to learn what is wrong below it, so this rule reads each such
 file again, renders its body under a placeholder front matter that offers no field (models.Unchecked, made by
-loader.parse_unchecked) and runs on it the checks that read a body: local links (the graph's own check), unsafe
-URLs, raw HTML, images without alt text and bidi controls (rules/safety.py), refused and flagged terms, on every
+loader.parse_unchecked) and runs on it the checks that read a body: local links (the graph's own check), what
+the renderer noted (unsafe URLs, raw HTML...: rules/links.py), images without alt text and bidi controls (rules/safety.py), refused and flagged terms, on every
 line of the file (rules/words.py). It has no rule id of its own.
 
 Only the files with front-matter errors are read again (in a pull request, its broken files), outside the parse
@@ -16,9 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..content.loader import CONTENT_DIR, Item, _claim, parse_unchecked
+from ..content.markdown import Options
 from ..graph import SiteGraph, _check_local_links
 from ..problems import Problem
 from .files import content_files
+from .links import item_links
 from .safety import item_safety
 from .words import item_words
 
@@ -32,14 +34,14 @@ def check_unloaded(graph: SiteGraph) -> list[Problem]:
     items = []
     for rel in content_files(graph):
         if rel not in graph.by_path and _claim(rel) == "markdown":
-            item = parse_unchecked(content, rel, moderation.allow_html, moderation.max_file_kb * 1024)
+            item = parse_unchecked(content, rel, Options.of(graph.config), moderation.max_file_kb * 1024)
             if item is not None:
                 items.append(item)
     if not items:
         return []
     problems = _local_links(graph, items)
     for item in items:
-        problems += item_safety(item, graph) + item_words(item, graph)
+        problems += item_safety(item, graph) + item_words(item, graph) + item_links(item, graph)
     return problems
 
 

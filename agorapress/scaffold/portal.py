@@ -161,7 +161,7 @@ review:
   governance: majority
 
 moderation:
-  allow_html: false
+  html: github
 """
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agorapress.scaffold import GITHUB_DIR, github_files
+from agorapress.scaffold import GITHUB_DIR, PROJECT_ONLY, github_files
 
 REPO = Path(__file__).resolve().parent.parent
 GITHUB = REPO / ".github"
@@ -51,7 +51,10 @@ def _steps(workflow: dict):
 
 
 def test_the_four_workflows_are_shipped():
-    assert [p.name for p in WORKFLOWS] == ["check.yml", "deploy.yml", "quorum.yml", "report.yml"]
+    # release.yml is Agora's own (PROJECT_ONLY): linted here like the others, never copied into a portal.
+    assert [p.name for p in WORKFLOWS] == ["check.yml", "deploy.yml", "quorum.yml", "release.yml", "report.yml"]
+    assert sorted(name for name in github_files() if name.startswith("workflows/")) == [
+        "workflows/check.yml", "workflows/deploy.yml", "workflows/quorum.yml", "workflows/report.yml"]
 
 
 def test_zizmor_finds_nothing():
@@ -128,6 +131,9 @@ def test_each_workflow_gets_only_what_it_needs():
     assert perms["quorum"] == {"quorum": {"contents": "read", "pull-requests": "read"}}
     assert perms["deploy"] == {"build": {"contents": "read", "pages": "read"},
                                "deploy": {"pages": "write", "id-token": "write"}}
+    # Only the publishing job holds the OIDC token PyPI trusts; only the last one may write to the repository.
+    assert perms["release"] == {"build": {"contents": "read"}, "smoke": {"contents": "read"},
+                                "publish": {"id-token": "write"}, "release": {"contents": "write"}}
 
 
 def test_the_report_workflow_runs_nothing_from_the_pull_request():
@@ -179,11 +185,11 @@ def test_the_hourly_gate_names_the_cron_it_is_declared_with():
 
 def test_the_scaffold_ships_exactly_the_repositorys_github_files():
     ours = {path.relative_to(GITHUB).as_posix(): path.read_bytes() for path in sorted(GITHUB.rglob("*"))
-            if path.is_file() and path.name != "CODEOWNERS"}
+            if path.is_file() and path.relative_to(GITHUB).as_posix() not in PROJECT_ONLY}
     shipped = github_files()
     differing = sorted(name for name in ours.keys() | shipped.keys() if ours.get(name) != shipped.get(name))
-    assert not differing, (f"{GITHUB_DIR} must hold copies of .github/ (CODEOWNERS aside); these differ: {differing}. "
-                           f"Copy them: cp -r .github/. agorapress/scaffold/github/ && rm agorapress/scaffold/github/CODEOWNERS")
+    assert not differing, (f"{GITHUB_DIR} must hold copies of .github/ ({sorted(PROJECT_ONLY)} aside); these differ: {differing}. "
+                           f"Copy them: cp -r .github/. agorapress/scaffold/github/ && rm agorapress/scaffold/github/CODEOWNERS agorapress/scaffold/github/workflows/release.yml")
 
 
 def test_the_send_a_text_form_asks_what_import_issue_reads():

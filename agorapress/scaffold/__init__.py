@@ -2,7 +2,8 @@
 
 `github/` holds the copies of this repository's `.github/` files that `agora init` writes into a new
 portal (workflows, Dependabot, issue and pull request templates). The repository's `.github/` is
-the original; tests/test_workflows.py fails as soon as a copy differs from it.
+the original; tests/test_workflows.py fails as soon as a copy differs from it. The files of
+`PROJECT_ONLY` are Agora's own (its code owners, its release) and never go into a portal.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 SCAFFOLD_DIR = Path(__file__).resolve().parent
 GITHUB_DIR = SCAFFOLD_DIR / "github"
 PAGES_DIR = SCAFFOLD_DIR / "pages"
+#: Files of this repository's `.github/` that belong to Agora Press itself, not to a portal.
+PROJECT_ONLY = frozenset({"CODEOWNERS", "workflows/release.yml"})
 
 
 def github_files() -> dict[str, bytes]:

@@ -118,7 +118,12 @@ def test_tokens_are_least_privilege(path):
         assert job.get("timeout-minutes"), f"{job_id}: set timeout-minutes"
         for step in job.get("steps", []):
             uses = step.get("uses", "")
-            assert not uses.startswith("actions/cache"), "no cache: nothing a pull request could poison"
+            # A cache is restored anywhere but saved only by runs on the default branch: nothing a pull request
+            # could poison (actions/cache itself would save one at the end of any run).
+            assert not uses.startswith("actions/cache@"), "restore and save separately: actions/cache/restore, /save"
+            if uses.startswith("actions/cache/save"):
+                assert "github.ref == 'refs/heads/main'" in step.get("if", ""), f"{job_id}: save only on main"
+                assert "pull_request" not in workflow["on"], "a pull request never writes a cache"
             if uses.startswith("actions/checkout"):
                 assert step["with"]["persist-credentials"] is False
             assert "secrets." not in str(step), "no secrets: Pages deploys with the workflow's own token"

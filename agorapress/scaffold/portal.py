@@ -17,6 +17,9 @@ from . import PAGES_DIR, SCAFFOLD_DIR, github_files
 from .items import Draft, handle_text, quoted, render_contributor, render_item
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+#: Where else a portal may install Agora Press from: a tag of a Git repository over https, or a wheel over https.
+_GIT_TAG = re.compile(r"^git\+https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9._~/-]+@[A-Za-z0-9._/-]+$")
+_WHEEL = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9._~%/+-]+\.whl$")
 PAGES = ("about", "charter", "code-of-conduct", "write-for-us")
 
 #: Files a fresh GitHub repository often has already: kept as they are, never replaced.
@@ -44,6 +47,8 @@ class PortalSpec:
     timezone: str
     owner: str  # GitHub login of the first committee member
     owner_name: str
+    #: The requirement the portal installs Agora Press with (pyproject.toml), see `agora_requirement`.
+    requirement: str = f"agorapress=={__version__}"
 
     @property
     def handle(self) -> str:
@@ -52,6 +57,17 @@ class PortalSpec:
     @property
     def words(self) -> dict[str, str]:
         return _WORDS.get(self.language.split("-")[0], _WORDS["en"])
+
+
+def agora_requirement(source: str | None) -> str:
+    """The portal's pin: the running version from the package index, or `agorapress @ URL` for a Git tag or a
+    wheel (ValueError, saying what is accepted, for anything else: the pin is installed by every CI run)."""
+    if not source:
+        return f"agorapress=={__version__}"
+    if _GIT_TAG.match(source) or _WHEEL.match(source):
+        return f"agorapress @ {source}"
+    raise ValueError(f"'{source}' is neither a Git tag (git+https://github.com/ORG/agorapress@v1.2.3) nor a wheel "
+                     "(https://.../agorapress-1.2.3-py3-none-any.whl)")
 
 
 def create_portal(target: Path, spec: PortalSpec, today: date, codeowners: Callable[[Config], str]) -> list[str]:
@@ -174,7 +190,8 @@ def _pyproject(spec: PortalSpec) -> str:
 name = {quoted(name if name.endswith("portal") else name + "-portal")}
 version = "0"
 requires-python = ">=3.11"
-dependencies = ["agorapress=={__version__}"]
+# Upgrading Agora Press is a change of this line (README.md says how); Dependabot proposes it as a pull request.
+dependencies = [{quoted(spec.requirement)}]
 
 [build-system]
 requires = ["hatchling>=1.24"]
@@ -199,4 +216,5 @@ topics:
 
 def _readme(spec: PortalSpec) -> str:
     text = Template((SCAFFOLD_DIR / "README.portal.md").read_text(encoding="utf-8"))
-    return text.substitute(title=spec.title, repository=spec.repository, url=spec.url)
+    return text.substitute(title=spec.title, repository=spec.repository, url=spec.url, requirement=spec.requirement,
+                           version=__version__)

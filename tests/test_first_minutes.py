@@ -1,0 +1,73 @@
+"""The first five minutes: `agora init` pins Agora Press, refuses bad flags by name, and says what to do next."""
+
+from __future__ import annotations
+
+import shlex
+import tomllib
+
+import pytest
+from click.testing import CliRunner
+
+from agorapress import __version__
+from agorapress.cli import main
+
+
+def agora(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+    return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+
+
+def init_portal(tmp_path, *extra: str):
+    root = tmp_path / "velo"
+    result = agora("init", str(root), "--owner", "Ana-L", "--repository", "https://github.com/velo-commun/journal",
+                   "--no-interactive", *extra)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_init_pins_the_running_version_from_the_index_by_default(tmp_path):
+    root = init_portal(tmp_path)
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["dependencies"] == [f"agorapress=={__version__}"]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"`agorapress=={__version__}`" in readme and "## Upgrading Agora Press" in readme
+    assert "git+https://" in readme  # how to move to a Git tag instead
+
+
+@pytest.mark.parametrize("source", ["git+https://github.com/agora-press/agorapress@v0.1.0",
+                                    "https://example.org/dist/agorapress-0.1.0-py3-none-any.whl"])
+def test_init_agora_from_pins_a_git_tag_or_a_wheel(tmp_path, source):
+    root = init_portal(tmp_path, "--agora-from", source)
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["dependencies"] == [f"agorapress @ {source}"]
+    assert f"`agorapress @ {source}`" in (root / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("source", ["git+ssh://git@github.com/x/agorapress@v1", "http://example.org/a.whl",
+                                    "git+https://github.com/x/agorapress", "https://example.org/a.whl; rm -rf /",
+                                    "--index-url=https://evil.example/"])
+def test_init_refuses_another_source_naming_the_flag(tmp_path, source):
+    root = tmp_path / "p"
+    result = agora("init", str(root), "--owner", "ana", "--agora-from", source, "--no-interactive")
+    assert result.exit_code == 2 and "--agora-from" in result.output
+    assert not root.exists()
+
+
+def test_init_refuses_a_login_with_a_space_naming_owner_before_any_question(tmp_path):
+    result = agora("init", str(tmp_path / "p"), "--owner", "alice smith", "--interactive", input="")
+    assert result.exit_code == 2
+    assert "--owner" in result.output and "'alice smith' is not a GitHub login" in result.output
+    assert "Name of the portal" not in result.output  # refused before the first prompt
+
+
+def test_init_off_a_terminal_names_the_one_flag_it_needs(tmp_path):
+    result = agora("init", str(tmp_path / "p"), "--no-interactive",
+                   env={"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)})
+    assert result.exit_code == 2 and "--owner YOUR-LOGIN" in result.output
+
+
+def test_next_steps_quote_a_folder_with_spaces(tmp_path):
+    root = tmp_path / "my portal"
+    result = agora("init", str(root), "--owner", "ana", "--no-interactive")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.strip().startswith("cd "))
+    assert shlex.split(line.strip()) == ["cd", str(root)]

@@ -71,3 +71,17 @@ def test_next_steps_quote_a_folder_with_spaces(tmp_path):
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if line.strip().startswith("cd "))
     assert shlex.split(line.strip()) == ["cd", str(root)]
+
+
+def test_check_on_a_missing_path_or_outside_content_is_a_usage_error(tmp_path, monkeypatch):
+    root = init_portal(tmp_path)
+    (tmp_path / "elsewhere.md").write_text("x", encoding="utf-8")
+    for given in ("content/articles/nope.md", str(tmp_path / "elsewhere.md"), "../elsewhere.md", "themes"):
+        result = agora("--root", str(root), "check", given)
+        assert result.exit_code == 2, (given, result.output)
+        assert "no problems" not in result.output.lower() and repr(given)[1:-1] in result.output
+    monkeypatch.chdir(root)
+    assert agora("check", "content/articles/welcome.md").exit_code == 0
+    assert agora("--root", str(root), "check", str(root / "content")).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    assert agora("--root", str(root), "check", "content/articles").exit_code == 0

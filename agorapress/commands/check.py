@@ -35,6 +35,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
 
     if bool(pr_author) != bool(base):
         raise click.UsageError("--pr-author and --base go together")
+    paths = _portal_paths(Path(ctx.obj["root"]), paths)
 
     def load_and_check():
         portal = None
@@ -58,6 +59,27 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
         _write_report(report_path, portal, list(problems), pr)
     errors = [p for p in problems.errors if not paths or in_paths(p.path, paths)]
     sys.exit(1 if errors else 0)
+
+
+def _portal_paths(root: Path, paths: tuple[str, ...]) -> tuple[str, ...]:
+    """PATHS as the problems name them (relative to the portal, with /). A path that does not exist, or lies
+    outside content/ (site_config.yaml aside), is a usage error: "no problems found" there would be a lie."""
+    from ..config import CONFIG_FILE
+
+    root = root.resolve()
+    content = root / "content"
+    named = []
+    for given in paths:
+        # As typed, from the current folder; else from the portal's root (`agora --root X check content/a.md`).
+        here = Path(given).resolve()
+        where = here if here.exists() or Path(given).is_absolute() else (root / given).resolve()
+        if not where.exists():
+            raise click.BadParameter(f"'{given}' does not exist", param_hint="PATHS")
+        if where != root / CONFIG_FILE and where != content and content not in where.parents:
+            raise click.BadParameter(f"'{given}' is outside content/: give files or folders under {content}",
+                                     param_hint="PATHS")
+        named.append(where.relative_to(root).as_posix())
+    return tuple(named)
 
 
 def _changed_files(root: Path, base: str):

@@ -85,3 +85,18 @@ def test_check_on_a_missing_path_or_outside_content_is_a_usage_error(tmp_path, m
     assert agora("--root", str(root), "check", str(root / "content")).exit_code == 0
     monkeypatch.chdir(tmp_path)
     assert agora("--root", str(root), "check", "content/articles").exit_code == 0
+
+
+def test_example_text_left_in_the_scaffold_is_a_warning_naming_line_and_field(tmp_path):
+    root = init_portal(tmp_path)
+    result = agora("--root", str(root), "check")
+    assert result.exit_code == 0  # warnings: the check still passes
+    interview = [line for line in result.output.splitlines() if line.startswith("content/interviews/first-interview.md")]
+    assert any("warning[placeholder]: interviewee.name: still holds the example text 'Name of the person interviewed'"
+               in line for line in interview), result.output
+    assert "'https://example.org/'" in result.output
+    # Replaced: the warning goes.
+    path = root / "content/interviews/first-interview.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Name of the person interviewed", "Jeanne Martin"),
+                    encoding="utf-8")
+    assert "Name of the person interviewed" not in agora("--root", str(root), "check").output

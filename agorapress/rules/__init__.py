@@ -12,6 +12,7 @@ from .events import item_events
 from .files import check_files
 from .limits import check_limits, item_limits
 from .memo import RuleMemo
+from .placeholders import item_placeholders
 from .profiles import check_profiles
 from .safety import check_safety, item_safety
 from .unloaded import check_unloaded
@@ -39,6 +40,7 @@ ITEM_RULES: list[ItemRule] = [
     item_safety,
     item_words,
     item_limits,
+    item_placeholders,
 ]
 
 

@@ -147,6 +147,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
          "A key of `review.approvals` is not a folder of content/ (nor media or board), or a number is negative."),
         ("review-quorum", "warning",
          "A review rule needs more approvals than the committee of today has members, or nobody's term covers today."),
+        ("placeholder", "warning",
+         "A line still holds the example text `agora init` or `agora new` wrote (\"Name of the person interviewed\", "
+         "`https://example.org/`, the first sentence of a starting body): replace it before it is published."),
         ("issue-form", "error", "The \"send a text\" issue form was filled wrongly (`agora import-issue`)."),
     ]),
     **_stage("pull-request", [

@@ -94,9 +94,31 @@ def test_example_text_left_in_the_scaffold_is_a_warning_naming_line_and_field(tm
     interview = [line for line in result.output.splitlines() if line.startswith("content/interviews/first-interview.md")]
     assert any("warning[placeholder]: interviewee.name: still holds the example text 'Name of the person interviewed'"
                in line for line in interview), result.output
-    assert "'https://example.org/'" in result.output
+    assert "'[links](https://example.org/)'" in result.output
     # Replaced: the warning goes.
     path = root / "content/interviews/first-interview.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Name of the person interviewed", "Jeanne Martin"),
                     encoding="utf-8")
     assert "Name of the person interviewed" not in agora("--root", str(root), "check").output
+
+
+@pytest.mark.parametrize(("front", "expected"), [
+    ('location: "Salle"', "location: expected fields written below 'location:', each indented on its own line "
+                          "(name, address, geo, online), found 'Salle' (write 'location:' alone on its line and below it, "
+                          "indented by two spaces, 'name: Salle')"),
+    ("location:\n\tname: Salle", "a tab character (column 1): YAML lines up fields with spaces only (replace the tab with "
+                                 "spaces, two for each level)"),
+    ('location:\n  name: "Salle', "a quote is opened and not closed"),
+    ("location: {name: Salle", "a '{' is opened and not closed"),
+    ("location:\n  name: @salle", "a value cannot start with '@'"),
+    ("location:\n  name: Salle\n capacity: 3", "does not line up with the fields around it"),
+])
+def test_front_matter_messages_never_speak_the_librarys_words(portal, front, expected):
+    event = f'---\ntitle: "Rencontre"\ndate: 2026-01-02\nauthors: [ana]\nstart: "2026-02-01T19:00"\n{front}\n---\nTexte.\n'
+    root = portal({"content/events/e.md": event})
+    result = agora("--root", str(root), "check")
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if line.startswith("content/events/e.md"))
+    assert expected in line
+    for library in ("Input should", "instance of", "token", "scalar", "block end", "mapping values", "YAML syntax error"):
+        assert library not in line

@@ -50,8 +50,9 @@ def _moment(value: Any) -> Any:
             moment = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
         else:
             raise TypeError
-    except ValueError as exc:
-        raise ValueError(f"not a real date: {exc}") from None
+    except ValueError:
+        # Python's own reason ("day is out of range for month") is the library speaking: say what to check.
+        raise ValueError("not a real date: check the day, the month and the time") from None
     except TypeError:
         raise ValueError("expected a date like 2026-03-14 or a date-time like \"2026-03-14T19:00\"") from None
     return _in_years(moment)
@@ -302,8 +303,7 @@ def _plain(model: type[BaseModel], loc: tuple, err: dict) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind in _FIELDS_EXPECTED:
         fields = sorted(_fields_at(model, loc), key=lambda name: (name != "name", name))
-        listed = f" ({', '.join(fields)})" if fields else ""
-        return f"expected fields written below '{loc[-1] if loc else ''}:', each indented on its own line{listed}"
+        return f"expected fields written below '{loc[-1] if loc else ''}:', each indented on its own line ({', '.join(fields)})"
     if kind in _PLAIN:
         try:
             return _PLAIN[kind].format(**ctx)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, emit, in_paths, parse_now, run
+from .common import FORMATS, emit, in_paths, parse_now, portal_language, run
 
 
 @click.command()
@@ -50,11 +50,12 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
             raise
         return portal, pr
 
-    portal, pr = run(load_and_check, fmt)
+    language = portal_language(ctx.obj["root"])
+    portal, pr = run(load_and_check, fmt, language)
     problems = portal.problems
     if pr is not None:
         problems = _for_pull_request(problems, pr)
-    emit(problems, fmt, paths)
+    emit(problems, fmt, paths, language)
     if report_path is not None:
         _write_report(report_path, portal, list(problems), pr)
     errors = [p for p in problems.errors if not paths or in_paths(p.path, paths)]

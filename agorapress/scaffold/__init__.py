@@ -17,10 +17,23 @@ PAGES_DIR = SCAFFOLD_DIR / "pages"
 PROJECT_ONLY = frozenset({"CODEOWNERS", "workflows/release.yml"})
 
 
-def github_files() -> dict[str, bytes]:
-    """Every shipped GitHub file, by its path under `.github/` (posix), in sorted order."""
-    return {
+def github_files(language: str = "en") -> dict[str, bytes]:
+    """Every shipped GitHub file, by its path under `.github/` (posix), in sorted order; in `language`, the
+    files a contributor reads (issue forms, pull request template) come from `<language>/github/` when it has
+    them. The workflows are the same in every language."""
+    files = {
         path.relative_to(GITHUB_DIR).as_posix(): path.read_bytes()
         for path in sorted(GITHUB_DIR.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     }
+    translated = SCAFFOLD_DIR / language.split("-")[0] / "github"
+    if language != "en" and translated.is_dir():
+        files.update({path.relative_to(translated).as_posix(): path.read_bytes()
+                      for path in sorted(translated.rglob("*")) if path.is_file()})
+    return dict(sorted(files.items()))
+
+
+def readme_template(language: str) -> Path:
+    """The portal README's template in `language`, else in English."""
+    translated = SCAFFOLD_DIR / language.split("-")[0] / "README.portal.md"
+    return translated if translated.is_file() else SCAFFOLD_DIR / "README.portal.md"

@@ -193,8 +193,9 @@ def test_the_scaffold_ships_exactly_the_repositorys_github_files():
             if path.is_file() and path.relative_to(GITHUB).as_posix() not in PROJECT_ONLY}
     shipped = github_files()
     differing = sorted(name for name in ours.keys() | shipped.keys() if ours.get(name) != shipped.get(name))
-    assert not differing, (f"{GITHUB_DIR} must hold copies of .github/ ({sorted(PROJECT_ONLY)} aside); these differ: {differing}. "
-                           f"Copy them: cp -r .github/. agorapress/scaffold/github/ && rm agorapress/scaffold/github/CODEOWNERS agorapress/scaffold/github/workflows/release.yml")
+    assert not differing, (f"{GITHUB_DIR} must hold copies of .github/ ({sorted(PROJECT_ONLY)} aside); these differ: "
+                           f"{differing}. Copy them: cp -r .github/. agorapress/scaffold/github/ && rm "
+                           "agorapress/scaffold/github/CODEOWNERS agorapress/scaffold/github/workflows/release.yml")
 
 
 def test_the_send_a_text_form_asks_what_import_issue_reads():

@@ -49,7 +49,8 @@ _NOTES = {
     "fr": {"built": "un portail communautaire construit avec Agora Press {version}.",
            "config": "Le seul fichier de configuration du portail ; `agora check` explique toute erreur qu'il contient.",
            "committee": "Le comité éditorial du peuple : ajoutez les membres que vous élisez, chacun avec un profil dans\n"
-                        "# content/contributors/, puis lancez `agora committee codeowners` pour mettre à jour .github/CODEOWNERS.",
+                        "# content/contributors/, puis lancez `agora committee codeowners` pour mettre à jour "
+                        ".github/CODEOWNERS.",
            "review": "Approbations distinctes du comité qu'il faut à une pull request, par rubrique (celle de l'auteur ne "
                      "compte jamais).",
            "pin": "Le portail n'est pas un paquet Python : ce fichier fixe la version d'Agora Press qui le construit.",

@@ -26,6 +26,8 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "agora"
 #: The tails many messages end with, translated on their own (see `translate`).
 _FOUND = ", found "
+#: The longest message translated (see `translate`).
+MAX_TRANSLATED = 600
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,17 @@ def _bare(msgid: str) -> tuple[bool, ...]:
 
 
 def _pattern(msgid: str) -> re.Pattern[str]:
-    # Each value is one line at most: messages quote values on one line, and `.` never crosses a newline.
-    return re.compile("(.+?)".join(re.escape(part) for part in msgid.split("{}")), re.DOTALL)
+    # A value may be empty or span lines (a quoted value is shown as written); the sentence around it is fixed.
+    return re.compile("(.*?)".join(re.escape(part) for part in msgid.split("{}")), re.DOTALL)
 
 
 def translate(text: str, language: str) -> str:
     """`text` in `language`, sentence by sentence; what the catalogue does not know stays as it is."""
     found = catalogue(language)
-    if found is None or not text:
+    # A message quotes what a contributor wrote (a link's target, a path), and a sentence with two values is
+    # matched by backtracking: past a few hundred characters the cost would grow with the square of the text.
+    # Messages are short (values are cut when quoted); a longer one stays in English rather than cost more.
+    if found is None or not text or len(text) > MAX_TRANSLATED:
         return text
     # "<sentence>, found <value>": the sentence, then the value as it was quoted. Tried first, so that a
     # general sentence ("expected {}") never swallows the tail.

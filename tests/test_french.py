@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agorapress.cli import main
 from agorapress.committee.issue_form import FORM, parse_body
@@ -146,3 +149,20 @@ def test_a_message_the_catalogue_does_not_know_stays_english_and_values_stay_as_
     assert translate("a sentence nobody wrote", "fr") == "a sentence nobody wrote"
     assert translate("'link' has no profile", "fr") == "'link' n'a pas de profil"
     assert translate("no problems found", "en") == "no problems found"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n'"), max_size=60))
+def test_values_are_kept_as_written_whatever_they_hold(value):
+    assert translate(f"'{value}' has no profile", "fr") == f"'{value}' n'a pas de profil"
+    assert translate(f"still holds the example text '{value}'", "fr") == f"contient encore le texte d'exemple '{value}'"
+
+
+@pytest.mark.parametrize("hostile", [" to '" * 2000, "'" * 5000, "{}" * 3000, " is also the URL of " * 500,
+                                     "x, found " * 1000])
+def test_a_hostile_message_costs_no_more_than_a_short_one(hostile):
+    started = time.perf_counter()
+    for _ in range(20):
+        translate(f"{hostile} to '{hostile}': no such file", "fr")
+        translate(hostile, "fr")
+    assert time.perf_counter() - started < 1.0

@@ -43,9 +43,13 @@ def init(directory: Path, title: str | None, description: str | None, repository
     ask = sys.stdin.isatty() if interactive is None else interactive
     here = directory.resolve()
     # Flags are checked before any question is asked: a typo is never found after five answers.
-    if owner and not GITHUB_LOGIN.match(owner):
-        raise click.BadParameter(f"'{owner}' is not a GitHub login (letters, digits and single hyphens, e.g. ana-lopez)",
-                                 param_hint="--owner")
+    def check_login(login: str) -> None:
+        if not GITHUB_LOGIN.match(login):
+            raise click.BadParameter(f"'{login}' is not a GitHub login (letters, digits and single hyphens, e.g. "
+                                     "ana-lopez)", param_hint="--owner")
+
+    if owner:
+        check_login(owner)
     try:
         requirement = agora_requirement(agora_from)
     except ValueError as exc:
@@ -67,9 +71,7 @@ def init(directory: Path, title: str | None, description: str | None, repository
     if not owner:
         raise click.UsageError("agora init needs your GitHub login, which it asks for on a terminal: give it with "
                                "--owner YOUR-LOGIN (it makes you the first member of the committee)")
-    if not GITHUB_LOGIN.match(owner):
-        raise click.BadParameter(f"'{owner}' is not a GitHub login (letters, digits and single hyphens, e.g. ana-lopez)",
-                                 param_hint="--owner")
+    check_login(owner)  # as answered, or as git config gave it
     repository = answer(repository, "GitHub repository", f"https://github.com/{owner}/{_repo_name(here.name)}")
     repo_match = _GITHUB_REPO.match(repository)
     if not repo_match:

@@ -56,3 +56,21 @@ def test_agora_cache_path_lies_in_the_folder_the_workflows_restore(portal, tmp_p
     result = CliRunner().invoke(main, ["--root", str(root), "cache", "--path"])
     assert result.exit_code == 0, result.output
     assert Path(result.output.strip()).is_relative_to(restored)
+
+
+def test_a_lock_older_than_the_pin_stops_the_install(tmp_path):
+    """The guard both workflows run before installing from requirements.lock, run here as they run it."""
+    import subprocess
+
+    for name in ("check.yml", "deploy.yml"):
+        script = _steps(name)[_index(_steps(name), "Install Agora Press")]["run"]
+        guard = script.split("if [ -f requirements.lock ]; then", 1)[1].split("uv pip install", 1)[0]
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "0"\n'
+                                                 'dependencies = ["agorapress==0.2.0"]\n', encoding="utf-8")
+        for lock, stopped in (("agorapress==0.1.0 \\\n    --hash=sha256:00\n", True),
+                              ("agorapress==0.2.0 \\\n    --hash=sha256:00\n", False)):
+            (tmp_path / "requirements.lock").write_text(lock, encoding="utf-8")
+            done = subprocess.run(["bash", "-c", guard], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+            assert (done.returncode != 0) is stopped, (name, lock, done.stdout, done.stderr)
+            if stopped:
+                assert "requirements.lock does not install agorapress==0.2.0" in done.stdout

@@ -96,3 +96,13 @@ def test_the_installed_agora_makes_checks_and_builds_a_new_portal(installed: Pat
         assert done.returncode == 0, done.stdout + done.stderr
     assert (root / "output" / "index.html").is_file()
     assert f'lang="{language}"' in (root / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_distributions_pass_twine_check(wheel: Path, tmp_path: Path):
+    # As release.yml checks them before anything is published: metadata and the README PyPI shows.
+    done = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path),
+                           str(REPO)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(wheel), *map(str, tmp_path.glob("*.tar.gz"))],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.count("PASSED") == 2, done.stdout + done.stderr

@@ -166,3 +166,12 @@ def test_a_hostile_message_costs_no_more_than_a_short_one(hostile):
         translate(f"{hostile} to '{hostile}': no such file", "fr")
         translate(hostile, "fr")
     assert time.perf_counter() - started < 1.0
+
+
+def test_the_moderation_report_tells_the_problems_in_french(french, tmp_path):
+    (french / "content/articles/ghost.md").write_text(
+        '---\ntitle: "Fantôme"\ndate: 2026-01-02\nauthors: [ana-l, anna]\n---\nTexte.\n', encoding="utf-8")
+    report = tmp_path / "report.md"
+    agora("--root", str(french), "check", "--report", str(report))
+    text = report.read_text(encoding="utf-8")
+    assert "'anna' n'a pas de profil" in text and "has no profile" not in text

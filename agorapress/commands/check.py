@@ -37,6 +37,8 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
         raise click.UsageError("--pr-author and --base go together")
     paths = _portal_paths(Path(ctx.obj["root"]), paths)
 
+    language = portal_language(ctx.obj["root"])
+
     def load_and_check():
         portal = None
         try:
@@ -46,18 +48,19 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
         except AgoraError as exc:
             if report_path is not None:
                 # The reviewers still get a report saying why nothing else could be checked.
-                _write_report(report_path, portal, list(getattr(exc, "problems", None) or []), None)
+                _write_report(report_path, portal, [p.translated(language) for p in getattr(exc, "problems", None) or []],
+                              None)
             raise
         return portal, pr
 
-    language = portal_language(ctx.obj["root"])
     portal, pr = run(load_and_check, fmt, language)
     problems = portal.problems
     if pr is not None:
         problems = _for_pull_request(problems, pr)
     emit(problems, fmt, paths, language)
     if report_path is not None:
-        _write_report(report_path, portal, list(problems), pr)
+        # The report is posted on the pull request: its problems speak the portal's language, like the annotations.
+        _write_report(report_path, portal, [p.translated(language) for p in problems], pr)
     errors = [p for p in problems.errors if not paths or in_paths(p.path, paths)]
     sys.exit(1 if errors else 0)
 

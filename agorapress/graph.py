@@ -86,13 +86,16 @@ class SiteGraph:
         return when is not None and when > self.now
 
     def is_published(self, item: Item) -> bool:
-        """Public in this build: not a draft and not scheduled for later, unless --drafts (a preview shows both)."""
-        if item.kind == "contributors" or self.drafts:
+        """Public in this build: not a draft and not scheduled for later, unless --drafts (a preview shows both);
+        never when withdrawn, previews included: only a notice stands at its address (render/committee)."""
+        if item.kind == "contributors":
+            return True
+        if getattr(item.meta, "is_withdrawn", False):
+            return False
+        if self.drafts:
             return True
         if getattr(item.meta, "is_draft", False):
             return False
-        if getattr(item.meta, "is_withdrawn", False):
-            return False  # withdrawn by the committee: only a notice at its address (render/committee)
         return not self.is_scheduled(item)
 
     def withdrawn(self) -> list[Item]:

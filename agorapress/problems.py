@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+
+from .messages import translate
 
 
 @dataclass(frozen=True, order=True)
@@ -20,11 +22,15 @@ class Problem:
     hint: str = ""
     severity: str = "error"
 
-    def as_text(self) -> str:
+    def as_text(self, severity: str = "") -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         what = f"{self.field}: {self.message}" if self.field else self.message
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}: {self.severity}[{self.rule}]: {what}{hint}"
+        return f"{where}: {severity or self.severity}[{self.rule}]: {what}{hint}"
+
+    def translated(self, language: str) -> Problem:
+        """This problem with its message and hint in `language` (messages.py); file, field and rule id unchanged."""
+        return replace(self, message=translate(self.message, language), hint=translate(self.hint, language))
 
     def as_github(self) -> str:
         # Workflow commands: properties and message have their own escaping rules.
@@ -83,12 +89,15 @@ class Problems:
     def for_path(self, path: str) -> list[Problem]:
         return [p for p in self if p.path == path]
 
-    def render(self, fmt: str = "text") -> str:
+    def render(self, fmt: str = "text", language: str = "en") -> str:
+        """Every problem in `fmt`, its message and hint in `language` (the portal's: site.language)."""
+        shown = [p.translated(language) for p in self] if language != "en" else list(self)
         if fmt == "json":
-            return json.dumps([asdict(p) for p in self], indent=2, ensure_ascii=False)
+            return json.dumps([asdict(p) for p in shown], indent=2, ensure_ascii=False)
         if fmt == "github":
-            return "\n".join(p.as_github() for p in self)
-        return "\n".join(p.as_text() for p in self)
+            return "\n".join(p.as_github() for p in shown)
+        # The severity is a word of the text only: GitHub's annotations and JSON keep 'error' and 'warning'.
+        return "\n".join(p.as_text(translate(p.severity, language)) for p in shown)
 
 
 class AgoraError(Exception):

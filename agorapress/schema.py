@@ -50,8 +50,9 @@ def _moment(value: Any) -> Any:
             moment = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
         else:
             raise TypeError
-    except ValueError as exc:
-        raise ValueError(f"not a real date: {exc}") from None
+    except ValueError:
+        # Python's own reason ("day is out of range for month") is the library speaking: say what to check.
+        raise ValueError("not a real date: check the day, the month and the time") from None
     except TypeError:
         raise ValueError("expected a date like 2026-03-14 or a date-time like \"2026-03-14T19:00\"") from None
     return _in_years(moment)
@@ -284,7 +285,7 @@ def _problem(model: type[BaseModel], doc: YamlDocument, path: str, err: dict, pr
         known = _fields_at(model, loc[:-1])
         hint = did_you_mean(str(loc[-1]), known) or f"known fields: {', '.join(sorted(known))}"
         return Problem(path, line, f"{prefix}-unknown", field, "unknown field", hint)
-    message = err["msg"].removeprefix("Value error, ")
+    message = _plain(model, loc, err)
     named = re.fullmatch(r"([a-z_]+): (.*)", message, re.DOTALL)
     if named and kind == "value_error":
         # Checks across fields name the field they blame ("end: is before start").
@@ -295,7 +296,50 @@ def _problem(model: type[BaseModel], doc: YamlDocument, path: str, err: dict, pr
         shown = _shown(found)
         if shown not in message:
             message += f", found {shown}"
-    return Problem(path, line, f"{prefix}-type", field, message, _type_hint(kind))
+    hint = _type_hint(kind)
+    if kind in _FIELDS_EXPECTED and isinstance(found, str) and "name" in _fields_at(model, loc) and loc:
+        # The value they wrote is most likely the name: show it where it goes.
+        hint = f"write '{loc[-1]}:' alone on its line and below it, indented by two spaces, 'name: {found[:40]}'"
+    return Problem(path, line, f"{prefix}-type", field, message, hint)
+
+
+#: pydantic's error types in the words of someone writing front matter; never the library's own wording
+#: ("Input should be a valid dictionary or instance of Location" says nothing to a contributor).
+_PLAIN = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number", "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number", "float_parsing": "expected a number",
+    "bool_type": "expected true or false", "bool_parsing": "expected true or false",
+    "list_type": "expected a list", "tuple_type": "expected a list", "set_type": "expected a list",
+    "date_type": "expected a date written YYYY-MM-DD", "date_parsing": "expected a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date written YYYY-MM-DD",
+    "datetime_type": "expected a date and time written YYYY-MM-DDTHH:MM",
+    "datetime_parsing": "expected a date and time written YYYY-MM-DDTHH:MM",
+    "datetime_from_date_parsing": "expected a date and time written YYYY-MM-DDTHH:MM",
+    "less_than_equal": "expected at most {le}", "greater_than_equal": "expected at least {ge}",
+    "less_than": "expected less than {lt}", "greater_than": "expected more than {gt}",
+    "string_too_long": "expected at most {max_length} characters",
+    "string_too_short": "expected at least {min_length} character(s)",
+    "too_long": "expected at most {max_length} entries", "too_short": "expected at least {min_length} entries",
+    "literal_error": "expected {expected}", "enum": "expected {expected}",
+}
+_FIELDS_EXPECTED = {"dict_type", "model_type", "model_attributes_type", "dataclass_type"}
+
+
+def _plain(model: type[BaseModel], loc: tuple, err: dict) -> str:
+    """What was expected, in plain words: the shape of a group of fields, or the kind of value."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind in _FIELDS_EXPECTED:
+        fields = sorted(_fields_at(model, loc), key=lambda name: (name != "name", name))
+        return f"expected fields written below '{loc[-1] if loc else ''}:', each indented on its own line ({', '.join(fields)})"
+    if kind in _PLAIN:
+        try:
+            return _PLAIN[kind].format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    message = err["msg"].removeprefix("Value error, ")
+    return re.sub(r"^Input should be (?:a valid )?", "expected ", message).replace(" or instance of ", " ")
 
 
 def _shown(value: Any, limit: int = 80) -> str:
@@ -320,6 +364,8 @@ def _type_hint(kind: str) -> str:
         "bool_parsing": "write true or false",
         "literal_error": "use one of the allowed values",
         "dict_type": "write 'key: value' fields indented below",
+        "model_type": "write the field alone on its line, then its fields below it, indented by two spaces",
+        "model_attributes_type": "write the field alone on its line, then its fields below it, indented by two spaces",
     }.get(kind, "")
 
 

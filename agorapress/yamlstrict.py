@@ -102,8 +102,8 @@ def load(text: str, first_line: int = 1) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or "invalid YAML"
-        doc.issues.append(YamlIssue(line, "", f"YAML syntax error: {problem}", _syntax_hint(problem)))
+        message, hint = _syntax(exc.problem or "", exc.context or "", text, mark)
+        doc.issues.append(YamlIssue(line, "", message, hint))
         doc.data = None
     except yaml.YAMLError as exc:
         doc.issues.append(YamlIssue(first_line, "", f"YAML error: {exc}", "check the YAML syntax"))
@@ -113,16 +113,32 @@ def load(text: str, first_line: int = 1) -> YamlDocument:
     return doc
 
 
-def _syntax_hint(problem: str) -> str:
+def _syntax(problem: str, context: str, text: str, mark) -> tuple[str, str]:
+    """PyYAML's (or libyaml's) account of a syntax error, told in the words of someone writing front matter:
+    what is wrong on the line and how to write it instead. The library's own wording never reaches them."""
+    source = text.split("\n")[mark.line] if mark is not None and mark.line < text.count("\n") + 1 else ""
+    column = mark.column if mark is not None else 0
+    at = source[column] if column < len(source) else ""
+    if at == "\t" or ("cannot start any token" in problem and "\t" in source[: column + 1]):
+        where = source.index("\t") + 1
+        return (f"a tab character (column {where}): YAML lines up fields with spaces only",
+                "replace the tab with spaces, two for each level")
+    if "cannot start any token" in problem:
+        return (f"a value cannot start with '{at}'" if at.strip() else "a character YAML cannot read here",
+                f"put the value in double quotes, e.g. key: \"{at}...\"" if at.strip() else "quote the value")
     if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted"
-    if "found character '\\t'" in problem:
-        return "indent with spaces, not tabs"
-    if "could not find expected ':'" in problem:
-        return "each line needs 'key: value'; quote values that span lines"
+        return "a value holds ': ' (colon and space) without quotes", "the whole value must be quoted: key: \"a: b\""
     if "another document" in problem:
-        return "keep one document: remove the '---' or '...' line"
-    return "check indentation and quote values with special characters"
+        return "a second '---' or '...' line inside the fields", "keep one document: remove the '---' or '...' line"
+    if "quoted scalar" in context:
+        return "a quote is opened and not closed", "close the quote on the same line, or remove it"
+    if "flow sequence" in context or "flow mapping" in context:
+        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        return f"a '{opening}' is opened and not closed", f"close it with '{closing}' on the same line"
+    if "block" in problem or "block" in context or "expected ':'" in problem or "expected key" in problem:
+        return ("this line does not line up with the fields around it, or is not 'key: value'",
+                "indent the fields of one level by the same number of spaces, each as 'key: value'")
+    return "this line cannot be read as 'key: value' fields", "check the indentation and quote values with special characters"
 
 
 class _Frame:
@@ -192,8 +208,7 @@ class _Builder:
         if kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
-                self.doc.issues.append(YamlIssue(self.line(event), "", "YAML syntax error: but found another document",
-                                                 _syntax_hint("another document")))
+                self.doc.issues.append(YamlIssue(self.line(event), "", *_syntax("another document", "", "", None)))
                 self.doc.data = None
                 return True
             return False

@@ -20,8 +20,9 @@ from agorapress.build.pipeline import build
 from agorapress.cache import ENV_VAR
 
 REPO = Path(__file__).resolve().parent.parent
-#: Debian's Chromium: the browser tests drive it and Playwright never downloads a browser of its own.
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium, or the one $AGORA_CHROMIUM names on machines where it lives elsewhere: the browser tests drive
+#: it and Playwright never downloads a browser of its own.
+CHROMIUM = Path(os.environ.get("AGORA_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

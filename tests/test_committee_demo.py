@@ -8,7 +8,9 @@ from pathlib import Path
 
 import feedparser
 import html5lib
-from conftest import spoken_text
+from conftest import DEMO_NOW, copy_demo, spoken_text
+
+from agorapress.build import build
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 WITHDRAWN = "articles/une-offre-de-partenaire/"
@@ -61,6 +63,16 @@ def test_a_withdrawn_text_leaves_a_notice_and_nothing_else(demo_site) -> None:
     pagefind = [path for path in (demo_site / "pagefind").rglob("*") if path.is_file()]
     assert pagefind and not any(b"une-offre-de-partenaire" in path.read_bytes() for path in pagefind
                                 if path.suffix in {".json", ".js"})
+
+
+def test_a_preview_shows_drafts_but_never_a_withdrawn_text(tmp_path: Path) -> None:
+    """A preview (--drafts) shows drafts and scheduled items; a withdrawn text stays a notice there too (it was
+    once written twice at its address: as the article and as the notice)."""
+    root = copy_demo(tmp_path / "demo")
+    out = build(root, tmp_path / "preview", now=DEMO_NOW, drafts=True).output
+    main = spoken_text(page(out, WITHDRAWN).find(".//main"))
+    assert main.startswith("Texte retiré") and "Pourquoi : " in main
+    assert not (out / "index.html").read_bytes().count(b"une-offre-de-partenaire")
 
 
 def test_a_corrected_article_shows_its_corrections_and_feeds_carry_the_update(demo_site) -> None:

@@ -79,8 +79,8 @@ def test_one_line_texts_have_a_length_limit(portal) -> None:
 
 
 @pytest.mark.parametrize(("config", "expected"), [
-    ("moderation:\n  max_tags: 1001\n", "site_config.yaml:7: error[config-type]: moderation.max_tags: Input should be less "
-     "than or equal to 1000, found 1001"),
+    ("moderation:\n  max_tags: 1001\n", "site_config.yaml:7: error[config-type]: moderation.max_tags: expected at most 1000, "
+     "found 1001"),
     ("  language: zz\n", "site_config.yaml:6: error[config-type]: site.language: unknown language code 'zz'; did you mean "
      "'lzz'?"),
     ('  branch: "main\\n"\n', "site_config.yaml:6: error[config-type]: site.branch: 'main\\n' is not a branch name: letters, "

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agorapress.scaffold import GITHUB_DIR, github_files
+from agorapress.scaffold import GITHUB_DIR, PROJECT_ONLY, github_files
 
 REPO = Path(__file__).resolve().parent.parent
 GITHUB = REPO / ".github"
@@ -51,8 +51,11 @@ def _steps(workflow: dict):
 
 
 def test_the_workflows_are_shipped():
-    assert {"check.yml", "deploy.yml", "issues.yml", "previews.yml", "quorum.yml", "report.yml",
-            "committee-reminder.yml", "record.yml", "newsletter.yml"} <= {p.name for p in WORKFLOWS}
+    # release.yml is Agora's own (PROJECT_ONLY): linted here like the others, never copied into a portal.
+    portal = {"check.yml", "committee-reminder.yml", "deploy.yml", "issues.yml", "newsletter.yml", "previews.yml",
+              "quorum.yml", "record.yml", "report.yml"}
+    assert {p.name for p in WORKFLOWS} == portal | {"release.yml"}
+    assert {name for name in github_files() if name.startswith("workflows/")} == {f"workflows/{n}" for n in portal}
 
 
 def test_zizmor_finds_nothing():
@@ -119,7 +122,12 @@ def test_tokens_are_least_privilege(path):
         assert job.get("timeout-minutes"), f"{job_id}: set timeout-minutes"
         for step in job.get("steps", []):
             uses = step.get("uses", "")
-            assert not uses.startswith("actions/cache"), "no cache: nothing a pull request could poison"
+            # A cache is restored anywhere but saved only by runs on the default branch: nothing a pull request
+            # could poison (actions/cache itself would save one at the end of any run).
+            assert not uses.startswith("actions/cache@"), "restore and save separately: actions/cache/restore, /save"
+            if uses.startswith("actions/cache/save"):
+                assert "github.ref == 'refs/heads/main'" in step.get("if", ""), f"{job_id}: save only on main"
+                assert "pull_request" not in workflow["on"], "a pull request never writes a cache"
             if uses.startswith("actions/checkout"):
                 assert step["with"]["persist-credentials"] is False
             if _environment(job) != "newsletter":
@@ -149,6 +157,9 @@ def test_each_workflow_gets_only_what_it_needs():
     assert perms["record"] == {"record": {"contents": "write", "pull-requests": "read"}}
     assert perms["committee-reminder"] == {"remind": {"contents": "read", "issues": "write"}}
     assert perms["newsletter"] == {"edition": {"contents": "read"}, "send": {}}
+    # Only the publishing job holds the OIDC token PyPI trusts; only the last one may write to the repository.
+    assert perms["release"] == {"build": {"contents": "read"}, "smoke": {"contents": "read"},
+                                "publish": {"id-token": "write"}, "release": {"contents": "write"}}
 
 
 def test_the_report_workflow_runs_nothing_from_the_pull_request():
@@ -201,11 +212,12 @@ def test_the_hourly_gate_names_the_cron_it_is_declared_with():
 
 def test_the_scaffold_ships_exactly_the_repositorys_github_files():
     ours = {path.relative_to(GITHUB).as_posix(): path.read_bytes() for path in sorted(GITHUB.rglob("*"))
-            if path.is_file() and path.name != "CODEOWNERS"}
+            if path.is_file() and path.relative_to(GITHUB).as_posix() not in PROJECT_ONLY}
     shipped = github_files()
     differing = sorted(name for name in ours.keys() | shipped.keys() if ours.get(name) != shipped.get(name))
-    assert not differing, (f"{GITHUB_DIR} must hold copies of .github/ (CODEOWNERS aside); these differ: {differing}. "
-                           f"Copy them: cp -r .github/. agorapress/scaffold/github/ && rm agorapress/scaffold/github/CODEOWNERS")
+    assert not differing, (f"{GITHUB_DIR} must hold copies of .github/ ({sorted(PROJECT_ONLY)} aside); these differ: "
+                           f"{differing}. Copy them: cp -r .github/. agorapress/scaffold/github/ && rm "
+                           "agorapress/scaffold/github/CODEOWNERS agorapress/scaffold/github/workflows/release.yml")
 
 
 def test_the_send_a_text_form_asks_what_import_issue_reads():

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-#: The one step skipped: the tests run the installed Agora. The check of a pull request installs what the base
-#: branch pins (read by the step before, which runs); the other workflows run on the default branch.
-INSTALL = {"python -I -m pip install .", 'python -I -m pip install "$RUNNER_TEMP/agora-pin"'}
+#: The one step skipped: the tests run the installed Agora (tests/test_ci_path.py runs the install itself). The
+#: check of a pull request installs what the base branch pins (read by the step before, which runs); the other
+#: workflows run on the default branch.
+INSTALL = "Install Agora Press"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -37,13 +38,19 @@ def substitute(text: str, values: dict[str, str]) -> str:
     return re.sub(r"\$\{\{(.*?)\}\}", one, text)
 
 
-def _should_run(condition: str | None, run: JobRun) -> bool:
-    """The few `if:` forms the workflows use; anything else makes the test say so."""
+def _should_run(condition: str | None, run: JobRun, values: dict[str, str]) -> bool:
+    """The few `if:` forms the workflows use (comparisons of a step's outcome or output, or of `github.ref`, joined
+    by `&&`); anything else makes the test say so. A step with a condition runs even after a failure, as on GitHub
+    only when the condition says so: these forms never do."""
     if condition is None:
         return not run.failed
     condition = condition.strip().removeprefix("${{").removesuffix("}}").strip()
     if condition in {"!cancelled()", "always()"}:
         return True
+    return not run.failed and all(_holds(part.strip(), run, values) for part in condition.split("&&"))
+
+
+def _holds(condition: str, run: JobRun, values: dict[str, str]) -> bool:
     match = re.fullmatch(r"steps\.([\w-]+)\.(outcome|outputs\.[\w-]+) (==|!=) '(\w*)'", condition)
     if match:
         step_id, what, compare, wanted = match.groups()
@@ -51,6 +58,10 @@ def _should_run(condition: str | None, run: JobRun) -> bool:
         if found is None:  # a step that did not run, or an output never set: GitHub reads it as ''
             found = ""
         return (found == wanted) == (compare == "==")
+    match = re.fullmatch(r"github\.ref (==|!=) '([\w/.-]*)'", condition)
+    if match:  # the workflows' runs here are the default branch's unless a test says otherwise
+        compare, wanted = match.groups()
+        return (values.get("github.ref", "refs/heads/main") == wanted) == (compare == "==")
     pytest.fail(f"a workflow has a condition this test cannot evaluate: {condition}")
 
 
@@ -80,13 +91,13 @@ def run_job(workflow: Path, job: str, cwd: Path, values: dict[str, str], runner_
     aside: this Python has Agora), uploads as checks that the uploaded folder is there."""
     steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"][job]["steps"]
     if any(s.get("uses", "").startswith("actions/checkout") for s in steps):  # a job that runs Agora installs it
-        assert [s for s in steps if s.get("run") in INSTALL], f"{workflow.name} no longer installs with one of {INSTALL}"
+        assert [s for s in steps if s.get("name") == INSTALL], f"{workflow.name} has no step named {INSTALL!r}"
     runner_temp.mkdir(parents=True, exist_ok=True)
     values = {**values, "runner.temp": str(runner_temp)}
     run = JobRun(runner_temp)
     for index, step in enumerate(steps):
         name = step["name"]
-        if not _should_run(step.get("if"), run):
+        if not _should_run(step.get("if"), run, values):
             run.skipped.append(name)
             continue
         if "uses" in step:
@@ -95,7 +106,7 @@ def run_job(workflow: Path, job: str, cwd: Path, values: dict[str, str], runner_
                 assert path.is_dir() and any(path.iterdir()), f"{name}: nothing to upload at {path}"
                 run.uploads[step["with"].get("name", "github-pages")] = path
             continue  # checkout, setup-python, configure-pages: the test's repository and Python stand for them
-        if step["run"] in INSTALL:
+        if step.get("name") == INSTALL:
             continue
         output = runner_temp / f"output-{index}"
         env = {**os.environ, "CI": "true", "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(output),

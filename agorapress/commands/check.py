@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import FORMATS, emit, in_paths, parse_now, run
+from .common import FORMATS, emit, in_paths, parse_now, portal_language, run
 
 
 @click.command()
@@ -35,6 +35,9 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
 
     if bool(pr_author) != bool(base):
         raise click.UsageError("--pr-author and --base go together")
+    paths = _portal_paths(Path(ctx.obj["root"]), paths)
+
+    language = portal_language(ctx.obj["root"])
 
     def load_and_check():
         portal = None
@@ -45,19 +48,42 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, now: str | None,
         except AgoraError as exc:
             if report_path is not None:
                 # The reviewers still get a report saying why nothing else could be checked.
-                _write_report(report_path, portal, list(getattr(exc, "problems", None) or []), None)
+                _write_report(report_path, portal, [p.translated(language) for p in getattr(exc, "problems", None) or []],
+                              None)
             raise
         return portal, pr
 
-    portal, pr = run(load_and_check, fmt)
+    portal, pr = run(load_and_check, fmt, language)
     problems = portal.problems
     if pr is not None:
         problems = _for_pull_request(problems, pr)
-    emit(problems, fmt, paths)
+    emit(problems, fmt, paths, language)
     if report_path is not None:
-        _write_report(report_path, portal, list(problems), pr)
+        # The report is posted on the pull request: its problems speak the portal's language, like the annotations.
+        _write_report(report_path, portal, [p.translated(language) for p in problems], pr)
     errors = [p for p in problems.errors if not paths or in_paths(p.path, paths)]
     sys.exit(1 if errors else 0)
+
+
+def _portal_paths(root: Path, paths: tuple[str, ...]) -> tuple[str, ...]:
+    """PATHS as the problems name them (relative to the portal, with /). A path that does not exist, or lies
+    outside content/ (site_config.yaml aside), is a usage error: "no problems found" there would be a lie."""
+    from ..config import CONFIG_FILE
+
+    root = root.resolve()
+    content = root / "content"
+    named = []
+    for given in paths:
+        # As typed, from the current folder; else from the portal's root (`agora --root X check content/a.md`).
+        here = Path(given).resolve()
+        where = here if here.exists() or Path(given).is_absolute() else (root / given).resolve()
+        if not where.exists():
+            raise click.BadParameter(f"'{given}' does not exist", param_hint="PATHS")
+        if where != root / CONFIG_FILE and where != content and content not in where.parents:
+            raise click.BadParameter(f"'{given}' is outside content/: give files or folders under {content}",
+                                     param_hint="PATHS")
+        named.append(where.relative_to(root).as_posix())
+    return tuple(named)
 
 
 def _changed_files(root: Path, base: str):

@@ -31,31 +31,51 @@ def in_paths(path: str, paths: tuple[str, ...]) -> bool:
     return any(path == w or path.startswith(w + "/") for w in wanted)
 
 
-def emit(problems: Problems, fmt: str, paths: tuple[str, ...] = ()) -> None:
-    """Print problems (only those under `paths`, when given) and, for text, a summary on stderr."""
+def portal_language(root: Path) -> str:
+    """The language the command line speaks to this portal: `site.language` as site_config.yaml writes it, read
+    on its own so that problems found before the configuration is valid are told in it too. English (the
+    messages' source) when the file names none, although the reader's interface then defaults to French."""
+    from .. import yamlstrict
+    from ..config import CONFIG_FILE
+
+    try:
+        data = yamlstrict.load((Path(root) / CONFIG_FILE).read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeDecodeError):
+        return "en"
+    site = data.get("site") if isinstance(data, dict) else None
+    language = site.get("language") if isinstance(site, dict) else None
+    return language if isinstance(language, str) and len(language) <= 35 else "en"
+
+
+def emit(problems: Problems, fmt: str, paths: tuple[str, ...] = (), language: str = "en") -> None:
+    """Print problems (only those under `paths`, when given) and, for text, a summary on stderr; messages in
+    `language`, the portal's."""
+    from ..messages import translate
+
     if paths:
         problems = Problems([p for p in problems if in_paths(p.path, paths)])
-    text = problems.render(fmt)
+    text = problems.render(fmt, language)
     if text:
         click.echo(text)
     if fmt == "text":
         errors, warnings = len(problems.errors), len(problems.warnings)
         summary = "no problems found" if not (errors or warnings) else f"{errors} error(s), {warnings} warning(s)"
-        click.echo(summary, err=True)
+        click.echo(translate(summary, language), err=True)
 
 
-def run(action, fmt: str = "text"):
-    """Run `action`; user errors become their exit code and a message, never a traceback."""
+def run(action, fmt: str = "text", language: str = "en"):
+    """Run `action`; user errors become their exit code and a message (problems in `language`), never a
+    traceback."""
     try:
         return action()
     except BuildFailed as exc:
-        emit(exc.problems, fmt)
+        emit(exc.problems, fmt, language=language)
         click.echo(f"build failed: {exc}", err=True)
         sys.exit(exc.exit_code)
     except AgoraError as exc:
         problems = getattr(exc, "problems", None)
         if problems is not None:
-            emit(problems, fmt)
+            emit(problems, fmt, language=language)
         else:
             click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -25,18 +26,34 @@ _DESCRIPTIONS = {"fr": "Le journal des membres de {title}.", "en": "The journal 
 @click.option("--owner", help="Your GitHub login: the first member of the committee (default: git config github.user).")
 @click.option("--language", help="Language of the portal: en or fr (default: en).")
 @click.option("--timezone", help="IANA time zone of the community (default: Europe/Paris).")
+@click.option("--agora-from", "agora_from", metavar="URL",
+              help="Install Agora Press from a Git tag (git+https://github.com/ORG/agorapress@v1.2.3) or a wheel URL "
+                   "instead of the package index (default: the running version from the index).")
 @click.option("--interactive/--no-interactive", default=None,
               help="Ask for what the flags do not give (default: only in a terminal).")
 def init(directory: Path, title: str | None, description: str | None, repository: str | None, url: str | None,
-         owner: str | None, language: str | None, timezone: str | None, interactive: bool | None) -> None:
+         owner: str | None, language: str | None, timezone: str | None, agora_from: str | None,
+         interactive: bool | None) -> None:
     """Create a new portal in DIRECTORY: configuration, example content of each kind, GitHub
     workflows and templates, CODEOWNERS and a README for contributors."""
     from ..committee.codeowners import render_codeowners
     from ..scaffold.author import git_config
-    from ..scaffold.portal import PortalSpec, create_portal
+    from ..scaffold.portal import GITHUB_LOGIN, PortalSpec, agora_requirement, create_portal
 
     ask = sys.stdin.isatty() if interactive is None else interactive
     here = directory.resolve()
+    # Flags are checked before any question is asked: a typo is never found after five answers.
+    def check_login(login: str) -> None:
+        if not GITHUB_LOGIN.match(login):
+            raise click.BadParameter(f"'{login}' is not a GitHub login (letters, digits and single hyphens, e.g. "
+                                     "ana-lopez)", param_hint="--owner")
+
+    if owner:
+        check_login(owner)
+    try:
+        requirement = agora_requirement(agora_from)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--agora-from") from None
 
     def answer(value: str | None, question: str, default: str) -> str:
         if value:
@@ -52,7 +69,9 @@ def init(directory: Path, title: str | None, description: str | None, repository
     repo_match = _GITHUB_REPO.match(repository or "")
     owner = answer(owner, "Your GitHub login", known_login or (repo_match.group(1) if repo_match else ""))
     if not owner:
-        raise click.UsageError("give your GitHub login with --owner (it makes you the first member of the committee)")
+        raise click.UsageError("agora init needs your GitHub login, which it asks for on a terminal: give it with "
+                               "--owner YOUR-LOGIN (it makes you the first member of the committee)")
+    check_login(owner)  # as answered, or as git config gave it
     repository = answer(repository, "GitHub repository", f"https://github.com/{owner}/{_repo_name(here.name)}")
     repo_match = _GITHUB_REPO.match(repository)
     if not repo_match:
@@ -66,7 +85,8 @@ def init(directory: Path, title: str | None, description: str | None, repository
     owner_name = git_config("user.name", where) or owner
 
     spec = PortalSpec(title=title, description=description, url=url, repository=repository, language=language,
-                      timezone=timezone, owner=owner, owner_name=owner_name)
+                      timezone=timezone, owner=owner, owner_name=owner_name,
+                      requirement=requirement)
     # The real clock is right here: the examples are dated the day the portal is created.
     today = datetime.now(ZoneInfo(timezone)).date()
 
@@ -77,12 +97,13 @@ def init(directory: Path, title: str | None, description: str | None, repository
 
     written = run(lambda: create_portal(here, spec, today, codeowners))
     click.echo(f"Created {len(written)} files in {directory}.", err=True)
+    # Quoted for the shell: a folder named "My portal" is one argument when pasted.
     click.echo(f"""
 Next steps:
-  cd {directory}
+  cd {shlex.quote(str(directory))}
   agora build && agora serve        # look at it on http://127.0.0.1:8000/
   git init -b main && git add . && git commit -m "A new Agora Press portal"
-  git remote add origin {repository}.git && git push -u origin main
+  git remote add origin {shlex.quote(repository + ".git")} && git push -u origin main
 Then on GitHub: Settings -> Pages -> Source: GitHub Actions; README.md lists the other settings.""", err=True)
 
 

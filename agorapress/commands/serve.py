@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from ..problems import AgoraError, BuildFailed
 
@@ -20,8 +23,9 @@ from ..problems import AgoraError, BuildFailed
 def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts: bool) -> None:
     """Preview the portal: a saved item's page is refreshed at once, the rest follows."""
     from ..build import build
-    from ..devserver import Reloads, make_server, watch
+    from ..devserver import Reloads, first_server, watch
     from ..render import live as live_render
+    from .build import Progress
 
     root: Path = ctx.obj["root"].resolve()
     output = (output or root / "output").resolve()
@@ -36,15 +40,38 @@ def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts:
     saved_lock = threading.Lock()
     render_lock = threading.Lock()
 
+    # The port is taken before the first build, so a port in use is said at once, not after a long build.
+    server, taken = first_server(output, host, port, reloads)
+    explicit = ctx.get_parameter_source("port") == click.core.ParameterSource.COMMANDLINE
+    if taken and (explicit or server is None):
+        raise click.ClickException(f"port {taken[0]} is in use: stop what uses it, or choose another with --port"
+                                   if explicit else f"ports {taken[0]} to {taken[-1]} are in use: choose one with --port")
+    if taken:
+        click.echo(f"port {taken[0]} is in use: serving on {server.server_address[1]} instead (choose one with --port)",
+                   err=True)
+    reloads.on_served = lambda name, seconds: click.echo(f"{name}: page served {seconds * 1000:.0f} ms after the save",
+                                                         err=True)
+
     def full_build(first: bool = False) -> None:
         started = time.perf_counter()
         with saved_lock:
             saved_during_build.clear()
+        console = Console(stderr=True)
+        # The first build is a whole build, shown like `agora build`'s; later ones are quiet until they end.
+        show = first and console.is_terminal and not os.environ.get("CI")
+        progress = Progress()
         try:
-            # One process: the state kept for quick renders must come from this process's generators, so the
-            # first build renders (an up-to-date output would leave no state). After it only quick renders touch
-            # the output: a save that changed only a body is rebuilt incrementally.
-            build(root, output, drafts=drafts, workers=1, force=first, trust_output=not first, live=state)
+            with console.status(progress) if show else contextlib.nullcontext() as status:
+                def on_stage(stage: str, written=None) -> None:
+                    progress.stage, progress.written = stage, written
+                    if status is not None:
+                        status.update(progress)
+
+                # One process: the state kept for quick renders must come from this process's generators, so the
+                # first build renders (an up-to-date output would leave no state). After it only quick renders
+                # touch the output: a save that changed only a body is rebuilt incrementally.
+                build(root, output, drafts=drafts, workers=1, force=first, trust_output=not first, live=state,
+                      on_stage=on_stage)
             with saved_lock:
                 again = sorted(saved_during_build)
             for path in again:
@@ -58,7 +85,7 @@ def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts:
             click.echo(f"error: {exc}", err=True)
             return
         reloads.bump()
-        click.echo(f"rebuilt in {time.perf_counter() - started:.2f}s", err=True)
+        click.echo(f"{'built' if first else 'rebuilt'} in {time.perf_counter() - started:.2f}s", err=True)
 
     def builder() -> None:
         while not stop.is_set():
@@ -77,20 +104,21 @@ def serve(ctx: click.Context, host: str, port: int, output: Path | None, drafts:
         rebuild_needed.set()
 
     def quick_render(path: Path) -> None:
-        if not path.is_file():
+        try:
+            saved_at = path.stat().st_mtime
+        except OSError:
             return  # deleted since: the full build takes it out
-        started = time.perf_counter()
         # One at a time: the watcher and the builder (after its swap) both render into the live generators.
         with render_lock:
             written, problems = live_render.render_item(state, root, output, path.relative_to(root / "content").as_posix())
         if problems and any(p.severity == "error" for p in problems):
             reloads.bump("\n".join(p.as_text() for p in problems))
         elif written:
-            reloads.bump()
-            click.echo(f"{path.name}: page refreshed in {(time.perf_counter() - started) * 1000:.0f} ms", err=True)
+            # From the save itself (the file's time), not from when the watcher noticed it: what a reader waits.
+            reloads.bump(saved=(path.name, saved_at))
+            click.echo(f"{path.name}: page ready {(time.time() - saved_at) * 1000:.0f} ms after the save", err=True)
 
     full_build(first=True)
-    server = make_server(output, host, port, reloads)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Thread(target=builder, daemon=True).start()
     click.echo(f"Serving {output} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", err=True)

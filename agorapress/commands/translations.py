@@ -27,13 +27,19 @@ def translations(ctx: click.Context, theme_dir: Path | None, new_languages: tupl
         own = root / "themes" / name
         theme_dir = own if (own / "templates").is_dir() else PACKAGED_THEMES / name
     if check_only:
+        from ..messages import catalogue_file, check_catalogues
+
         reports = check(theme_dir)
         for report in reports:
             for title, messages in (("missing", report.missing), ("untranslated", report.untranslated),
                                     ("obsolete", report.obsolete)):
                 for message in messages:
                     click.echo(f"{report.path}: {report.language}: {title}: {message!r}")
-        if not all(r.ok for r in reports):
+        # The command line's own catalogues (agora check and review messages) are checked with the theme's.
+        cli = check_catalogues()
+        for language, title, message in cli:
+            click.echo(f"{catalogue_file(language)}: {language}: {title}: {message!r}")
+        if cli or not all(r.ok for r in reports):
             click.echo("run 'agora translations' to update the catalogues, then translate the empty entries", err=True)
             ctx.exit(1)
         click.echo(f"{len(reports)} catalogue(s) up to date", err=True)

@@ -29,21 +29,24 @@ class FormField:
     key: str
     label: str
     required: bool = False
+    label_fr: str = ""  # the label of the French form `agora init --language fr` writes
 
 
 #: The fields of the form, in its order (GitHub writes the answers in this order).
 FORM = (
-    FormField("kind", "Kind", True),
-    FormField("title", "Title", True),
-    FormField("summary", "Summary"),
-    FormField("tags", "Tags"),
-    FormField("text", "Text", True),
-    FormField("event_start", "Event start"),
-    FormField("event_location", "Event location"),
-    FormField("interviewee", "Interviewee"),
-    FormField("name", "Your name"),
-    FormField("consent", "Publication", True),
+    FormField("kind", "Kind", True, "Type"),
+    FormField("title", "Title", True, "Titre"),
+    FormField("summary", "Summary", False, "Résumé"),
+    FormField("tags", "Tags", False, "Étiquettes"),
+    FormField("text", "Text", True, "Texte"),
+    FormField("event_start", "Event start", False, "Début de l'événement"),
+    FormField("event_location", "Event location", False, "Lieu de l'événement"),
+    FormField("interviewee", "Interviewee", False, "Personne interviewée"),
+    FormField("name", "Your name", False, "Votre nom"),
+    FormField("consent", "Publication", True, "Publication"),
 )
+#: The French form's kinds, by the kind they name.
+KIND_WORDS_FR = {"article": "article", "entretien": "interview", "événement": "event"}
 #: What the form offers to send: the sections, by the name the form gives them ("article" -> "articles").
 KIND_FOLDERS = {kind.name: kind.folder for kind in KINDS.values() if kind.section}
 NO_RESPONSE = "_No response_"
@@ -84,7 +87,7 @@ class Imported:
 def parse_body(body: str) -> dict[str, str]:
     """The answers of an issue-form body, by field key. A `###` line inside an answer (a heading in the
     submitter's text) is kept as text: only the form's labels, in the form's order, start a field."""
-    order = {f.label.casefold(): (index, f.key) for index, f in enumerate(FORM)}
+    order = {label.casefold(): (index, f.key) for index, f in enumerate(FORM) for label in (f.label, f.label_fr) if label}
     answers: dict[str, list[str]] = {}
     current, position = None, -1
     for line in body.replace("\r\n", "\n").split("\n"):
@@ -99,6 +102,8 @@ def parse_body(body: str) -> dict[str, str]:
     for key, lines in answers.items():
         value = "\n".join(lines).strip("\n").strip()
         result[key] = "" if value == NO_RESPONSE else value
+    if "kind" in result:
+        result["kind"] = KIND_WORDS_FR.get(result["kind"].strip().lower(), result["kind"])
     return result
 
 

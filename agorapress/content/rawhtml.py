@@ -143,8 +143,8 @@ def _scan_one(content: str, line: int, policy: str, notes: NoteBook) -> None:
             notes.add(at, "raw-html", f"'<{match.group(2)}>' reads as an HTML tag, shown as text",
                       "wrap code in backticks: `Vec<T>`")
         elif policy == "none":
-            notes.add(at, "raw-html", f"the HTML tag <{name}> is shown as text: this portal does not allow HTML "
-                      "(moderation.html: none)", "use Markdown instead (**bold**, [link](https://...), ![alt](../media/x.png))")
+            shown = f"the HTML tag <{name}> is shown as text: this portal does not allow HTML (moderation.html: none)"
+            notes.add(at, "raw-html", shown, "use Markdown instead (**bold**, [link](https://...), ![alt](../media/x.png))")
         elif name not in TAGS and not match.group(1):
             notes.add(at, "html-removed", f"<{name}> is removed: the portal keeps the HTML GitHub's preview shows",
                       _INSTEAD.get(name, "use Markdown instead"))

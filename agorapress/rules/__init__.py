@@ -15,6 +15,7 @@ from .files import check_files
 from .limits import check_limits, item_limits
 from .links import check_links, item_links
 from .memo import RuleMemo
+from .placeholders import item_placeholders
 from .profiles import check_profiles
 from .safety import check_safety, item_safety
 from .unloaded import check_unloaded
@@ -46,6 +47,7 @@ ITEM_RULES: list[ItemRule] = [
     item_words,
     item_limits,
     item_links,
+    item_placeholders,
 ]
 
 

@@ -186,6 +186,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("record", "error", "committee/record.yaml, the committee's public record, is not valid: a field, a date "
          "(decided before opened), a pull request recorded twice, an approval by someone who never sat on the "
          "committee."),
+        ("placeholder", "warning",
+         "A line still holds the example text `agora init` or `agora new` wrote (\"Name of the person interviewed\", "
+         "`https://example.org/`, the first sentence of a starting body): replace it before it is published."),
         ("issue-form", "error", "The \"send a text\" issue form was filled wrongly (`agora import-issue`)."),
     ]),
     **_stage("pull-request", [

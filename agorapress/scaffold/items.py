@@ -78,6 +78,17 @@ _BODIES = {
 }
 
 
+def placeholders() -> tuple[str, ...]:
+    """The texts `agora init` and `agora new` leave for the writer to replace, in every language: a file that still
+    holds one is a warning in `agora check` (rules/placeholders.py). A body's first line stands for the body."""
+    found = set()
+    for words in _BODIES.values():
+        found.update(text.split("\n", 1)[0] for text in words.values())
+        # The example link as written ("[links](https://example.org/)"): a profile may name example.org for real.
+        found.update(re.findall(r"\[[^\]\n]*\]\(https://example\.org/\)", "\n".join(words.values())))
+    return tuple(sorted(found))
+
+
 def _words(language: str) -> dict[str, str]:
     return _BODIES.get(language.split("-")[0], _BODIES["en"])
 

@@ -13,10 +13,13 @@ from .. import __version__, yamlstrict
 from ..config import CONFIG_FILE, Config
 from ..problems import AgoraError
 from ..schema import validate
-from . import PAGES_DIR, SCAFFOLD_DIR, github_files
+from . import PAGES_DIR, github_files, readme_template
 from .items import Draft, handle_text, quoted, render_contributor, render_item
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+#: Where else a portal may install Agora Press from: a tag of a Git repository over https, or a wheel over https.
+_GIT_TAG = re.compile(r"^git\+https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9._~/-]+@[A-Za-z0-9._/-]+$")
+_WHEEL = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9._~%/+-]+\.whl$")
 PAGES = ("about", "charter", "code-of-conduct", "write-for-us")
 
 #: Files a fresh GitHub repository often has already: kept as they are, never replaced.
@@ -32,6 +35,31 @@ _WORDS = {
 }
 
 
+#: The comments of the files `agora init` writes, in the portal's language.
+_NOTES = {
+    "en": {"built": "a community portal built with Agora Press {version}.",
+           "config": "The one configuration file of the portal; `agora check` explains any mistake in it.",
+           "committee": "The people's editorial committee: add the members you elect, each with a profile in\n"
+                        "# content/contributors/, then run `agora committee codeowners` to update .github/CODEOWNERS.",
+           "review": "Distinct committee approvals a pull request needs, per section (the author's never counts).",
+           "pin": "The portal is not a Python package: this file pins the Agora Press that builds it.",
+           "upgrade": "Upgrading Agora Press is a change of this line (README.md says how); Dependabot proposes it as a "
+                      "pull request.",
+           "board": "The editorial board: topics to write, who volunteered, and the deadline they set themselves."},
+    "fr": {"built": "un portail communautaire construit avec Agora Press {version}.",
+           "config": "Le seul fichier de configuration du portail ; `agora check` explique toute erreur qu'il contient.",
+           "committee": "Le comité éditorial du peuple : ajoutez les membres que vous élisez, chacun avec un profil dans\n"
+                        "# content/contributors/, puis lancez `agora committee codeowners` pour mettre à jour "
+                        ".github/CODEOWNERS.",
+           "review": "Approbations distinctes du comité qu'il faut à une pull request, par rubrique (celle de l'auteur ne "
+                     "compte jamais).",
+           "pin": "Le portail n'est pas un paquet Python : ce fichier fixe la version d'Agora Press qui le construit.",
+           "upgrade": "Mettre à jour Agora Press, c'est changer cette ligne (README.md explique comment) ; Dependabot le "
+                      "propose en pull request.",
+           "board": "Le tableau éditorial : les sujets à écrire, qui s'est proposé, et l'échéance qu'il s'est fixée."},
+}
+
+
 @dataclass(frozen=True)
 class PortalSpec:
     """The answers `agora init` collects, from flags or prompts."""
@@ -44,6 +72,8 @@ class PortalSpec:
     timezone: str
     owner: str  # GitHub login of the first committee member
     owner_name: str
+    #: The requirement the portal installs Agora Press with (pyproject.toml), see `agora_requirement`.
+    requirement: str = f"agorapress=={__version__}"
 
     @property
     def handle(self) -> str:
@@ -52,6 +82,21 @@ class PortalSpec:
     @property
     def words(self) -> dict[str, str]:
         return _WORDS.get(self.language.split("-")[0], _WORDS["en"])
+
+    @property
+    def notes(self) -> dict[str, str]:
+        return _NOTES.get(self.language.split("-")[0], _NOTES["en"])
+
+
+def agora_requirement(source: str | None) -> str:
+    """The portal's pin: the running version from the package index, or `agorapress @ URL` for a Git tag or a
+    wheel (ValueError, saying what is accepted, for anything else: the pin is installed by every CI run)."""
+    if not source:
+        return f"agorapress=={__version__}"
+    if _GIT_TAG.match(source) or _WHEEL.match(source):
+        return f"agorapress @ {source}"
+    raise ValueError(f"'{source}' is neither a Git tag (git+https://github.com/ORG/agorapress@v1.2.3) nor a wheel "
+                     "(https://.../agorapress-1.2.3-py3-none-any.whl)")
 
 
 def create_portal(target: Path, spec: PortalSpec, today: date, codeowners: Callable[[Config], str]) -> list[str]:
@@ -101,7 +146,7 @@ def _portal_files(spec: PortalSpec, today: date) -> dict[str, str | bytes]:
         "content/board.yaml": _board(spec),
         "content/media/.gitkeep": "",
     }
-    files.update({f".github/{path}": data for path, data in github_files().items()})
+    files.update({f".github/{path}": data for path, data in github_files(spec.language).items()})
     words, handle, lang = spec.words, spec.handle, spec.language
     drafts: list[Draft] = [
         render_contributor(handle=handle, name=spec.owner_name, github=spec.owner, day=today, language=lang),
@@ -120,10 +165,10 @@ def _portal_files(spec: PortalSpec, today: date) -> dict[str, str | bytes]:
 
 
 def _site_config(spec: PortalSpec, today: date) -> str:
-    words = spec.words
+    words, notes = spec.words, spec.notes
     return f"""\
-# {spec.title}: a community portal built with Agora Press {__version__}.
-# The one configuration file of the portal; `agora check` explains any mistake in it.
+# {spec.title}: {notes["built"].format(version=__version__)}
+# {notes["config"]}
 site:
   title: {quoted(spec.title)}
   description: {quoted(spec.description)}
@@ -141,8 +186,7 @@ sections:
   events:
     title: {quoted(words["events"])}
 
-# The people's editorial committee: add the members you elect, each with a profile in
-# content/contributors/, then run `agora committee codeowners` to update .github/CODEOWNERS.
+# {notes["committee"]}
 committee:
   name: {quoted(words["committee"])}
   members:
@@ -150,7 +194,7 @@ committee:
       role: editor-in-chief
       from: {today.isoformat()}
 
-# Distinct committee approvals a pull request needs, per section (the author's never counts).
+# {notes["review"]}
 review:
   approvals:
     articles: 1
@@ -169,12 +213,13 @@ def _pyproject(spec: PortalSpec) -> str:
     # `pip install .` in the workflows installs the pinned Agora Press; Dependabot proposes updates.
     name = re.sub(r"[^a-z0-9]+", "-", spec.repository.rstrip("/").rsplit("/", 1)[-1].lower()).strip("-") or "portal"
     return f"""\
-# The portal is not a Python package: this file pins the Agora Press that builds it.
+# {spec.notes["pin"]}
 [project]
 name = {quoted(name if name.endswith("portal") else name + "-portal")}
 version = "0"
 requires-python = ">=3.11"
-dependencies = ["agorapress=={__version__}"]
+# {spec.notes["upgrade"]}
+dependencies = [{quoted(spec.requirement)}]
 
 [build-system]
 requires = ["hatchling>=1.24"]
@@ -187,7 +232,7 @@ bypass-selection = true
 
 def _board(spec: PortalSpec) -> str:
     return f"""\
-# The editorial board: topics to write, who volunteered, and the deadline they set themselves.
+# {spec.notes["board"]}
 topics:
   - id: first-topic
     title: {quoted(spec.words["topic"])}
@@ -198,5 +243,6 @@ topics:
 
 
 def _readme(spec: PortalSpec) -> str:
-    text = Template((SCAFFOLD_DIR / "README.portal.md").read_text(encoding="utf-8"))
-    return text.substitute(title=spec.title, repository=spec.repository, url=spec.url)
+    text = Template(readme_template(spec.language).read_text(encoding="utf-8"))
+    return text.substitute(title=spec.title, repository=spec.repository, url=spec.url, requirement=spec.requirement,
+                           version=__version__)

@@ -163,10 +163,14 @@ def measure_builds(found: dict[str, dict], runs: int, trash: Path) -> dict[str, 
             root, scenario = tool["root"], scenarios[name]
             for stale in tool["clean"]:
                 set_aside(stale, trash)
-            scenario["full"].append(timed(tool["cmd"], root, tool["env"]))
-            scenario["no-change"].append(timed(tool["cmd"], root, tool["env"]))
-            edit_one(root, tool["edit"], round_)
-            scenario["one-edit"].append(timed(tool["cmd"], root, tool["env"]))
+            for key in SCENARIOS:
+                if key == "one-edit":
+                    edit_one(root, tool["edit"], round_)
+                figures = timed(tool["cmd"], root, tool["env"])
+                scenario[key].append(figures)
+                # Each figure as it is taken: a long run can be followed, and read if it is stopped.
+                print(f"    run {round_ + 1} {name:14} {key:10} {figures.seconds:8.2f} s  {figures.cpu:7.1f} CPU s  "
+                      f"{figures.peak_kib / 1024:6.0f} MiB", file=sys.stderr, flush=True)
     results: dict[str, Result] = {}
     for name, scenario in scenarios.items():
         results[name] = {key: (statistics.median(f.seconds for f in values), max(f.peak_kib for f in values),

@@ -69,6 +69,7 @@ SCENARIOS = ("full", "no-change", "one-edit")
 REAL_TARGETS = {"full": 0.5, "one-edit": 0.2, "no-change": 0.05}
 QUICK_SIZES = "200"
 QUICK_POSTS = 120
+ONLY: set[str] = set()  # --only: the tools measured (all when empty)
 
 
 def hugo_binary() -> str | None:
@@ -154,8 +155,9 @@ def set_aside(path: Path, trash: Path) -> None:
 Result = dict[str, tuple[float, int, float]]  # scenario -> (median seconds, peak KiB, median CPU seconds)
 
 
-def measure_builds(found: dict[str, dict], runs: int, trash: Path) -> dict[str, Result]:
-    """Every tool's three scenarios, `runs` times, the tools taking turns in each run."""
+def measure_builds(found: dict[str, dict], runs: int, trash: Path, only: set[str] | None = None) -> dict[str, Result]:
+    """Every tool's three scenarios, `runs` times, the tools taking turns in each run (`only`: those tools alone)."""
+    found = {name: tool for name, tool in found.items() if not only or name in only}
     scenarios: dict[str, dict[str, list[Figures]]] = {name: {key: [] for key in SCENARIOS} for name in found}
     for round_ in range(runs):
         # The tools take turns in each round: a machine whose speed drifts weighs on all of them alike.
@@ -181,7 +183,7 @@ def measure_builds(found: dict[str, dict], runs: int, trash: Path) -> dict[str, 
 
 def measure(size: int, runs: int, work: Path, trash: Path, agora: Path, baseline: Path | None, builds_only: bool) -> dict:
     found = generated_tools(work, size, agora, baseline)
-    results: dict = measure_builds(found, runs, trash)
+    results: dict = measure_builds(found, runs, trash, ONLY)
     if builds_only:
         return results
     agora = found["agora"]
@@ -315,6 +317,14 @@ def _mib(value) -> str:
     return f"{value[1] / 1024:.0f}" if value else "–"
 
 
+def _cpu(value) -> str:
+    return f"{value[2]:.1f}" if value else "–"
+
+
+def _cpu_ratio(value, reference) -> str:
+    return f"{value[2] / reference[2]:.2f}" if value and reference else "–"
+
+
 def table(all_results: dict[int, dict], baseline: Path | None = None) -> str:
     """The generated corpus: Agora against Pelican, Hugo and Hugo + Pagefind (and the baseline's Agora, if any)."""
     header = ("| items | scenario | Agora (s) | Pelican (s) | Hugo (s) | Hugo + Pagefind (s) | Agora / Pelican | Agora / Hugo "
@@ -322,20 +332,21 @@ def table(all_results: dict[int, dict], baseline: Path | None = None) -> str:
               "| Hugo + Pagefind peak MiB |")
     rule = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     if baseline is not None:
-        header += " before (s) | Agora / before | before / Pelican | before peak MiB |"
-        rule += "---:|---:|---:|---:|"
+        header += " before (s) | Agora / before | before / Pelican | before peak MiB | before CPU s |"
+        rule += "---:|---:|---:|---:|---:|"
     lines = [header, rule]
     for size, results in all_results.items():
         for scenario in SCENARIOS:
-            agora, pelican = results["agora"][scenario], results["pelican"][scenario]
+            agora, pelican = results.get("agora", {}).get(scenario), results.get("pelican", {}).get(scenario)
             hugo = results.get("hugo", {}).get(scenario)
             searched = results.get("hugo+pagefind", {}).get(scenario)
-            line = (f"| {size} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | {_seconds(hugo)} | {_seconds(searched)} | "
-                    f"{_ratio(agora, pelican)} | {_ratio(agora, hugo)} | {_ratio(agora, searched)} | "
-                    f"{_mib(agora)} | {_mib(pelican)} | {agora[2]:.1f} | {pelican[2]:.1f} | {_mib(searched)} |")
+            line = (f"| {size} | {scenario} | {_seconds(agora)} | {_seconds(pelican)} | {_seconds(hugo)} | "
+                    f"{_seconds(searched)} | {_ratio(agora, pelican)} | {_ratio(agora, hugo)} | {_ratio(agora, searched)} | "
+                    f"{_mib(agora)} | {_mib(pelican)} | {_cpu(agora)} | {_cpu(pelican)} | {_mib(searched)} |")
             if baseline is not None:
-                before = results["before"][scenario]
-                line += f" {before[0]:.2f} | {_ratio(agora, before)} | {_ratio(before, pelican)} | {_mib(before)} |"
+                before = results.get("before", {}).get(scenario)
+                line += (f" {_seconds(before)} | {_ratio(agora, before)} | {_ratio(before, pelican)} | {_mib(before)} | "
+                         f"{_cpu(before)} |")
             lines.append(line)
     return "\n".join(lines)
 
@@ -346,17 +357,18 @@ def real_table(name: str, results: dict, baseline: Path | None = None) -> str:
               "| Agora CPU s | Pelican CPU s | CPU Agora / Pelican |")
     rule = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     if baseline is not None:
-        header += " before (s) | Agora / before | before / Pelican | before peak MiB |"
-        rule += "---:|---:|---:|---:|"
+        header += " before (s) | Agora / before | before / Pelican | before peak MiB | before CPU s |"
+        rule += "---:|---:|---:|---:|---:|"
     lines = [header, rule]
     for scenario in SCENARIOS:
-        agora, pelican = results["agora"][scenario], results["pelican"][scenario]
-        line = (f"| {name} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | {_ratio(agora, pelican)} | "
-                f"≤ {REAL_TARGETS[scenario]} | {_mib(agora)} | {_mib(pelican)} | {agora[2]:.1f} | {pelican[2]:.1f} | "
-                f"{agora[2] / pelican[2]:.2f} |")
+        agora, pelican = results.get("agora", {}).get(scenario), results.get("pelican", {}).get(scenario)
+        line = (f"| {name} | {scenario} | {_seconds(agora)} | {_seconds(pelican)} | {_ratio(agora, pelican)} | "
+                f"≤ {REAL_TARGETS[scenario]} | {_mib(agora)} | {_mib(pelican)} | {_cpu(agora)} | {_cpu(pelican)} | "
+                f"{_cpu_ratio(agora, pelican)} |")
         if baseline is not None:
-            before = results["before"][scenario]
-            line += f" {before[0]:.2f} | {_ratio(agora, before)} | {_ratio(before, pelican)} | {_mib(before)} |"
+            before = results.get("before", {}).get(scenario)
+            line += (f" {_seconds(before)} | {_ratio(agora, before)} | {_ratio(before, pelican)} | {_mib(before)} | "
+                     f"{_cpu(before)} |")
         lines.append(line)
     return "\n".join(lines)
 
@@ -374,8 +386,11 @@ def main() -> None:
                         help="the Agora checkout measured (default: the one this benchmark belongs to)")
     parser.add_argument("--quick", action="store_true",
                         help=f"small corpora while trying a change: {QUICK_SIZES} generated items, {QUICK_POSTS} real posts")
+    parser.add_argument("--only", default="", help="comma-separated tools to measure alone: agora, pelican, hugo, "
+                        "hugo+pagefind, before (the tables then show '–' for the others)")
     parser.add_argument("--builds-only", action="store_true", help="skip agora serve and the pull-request check")
     args = parser.parse_args()
+    ONLY.update(name for name in args.only.split(",") if name)
     baseline, agora = (args.baseline.resolve() if args.baseline else None), args.agora.resolve()
     for option, tree in (("--baseline", baseline), ("--agora", agora)):
         if tree is not None and not (tree / "agorapress" / "cli.py").is_file():
@@ -388,7 +403,7 @@ def main() -> None:
             limit = args.limit or (QUICK_POSTS if args.quick else None)
             print(f"{args.real.name}{f' (first {limit} posts)' if limit else ''}…", file=sys.stderr, flush=True)
             found = real_tools(Path(tmp) / "real", args.real.resolve(), limit, agora, baseline)
-            results = measure_builds(found, args.runs, Path(tmp) / "trash")
+            results = measure_builds(found, args.runs, Path(tmp) / "trash", ONLY)
             print(real_table(args.real.name + (f" ({limit} posts)" if limit else ""), results, baseline))
             return
         all_results = {}

@@ -1,11 +1,24 @@
-"""One command: build the same corpus with Agora, stock Pelican and Hugo; print time ratios and peak memory.
+"""One command: build the same corpus with Agora and the tools it is measured against; print times, ratios and memory.
 
-    python benchmarks/run.py [--sizes 1000,5000,10000] [--runs 3]
+    python benchmarks/run.py [--sizes 1000,5000,10000] [--runs 3]          # the generated corpus, vs Pelican and Hugo
+    python benchmarks/run.py --real ../shared/corpora/rust-blog [--runs 3]  # a real corpus, vs stock Pelican
+    python benchmarks/run.py ... --baseline /path/to/other/agorapress      # the same runs with another Agora too
+    python benchmarks/run.py --quick ...                                    # small sizes, to try a change
 
-Each build runs in its own process; wall time is the median of --runs runs and peak memory is that
-process's maximum resident set size. Scenarios: a full build from scratch (no cache, no output), a
-rebuild with nothing changed, and a rebuild after editing one item. The tools take turns within each
-run, so a machine that slows down or speeds up during the benchmark weighs on all of them alike.
+Two corpora. The generated one (benchmarks/corpus.py: N items, French and English, sections, events, tags,
+members) is written for Agora, stock Pelican and Hugo. A real one (`--real`, a Zola blog such as the Rust blog's
+754 posts: benchmarks/realcorpus.py) is converted once, in the benchmark's temporary folder, to an Agora portal and
+to a stock Pelican site (Python-Markdown, the same posts, authors, images, feeds and listings).
+
+Each build runs in its own process; wall time is the median of --runs runs. Memory is the peak of the sum over
+every process of the build (render shards, parsing pool, Pagefind...: benchmarks/processes.py samples the process
+tree), CPU seconds are those of all its processes together. Scenarios: a full build from scratch (no cache, no
+output), a rebuild with nothing changed, and a rebuild after editing the body of one item. The tools take turns
+within each run, so a machine that slows down or speeds up during the benchmark weighs on all of them alike.
+
+`--baseline DIR` measures a second Agora source tree (another checkout of this repository, run with
+PYTHONPATH=DIR) on the same corpus, in the same runs, as one more tool: a before/after comparison of a refactor
+is one command. The Agora measured otherwise is the one this file belongs to (PYTHONPATH set to its checkout).
 
 "From scratch" moves the previous output and cache out of the way; nothing is deleted until every
 figure is taken. On ext4 without a journal (this project's machines), creating a file in the minutes
@@ -14,17 +27,15 @@ after thousands were deleted scans past every recently deleted inode of its bloc
 files it deleted times the files it creates: up to a third of a 1k build's CPU, charged to whichever
 tool builds next. A fresh clone, as in CI, has nothing deleted.
 
-Then `agora serve` on Agora's corpus: an item is saved, and the times are taken from the save to the reload
+On the generated corpus, then `agora serve`: an item is saved, and the times are taken from the save to the reload
 signal the browsers follow, to the page served with the edit, and to the end of the rebuild that follows.
-
 Last, on Agora's corpus made a Git repository, the pull-request gate: `agora check --pr-author …
 --base …` on a pull request of three new articles by one member, with the cache the builds left and
-with no cache at all.
+with no cache at all. (`--builds-only` skips these two.)
 
 Agora's build includes a Pagefind search index, which neither stock Pelican nor Hugo builds: "Hugo +
 Pagefind" (Hugo, then Pagefind over its output, as a Hugo site with search is built) is the reference
-with the same work. CPU seconds (user + system, the build's processes together) show how much of the
-machine each build takes.
+with the same work.
 """
 
 from __future__ import annotations
@@ -46,8 +57,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
+import realcorpus  # noqa: E402
+from processes import Figures, timed  # noqa: E402
 
 HUGO_ENV_BINARY = "hugo"
+#: The checkout this file belongs to: the Agora measured (its package, whatever is installed).
+REPO = Path(__file__).resolve().parent.parent
+NOW = "2026-11-22T12:00:00+01:00"
+SCENARIOS = ("full", "no-change", "one-edit")
+#: The targets of issue #23 on the real corpus, as ratios of stock Pelican's time in the same run.
+REAL_TARGETS = {"full": 0.5, "one-edit": 0.2, "no-change": 0.05}
+QUICK_SIZES = "200"
+QUICK_POSTS = 120
+ONLY: set[str] = set()  # --only: the tools measured (all when empty)
 
 
 def hugo_binary() -> str | None:
@@ -62,18 +84,6 @@ def hugo_binary() -> str | None:
         return shutil.which(HUGO_ENV_BINARY)
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
-    """Wall seconds, peak RSS (KiB) and CPU seconds of one process (with the children it waited for)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{proc.stderr.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
-
-
 def pagefind_binary() -> str | None:
     try:
         from pagefind.service import get_executable  # noqa: PLC0415
@@ -83,35 +93,53 @@ def pagefind_binary() -> str | None:
     return str(found) if found else None
 
 
-def tools(work: Path) -> dict[str, dict]:
-    agora = [sys.executable, "-m", "agorapress.cli", "build", "--now", "2026-11-22T12:00:00+01:00"]
-    pelican = [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output", "-q"]
-    found = {
-        "agora": {"root": work / "agora", "cmd": agora, "clean": [agora_cache(work / "agora"), "output"],
-                  "edit": "content/articles"},
-        "pelican": {"root": work / "pelican", "cmd": pelican, "clean": ["output", "cache"], "edit": "content/articles"},
-    }
+def agora_tool(root: Path, source: Path, cache: Path) -> dict:
+    """Agora from the source tree `source`, its cache in a folder of its own (set aside for a build from scratch)."""
+    env = dict(os.environ, PYTHONPATH=str(source), AGORA_CACHE_DIR=str(cache))
+    return {"root": root, "cmd": [sys.executable, "-m", "agorapress.cli", "build", "--now", NOW], "env": env,
+            "clean": [cache, root / "output"], "edit": "content/articles", "label": f"Agora ({source})"}
+
+
+def pelican_tool(root: Path) -> dict:
+    return {"root": root, "cmd": [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output", "-q"],
+            "env": None, "clean": [root / "output", root / "cache"], "edit": "content/articles", "label": "Pelican"}
+
+
+def generated_tools(work: Path, size: int, agora: Path, baseline: Path | None) -> dict[str, dict]:
+    corpus.write_agora(work / "agora", size)
+    corpus.write_pelican(work / "pelican", size)
+    found = {"agora": agora_tool(work / "agora", agora, work / "cache-agora"), "pelican": pelican_tool(work / "pelican")}
     hugo = hugo_binary()
     if hugo:
-        found["hugo"] = {"root": work / "hugo", "cmd": [hugo, "--quiet", "-d", "output"], "clean": ["output", "resources"],
-                         "edit": "content/articles"}
+        corpus.write_hugo(work / "hugo", size)
+        clean = [work / "hugo" / "output", work / "hugo" / "resources"]
+        found["hugo"] = {"root": work / "hugo", "cmd": [hugo, "--quiet", "-d", "output"], "env": None, "clean": clean,
+                         "edit": "content/articles", "label": "Hugo"}
         pagefind = pagefind_binary()
         if pagefind:
             # The same Hugo site, then its search index, as a Hugo site with search is built.
             script = f'"{hugo}" --quiet -d output && "{pagefind}" --site output --output-subdir pagefind --silent'
-            found["hugo+pagefind"] = {"root": work / "hugo", "cmd": ["sh", "-c", script], "clean": ["output", "resources"],
-                                      "edit": "content/articles"}
+            found["hugo+pagefind"] = {"root": work / "hugo", "cmd": ["sh", "-c", script], "env": None, "clean": clean,
+                                      "edit": "content/articles", "label": "Hugo + Pagefind"}
+    if baseline is not None:
+        corpus.write_agora(work / "agora-before", size)
+        found["before"] = agora_tool(work / "agora-before", baseline, work / "cache-before")
     return found
 
 
-def agora_cache(root: Path) -> Path:
-    """The cache folder of the Agora portal at `root` (outside it: see agorapress/cache.py)."""
-    from agorapress.cache import PortalCache
-
-    return PortalCache(root).path
+def real_tools(work: Path, source: Path, limit: int | None, agora: Path, baseline: Path | None) -> dict[str, dict]:
+    posts = realcorpus.read_posts(source, limit)
+    realcorpus.write_agora(work / "agora", posts)
+    realcorpus.write_pelican(work / "pelican", posts)
+    found = {"agora": agora_tool(work / "agora", agora, work / "cache-agora"), "pelican": pelican_tool(work / "pelican")}
+    if baseline is not None:
+        realcorpus.write_agora(work / "agora-before", posts)
+        found["before"] = agora_tool(work / "agora-before", baseline, work / "cache-before")
+    return found
 
 
 def edit_one(root: Path, folder: str, round_: int) -> None:
+    """Add a paragraph to the body of the first item (its front matter unchanged)."""
     target = sorted((root / folder).glob("*.md"))[0]
     text = target.read_text(encoding="utf-8")
     target.write_text(text + f"\nUne ligne ajoutée, passe {round_}.\n", encoding="utf-8")
@@ -124,36 +152,46 @@ def set_aside(path: Path, trash: Path) -> None:
         os.replace(path, Path(tempfile.mkdtemp(dir=trash)) / path.name)
 
 
-def measure(size: int, runs: int, work: Path, trash: Path) -> dict[str, dict[str, tuple[float, int]]]:
-    corpus.write_agora(work / "agora", size)
-    corpus.write_pelican(work / "pelican", size)
-    corpus.write_hugo(work / "hugo", size)
-    found = tools(work)
-    scenarios: dict[str, dict[str, list[tuple[float, int, float]]]] = {
-        name: {"full": [], "no-change": [], "one-edit": []} for name in found}
+Result = dict[str, tuple[float, int, float]]  # scenario -> (median seconds, peak KiB, median CPU seconds)
+
+
+def measure_builds(found: dict[str, dict], runs: int, trash: Path, only: set[str] | None = None) -> dict[str, Result]:
+    """Every tool's three scenarios, `runs` times, the tools taking turns in each run (`only`: those tools alone)."""
+    found = {name: tool for name, tool in found.items() if not only or name in only}
+    scenarios: dict[str, dict[str, list[Figures]]] = {name: {key: [] for key in SCENARIOS} for name in found}
     for round_ in range(runs):
         # The tools take turns in each round: a machine whose speed drifts weighs on all of them alike.
         for name, tool in found.items():
             root, scenario = tool["root"], scenarios[name]
             for stale in tool["clean"]:
-                set_aside(root / stale, trash)
-            scenario["full"].append(timed(tool["cmd"], root))
-            scenario["no-change"].append(timed(tool["cmd"], root))
-            edit_one(root, tool["edit"], round_)
-            scenario["one-edit"].append(timed(tool["cmd"], root))
-    results: dict[str, dict[str, tuple[float, int, float]]] = {}
+                set_aside(stale, trash)
+            for key in SCENARIOS:
+                if key == "one-edit":
+                    edit_one(root, tool["edit"], round_)
+                figures = timed(tool["cmd"], root, tool["env"])
+                scenario[key].append(figures)
+                # Each figure as it is taken: a long run can be followed, and read if it is stopped.
+                print(f"    run {round_ + 1} {name:14} {key:10} {figures.seconds:8.2f} s  {figures.cpu:7.1f} CPU s  "
+                      f"{figures.peak_kib / 1024:6.0f} MiB", file=sys.stderr, flush=True)
+    results: dict[str, Result] = {}
     for name, scenario in scenarios.items():
-        results[name] = {
-            key: (statistics.median(t for t, _, _ in values), max(m for _, m, _ in values),
-                  statistics.median(c for _, _, c in values))
-            for key, values in scenario.items()
-        }
+        results[name] = {key: (statistics.median(f.seconds for f in values), max(f.peak_kib for f in values),
+                               statistics.median(f.cpu for f in values)) for key, values in scenario.items()}
         print(f"  {name:14} " + "  ".join(f"{k}={v[0]:.2f}s" for k, v in results[name].items()), file=sys.stderr, flush=True)
-    results["serve"] = measure_serve(found["agora"]["root"], runs)
+    return results
+
+
+def measure(size: int, runs: int, work: Path, trash: Path, agora: Path, baseline: Path | None, builds_only: bool) -> dict:
+    found = generated_tools(work, size, agora, baseline)
+    results: dict = measure_builds(found, runs, trash, ONLY)
+    if builds_only:
+        return results
+    agora = found["agora"]
+    results["serve"] = measure_serve(agora["root"], runs, agora["env"])
     serve = results["serve"]
     print(f"  serve          signal={serve['signal'] * 1000:.0f}ms  page={serve['page'] * 1000:.0f}ms  "
           f"rebuilt={serve['rebuilt']:.2f}s", file=sys.stderr, flush=True)
-    results["pr-check"] = measure_pr_check(found["agora"]["root"], runs, trash)
+    results["pr-check"] = measure_pr_check(agora["root"], runs, trash, agora["env"])
     print(f"  pr-check       warm={results['pr-check']['warm']:.2f}s  cold={results['pr-check']['cold']:.2f}s",
           file=sys.stderr, flush=True)
     return results
@@ -162,11 +200,11 @@ def measure(size: int, runs: int, work: Path, trash: Path) -> dict[str, dict[str
 SERVE_START_SECONDS = 900  # serve's first build of 10k items runs in one process
 
 
-def measure_serve(root: Path, saves: int) -> dict[str, float]:
+def measure_serve(root: Path, saves: int, env: dict[str, str]) -> dict[str, float]:
     """`agora serve`: seconds from saving an item to the reload signal (the event stream the browsers follow), to
     its page served with the edit, and to the end of the background rebuild that follows (medians of `saves`)."""
     cmd = [sys.executable, "-m", "agorapress.cli", "serve", "--port", "0"]
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
     try:
@@ -231,7 +269,7 @@ def serve_table(all_results: dict[int, dict]) -> str:
 PR_FILES = 3
 
 
-def measure_pr_check(root: Path, runs: int, trash: Path) -> dict[str, float]:
+def measure_pr_check(root: Path, runs: int, trash: Path, env: dict[str, str]) -> dict[str, float]:
     """Seconds of `agora check --pr-author … --base …` on three new articles by one member (medians)."""
     git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
@@ -247,14 +285,14 @@ def measure_pr_check(root: Path, runs: int, trash: Path) -> dict[str, float]:
             encoding="utf-8")
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "pull request"], cwd=root, check=True)
-    check = [sys.executable, "-m", "agorapress.cli", "check", "--now", "2026-11-22T12:00:00+01:00",
+    check = [sys.executable, "-m", "agorapress.cli", "check", "--now", NOW,
              "--pr-author", f"gh-{handle}", "--base", "HEAD~1"]
     warm, cold = [], []
     for _ in range(runs):
-        warm.append(timed(check, root)[0])
+        warm.append(timed(check, root, env).seconds)
     for _ in range(runs):
-        set_aside(agora_cache(root), trash)
-        cold.append(timed(check, root)[0])
+        set_aside(Path(env["AGORA_CACHE_DIR"]), trash)
+        cold.append(timed(check, root, env).seconds)
     return {"warm": statistics.median(warm), "cold": statistics.median(cold)}
 
 
@@ -267,48 +305,118 @@ def pr_table(all_results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
-def table(all_results: dict[int, dict]) -> str:
-    lines = ["| items | scenario | Agora (s) | Pelican (s) | Hugo (s) | Hugo + Pagefind (s) | Agora / Pelican | Agora / Hugo "
-             "| Agora / (Hugo + Pagefind) | Agora peak MiB | Pelican peak MiB | Agora CPU s | Pelican CPU s |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+def _seconds(value) -> str:
+    return f"{value[0]:.2f}" if value else "–"
 
-    def seconds(value) -> str:
-        return f"{value[0]:.2f}" if value else "–"
 
-    def ratio(value, reference) -> str:
-        return f"{value[0] / reference[0]:.2f}" if reference else "–"
+def _ratio(value, reference) -> str:
+    return f"{value[0] / reference[0]:.2f}" if value and reference else "–"
 
+
+def _mib(value) -> str:
+    return f"{value[1] / 1024:.0f}" if value else "–"
+
+
+def _cpu(value) -> str:
+    return f"{value[2]:.1f}" if value else "–"
+
+
+def _cpu_ratio(value, reference) -> str:
+    return f"{value[2] / reference[2]:.2f}" if value and reference else "–"
+
+
+def table(all_results: dict[int, dict], baseline: Path | None = None) -> str:
+    """The generated corpus: Agora against Pelican, Hugo and Hugo + Pagefind (and the baseline's Agora, if any)."""
+    header = ("| items | scenario | Agora (s) | Pelican (s) | Hugo (s) | Hugo + Pagefind (s) | Agora / Pelican | Agora / Hugo "
+              "| Agora / (Hugo + Pagefind) | Agora peak MiB | Pelican peak MiB | Agora CPU s | Pelican CPU s "
+              "| Hugo + Pagefind peak MiB |")
+    rule = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    if baseline is not None:
+        header += " before (s) | Agora / before | before / Pelican | before peak MiB | before CPU s |"
+        rule += "---:|---:|---:|---:|---:|"
+    lines = [header, rule]
     for size, results in all_results.items():
-        for scenario in ("full", "no-change", "one-edit"):
-            agora, pelican = results["agora"][scenario], results["pelican"][scenario]
+        for scenario in SCENARIOS:
+            agora, pelican = results.get("agora", {}).get(scenario), results.get("pelican", {}).get(scenario)
             hugo = results.get("hugo", {}).get(scenario)
             searched = results.get("hugo+pagefind", {}).get(scenario)
-            lines.append(
-                f"| {size} | {scenario} | {agora[0]:.2f} | {pelican[0]:.2f} | {seconds(hugo)} | {seconds(searched)} | "
-                f"{ratio(agora, pelican)} | {ratio(agora, hugo)} | {ratio(agora, searched)} | "
-                f"{agora[1] / 1024:.0f} | {pelican[1] / 1024:.0f} | {agora[2]:.1f} | {pelican[2]:.1f} |"
-            )
+            line = (f"| {size} | {scenario} | {_seconds(agora)} | {_seconds(pelican)} | {_seconds(hugo)} | "
+                    f"{_seconds(searched)} | {_ratio(agora, pelican)} | {_ratio(agora, hugo)} | {_ratio(agora, searched)} | "
+                    f"{_mib(agora)} | {_mib(pelican)} | {_cpu(agora)} | {_cpu(pelican)} | {_mib(searched)} |")
+            if baseline is not None:
+                before = results.get("before", {}).get(scenario)
+                line += (f" {_seconds(before)} | {_ratio(agora, before)} | {_ratio(before, pelican)} | {_mib(before)} | "
+                         f"{_cpu(before)} |")
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def real_table(name: str, results: dict, baseline: Path | None = None) -> str:
+    """A real corpus: Agora against stock Pelican, the ratio beside the issue's target (and the baseline's Agora)."""
+    header = ("| corpus | scenario | Agora (s) | Pelican (s) | Agora / Pelican | target | Agora peak MiB | Pelican peak MiB "
+              "| Agora CPU s | Pelican CPU s | CPU Agora / Pelican |")
+    rule = "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    if baseline is not None:
+        header += " before (s) | Agora / before | before / Pelican | before peak MiB | before CPU s |"
+        rule += "---:|---:|---:|---:|---:|"
+    lines = [header, rule]
+    for scenario in SCENARIOS:
+        agora, pelican = results.get("agora", {}).get(scenario), results.get("pelican", {}).get(scenario)
+        line = (f"| {name} | {scenario} | {_seconds(agora)} | {_seconds(pelican)} | {_ratio(agora, pelican)} | "
+                f"≤ {REAL_TARGETS[scenario]} | {_mib(agora)} | {_mib(pelican)} | {_cpu(agora)} | {_cpu(pelican)} | "
+                f"{_cpu_ratio(agora, pelican)} |")
+        if baseline is not None:
+            before = results.get("before", {}).get(scenario)
+            line += (f" {_seconds(before)} | {_ratio(agora, before)} | {_ratio(before, pelican)} | {_mib(before)} | "
+                     f"{_cpu(before)} |")
+        lines.append(line)
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated corpus sizes")
+    parser.add_argument("--sizes", help="comma-separated sizes of the generated corpus (default 1000,5000,10000)")
+    parser.add_argument("--real", type=Path, metavar="DIR",
+                        help="a real corpus instead: a Zola blog's folder (its content/), e.g. ../shared/corpora/rust-blog")
+    parser.add_argument("--limit", type=int, help="with --real: the first N posts only")
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario (the median is reported)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another Agora checkout, measured too on the same corpus (run with PYTHONPATH=DIR)")
+    parser.add_argument("--agora", type=Path, metavar="DIR", default=REPO,
+                        help="the Agora checkout measured (default: the one this benchmark belongs to)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"small corpora while trying a change: {QUICK_SIZES} generated items, {QUICK_POSTS} real posts")
+    parser.add_argument("--only", default="", help="comma-separated tools to measure alone: agora, pelican, hugo, "
+                        "hugo+pagefind, before (the tables then show '–' for the others)")
+    parser.add_argument("--builds-only", action="store_true", help="skip agora serve and the pull-request check")
     args = parser.parse_args()
-    all_results = {}
-    # One folder for every size, removed at the very end: no deletion happens while builds are timed.
+    ONLY.update(name for name in args.only.split(",") if name)
+    baseline, agora = (args.baseline.resolve() if args.baseline else None), args.agora.resolve()
+    for option, tree in (("--baseline", baseline), ("--agora", agora)):
+        if tree is not None and not (tree / "agorapress" / "cli.py").is_file():
+            parser.error(f"{option} {tree}: no agorapress/cli.py there (give the checkout's root)")
+    if args.real is not None and not (args.real / "content").is_dir():
+        parser.error(f"--real {args.real}: no content/ folder there")
+    # One folder for everything, removed at the very end: no deletion happens while builds are timed.
     with tempfile.TemporaryDirectory(prefix="agora-bench-") as tmp:
-        # Agora's caches go there too (they live outside the portal), inherited by every command timed.
-        os.environ["AGORA_CACHE_DIR"] = str(Path(tmp) / "agora-cache")
-        for size in (int(s) for s in args.sizes.split(",")):
+        if args.real is not None:
+            limit = args.limit or (QUICK_POSTS if args.quick else None)
+            print(f"{args.real.name}{f' (first {limit} posts)' if limit else ''}…", file=sys.stderr, flush=True)
+            found = real_tools(Path(tmp) / "real", args.real.resolve(), limit, agora, baseline)
+            results = measure_builds(found, args.runs, Path(tmp) / "trash", ONLY)
+            print(real_table(args.real.name + (f" ({limit} posts)" if limit else ""), results, baseline))
+            return
+        all_results = {}
+        for size in (int(s) for s in (args.sizes or (QUICK_SIZES if args.quick else "1000,5000,10000")).split(",")):
             print(f"{size} items…", file=sys.stderr, flush=True)
-            all_results[size] = measure(size, args.runs, Path(tmp) / str(size), Path(tmp) / "trash")
-    print(table(all_results))
-    print()
-    print(serve_table(all_results))
-    print()
-    print(pr_table(all_results))
+            all_results[size] = measure(size, args.runs, Path(tmp) / str(size), Path(tmp) / "trash", agora, baseline,
+                                        args.builds_only)
+    print(table(all_results, baseline))
+    if not args.builds_only:
+        print()
+        print(serve_table(all_results))
+        print()
+        print(pr_table(all_results))
 
 
 if __name__ == "__main__":

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..content.kinds import BOARD_FILE
 from ..content.loader import CONTENT_DIR, Item
 from ..graph import SiteGraph
-from ..lookalikes import skeleton
+from ..lookalikes import skeleton, skeleton_of_visible, visible
 from ..problems import Problem
 from .safety import lines_in_words
 from .sources import field_at_line, source_lines
@@ -46,25 +45,36 @@ def compile_terms(terms: list[str]) -> list[Term]:
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    words = [re.escape(word) for word in term.split()]
+    words = term.split()
     # Whole words only: 'con' must not match 'conte'; any spacing between the words of a phrase, within a line.
-    return re.compile(r"(?<!\w)" + r"[^\S\n]+".join(words) + r"(?!\w)")
+    # The test that no letter comes before is made once the first word is matched (it looks behind past it),
+    # so that the pattern starts with that word, which the engine looks for quickly (ten times faster on a file).
+    start = re.escape(words[0]) + rf"(?<!\w(?s:.{{{len(words[0])}}}))"
+    return re.compile(r"[^\S\n]+".join([start, *map(re.escape, words[1:])]) + r"(?!\w)")
 
 
 def _normal(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").casefold()
+    return visible(text).casefold()
 
 
-def find_terms(lines: list[str], terms: list[Term]) -> dict[str, list[tuple[int, bool]]]:
-    """For each term found: the (line number, written with look-alikes) of every line it is on.
+def folded_forms(lines: list[str]) -> tuple[str, str]:
+    """The lines as one text, folded twice: plainly (NFKC, no invisible character, case folded) and to its
+    look-alike skeleton. Both start from the same visible text, so its normalisation is done once.
 
     The text is folded as a whole, once, not line by line (500,000 short lines took 5 s): folding keeps every
     line break, and adds none, so a match is on the line that the breaks before it say."""
+    text = visible("\n".join(lines))
+    return text.casefold(), skeleton_of_visible(text)
+
+
+def find_terms(lines: list[str], terms: list[Term],
+               forms: tuple[str, str] | None = None) -> dict[str, list[tuple[int, bool]]]:
+    """For each term found: the (line number, written with look-alikes) of every line it is on.
+
+    `forms` is `folded_forms(lines)` when the caller has it already (a file scanned for two lists of terms)."""
     if not terms:
         return {}
-    text = "\n".join(lines)
-    normal, folded = _normal(text), skeleton(text)
+    normal, folded = forms or folded_forms(lines)
     found: dict[str, list[tuple[int, bool]]] = {}
     for term in terms:
         plain = _lines_matching(term.plain, normal)
@@ -93,8 +103,9 @@ def check_words(graph: SiteGraph) -> list[Problem]:
     problems: list[Problem] = []
     if graph.board is not None:
         lines = source_lines(graph, BOARD_FILE)
+        forms = folded_forms(lines)
         for rule, severity, terms in lists:
-            for term, hits in find_terms(lines, terms).items():
+            for term, hits in find_terms(lines, terms, forms).items():
                 problems.append(_problem(f"{CONTENT_DIR}/{BOARD_FILE}", None, hits, term, rule, severity))
     return problems
 
@@ -105,8 +116,9 @@ def item_words(item: Item, graph: SiteGraph) -> list[Problem]:
     if not any(terms for _, _, terms in lists):
         return []
     lines = source_lines(graph, item.relpath)
+    forms = folded_forms(lines)  # once for both lists
     return [_problem(item.path, item, hits, term, rule, severity)
-            for rule, severity, terms in lists for term, hits in find_terms(lines, terms).items()]
+            for rule, severity, terms in lists for term, hits in find_terms(lines, terms, forms).items()]
 
 
 def _term_lists(graph: SiteGraph) -> list[tuple[str, str, list[Term]]]:

@@ -11,6 +11,7 @@ from .committee import check_committee
 from .events import item_events
 from .files import check_files
 from .limits import check_limits, item_limits
+from .media import check_media
 from .memo import RuleMemo
 from .profiles import check_profiles
 from .safety import check_safety, item_safety
@@ -25,6 +26,7 @@ RULES: list[Rule] = [
     check_safety,
     check_words,
     check_files,
+    check_media,
     check_committee,
     check_limits,
     check_unloaded,

@@ -63,6 +63,14 @@ class MediaView:
     def has_cover(self, item) -> bool:
         return self.media.picture(getattr(item.meta, "image", None)) is not None
 
+    def first_covered(self, entries) -> object | None:
+        """The first of `entries` (Pelican contents or items) shown with a cover of its own: its picture loads first."""
+        for entry in entries:
+            item = getattr(entry, "item", entry)
+            if item is not None and self.has_cover(item):
+                return entry
+        return None
+
     def cover(self, item, siteurl: str, where: str = "card", eager: bool = False) -> Markup:
         """An item's cover with its alt text; else a generated one (shapes from its address, in the accent
         colour), decorative since the title is always next to it."""

@@ -54,6 +54,14 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
+def _one_line(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """`text` on one line of `width` pixels, cut at a word with an ellipsis when it is longer."""
+    lines = _wrap(text, font, width)
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    return _wrap(text, font, width - int(font.getlength("…")))[0] + "…"
+
+
 def _fit_title(draw: ImageDraw.ImageDraw, text: str, width: int, max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     for size in (68, 60, 52, 46, 40):
         font = _font(size, bold=True)
@@ -106,8 +114,7 @@ def draw_card(facts: CardFacts) -> bytes:
     small = _font(30)
     for line in (facts.when, facts.where):
         if line:
-            shown = _wrap(line, small, text_right - _MARGIN)[:1]
-            draw.text((_MARGIN, y), shown[0] if shown else "", font=small, fill=_MUTED)
+            draw.text((_MARGIN, y), _one_line(line, small, text_right - _MARGIN), font=small, fill=_MUTED)
             y += 42
     if facts.portrait is not None:
         portrait = _circle(facts.portrait, 260)
@@ -120,8 +127,8 @@ def draw_card(facts: CardFacts) -> bytes:
         x += 72
     if facts.people:
         names = ", ".join(name for name, _ in facts.people[:3]) + ("…" if len(facts.people) > 3 else "")
-        shown = _wrap(names, _font(28), WIDTH - _MARGIN - x - 12)[:1]
-        draw.text((x + 12, base + 32), shown[0] if shown else "", font=_font(28), fill=_FG, anchor="lm")
+        draw.text((x + 12, base + 32), _one_line(names, _font(28), WIDTH - _MARGIN - x - 12), font=_font(28), fill=_FG,
+                  anchor="lm")
     draw.line((_MARGIN, HEIGHT - 66, WIDTH - _MARGIN, HEIGHT - 66), fill=accent, width=3)
     draw.text((_MARGIN, HEIGHT - 36), facts.portal, font=_font(28, bold=True), fill=_FG, anchor="lm")
     draw.text((WIDTH - _MARGIN, HEIGHT - 36), facts.lang.upper(), font=_font(24, bold=True), fill=_MUTED, anchor="rm")

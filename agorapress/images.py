@@ -159,6 +159,10 @@ class ImageRejected(Exception):
     """A picture the pipeline cannot publish: damaged, truncated, too big, or not what its name says."""
 
 
+class ImageTooLarge(ImageRejected):
+    """A picture with more pixels than the portal's limit."""
+
+
 @dataclass(frozen=True)
 class Facts:
     """What a source picture's header says: its size once upright, its format, and whether it carried a location."""
@@ -275,7 +279,7 @@ def _sniff_any(head: bytes) -> str:
 
 def _refuse_oversized(pixels: int, max_pixels: int) -> None:
     if pixels > max_pixels:
-        raise ImageRejected(f"has {pixels:,} pixels, over the limit of {max_pixels:,}")
+        raise ImageTooLarge(f"has {pixels:,} pixels, over the limit of {max_pixels:,}")
 
 
 class _guarded:

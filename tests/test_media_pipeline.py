@@ -148,3 +148,39 @@ def test_no_published_image_of_the_demo_carries_exif(demo_site: Path):
             assert not exif, path
             assert not exif.get_ifd(0x8825), path
             assert "xmp" not in image.info and "exif" not in image.info, path
+
+
+def test_check_warns_of_a_location_and_of_unused_media(portal):
+    from click.testing import CliRunner
+
+    from agorapress.cli import main
+
+    root = portal({
+        "content/media/phone.jpg": gps_jpeg(),
+        "content/media/nobody.png": _png(),
+        "content/articles/walk.md": article("Walk", "media/phone.jpg"),
+    })
+    result = CliRunner().invoke(main, ["--root", str(root), "check", "--now", NOW.isoformat()])
+    assert "content/media/phone.jpg: warning[media-location]" in result.output
+    assert "its position was removed from the published copy" in result.output
+    assert "content/media/nobody.png: warning[media-unused]" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_pixel_limit_in_config_is_an_error_naming_the_file(portal):
+    from conftest import MINIMAL_CONFIG
+
+    from agorapress.site import load_portal
+
+    root = portal({"content/media/phone.jpg": gps_jpeg(),
+                   "content/articles/walk.md": article("Walk", "media/phone.jpg")},
+                  config=MINIMAL_CONFIG + "moderation:\n  max_image_pixels: 1000000\n")
+    loaded = load_portal(root, now=NOW)
+    found = [p for p in loaded.problems.items if p.rule == "image-too-large"]
+    assert found and found[0].path == "content/media/phone.jpg" and "1,000,000" in found[0].message
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), "#9b2c1f").save(buffer, "PNG")
+    return buffer.getvalue()

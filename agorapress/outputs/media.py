@@ -139,7 +139,7 @@ class MediaLibrary:
         self.root = Path(graph.root) if graph.root is not None else None
         self.cache = cache
         self.avif = avif
-        self.max_pixels = MAX_IMAGE_PIXELS
+        self.max_pixels = min(MAX_IMAGE_PIXELS, graph.config.moderation.max_image_pixels)
         self._pictures: dict[str, Picture | None] = {}
 
     @cached_property

@@ -5,6 +5,7 @@ Rule ids (documented for readers in rules/catalogue.py):
 
 - ``media-location`` (warning): a picture under content/ carries a GPS position (EXIF); the published copy is
   re-encoded without it, but the file in the repository still has it.
+- ``image-too-large`` (error): a picture with more pixels than ``moderation.max_image_pixels``.
 - ``media-unused`` (warning): a file under content/media/ that no item, profile or theme option uses: it is not
   published.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from ..content.loader import CONTENT_DIR
 from ..graph import SiteGraph
-from ..images import ImageRejected, facts
+from ..images import MAX_IMAGE_PIXELS, ImageRejected, ImageTooLarge, facts
 from ..outputs.media import is_raster, unused
 from ..problems import Problem
 
@@ -26,6 +27,7 @@ def check_media(graph: SiteGraph) -> list[Problem]:
     content = Path(graph.root) / CONTENT_DIR
     problems = []
     limit = graph.config.moderation.max_image_kb * 1024
+    pixels = graph.config.moderation.max_image_pixels
     for rel in graph.static:
         if not is_raster(rel):
             continue
@@ -33,7 +35,13 @@ def check_media(graph: SiteGraph) -> list[Problem]:
         try:
             if path.stat().st_size > limit:
                 continue  # the files rule reports it; reading it would cost what the limit guards
-            located = facts(path.read_bytes()).located
+            located = facts(path.read_bytes(), pixels).located
+        except ImageTooLarge as exc:
+            if _over_agora_limit(path):
+                continue  # the files rule reports a picture over Agora's own limit
+            problems.append(Problem(f"{CONTENT_DIR}/{rel}", 0, "image-too-large", "", f"'{path.name}' {exc}",
+                                    "make it smaller: 1600 pixels wide is plenty for a web page"))
+            continue
         except (ImageRejected, OSError):
             continue  # the files rule names what is wrong with it
         if located:
@@ -48,3 +56,11 @@ def check_media(graph: SiteGraph) -> list[Problem]:
                                 "link it from an item (image:, a photo, or the body), or remove it",
                                 severity="warning"))
     return problems
+
+
+def _over_agora_limit(path: Path) -> bool:
+    try:
+        facts(path.read_bytes(), MAX_IMAGE_PIXELS)
+    except ImageRejected:
+        return True
+    return False

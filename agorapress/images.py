@@ -217,6 +217,25 @@ def facts(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> Facts:
     return Facts(width, height, fmt, located)
 
 
+def decodes(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> None:
+    """Decode the whole first frame of `data` (JPEG at a reduced scale: every byte is still read): ImageRejected when
+    it is damaged or truncated. What `agora check` runs, so that what it accepts the build can encode."""
+    fmt = _sniff_any(data[:64])
+    try:
+        with _guarded(max_pixels):
+            with Image.open(io.BytesIO(data), formats=[fmt]) as opened:
+                _refuse_oversized(opened.size[0] * opened.size[1], max_pixels)
+                if fmt == "JPEG":
+                    opened.draft("RGB", (max(1, opened.size[0] // 8), max(1, opened.size[1] // 8)))
+                opened.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(f"declares more than {max_pixels:,} pixels (a decompression bomb?)") from None
+    except Exception as exc:  # Pillow raises many types for damaged or truncated files
+        raise ImageRejected(f"is damaged or truncated ({type(exc).__name__}: {exc})") from None
+
+
 def renditions(data: bytes, widths: tuple[int, ...], formats: tuple[str, ...],
                max_pixels: int = MAX_IMAGE_PIXELS) -> dict[tuple[int, str], bytes]:
     """Decode `data` once and encode it at every width in every format: {(width, format): bytes}.

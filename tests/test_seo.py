@@ -31,7 +31,7 @@ FILES = {
     ),
     "content/media/bike.png": bytes.fromhex(  # the smallest valid PNG: one transparent pixel
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
+        "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"),
     "content/articles/script.md": f'---\ntitle: "{SCRIPT_TITLE}"\ndate: 2026-02-01\nauthors: [ana]\n---\nCorps.\n',
     "content/articles/draft.md": "---\ntitle: Brouillon\ndate: 2026-01-10\nauthors: [ana]\nstatus: draft\n---\nPas prêt.\n",
     "content/articles/later.md": "---\ntitle: Plus tard\ndate: 2026-09-01\nauthors: [ana]\n---\nProgrammé.\n",

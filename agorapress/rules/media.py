@@ -5,6 +5,8 @@ Rule ids (documented for readers in rules/catalogue.py):
 
 - ``media-location`` (warning): a picture under content/ carries a GPS position (EXIF); the published copy is
   re-encoded without it, but the file in the repository still has it.
+- ``not-an-image`` (error): a picture the site publishes that cannot be decoded whole (damaged, truncated): the
+  build re-encodes every published picture, so the check decodes them too.
 - ``image-too-large`` (error): a picture with more pixels than ``moderation.max_image_pixels``.
 - ``media-unused`` (warning): a file under content/media/ that no item, profile or theme option uses: it is not
   published.
@@ -16,8 +18,8 @@ from pathlib import Path
 
 from ..content.loader import CONTENT_DIR
 from ..graph import SiteGraph
-from ..images import MAX_IMAGE_PIXELS, ImageRejected, ImageTooLarge, facts
-from ..outputs.media import is_raster, unused
+from ..images import MAX_IMAGE_PIXELS, ImageRejected, ImageTooLarge, decodes, facts
+from ..outputs.media import is_raster, publishable, unused
 from ..problems import Problem
 
 
@@ -28,6 +30,7 @@ def check_media(graph: SiteGraph) -> list[Problem]:
     problems = []
     limit = graph.config.moderation.max_image_kb * 1024
     pixels = graph.config.moderation.max_image_pixels
+    published = set(publishable(graph))
     for rel in graph.static:
         if not is_raster(rel):
             continue
@@ -35,15 +38,23 @@ def check_media(graph: SiteGraph) -> list[Problem]:
         try:
             if path.stat().st_size > limit:
                 continue  # the files rule reports it; reading it would cost what the limit guards
-            located = facts(path.read_bytes(), pixels).located
+            data = path.read_bytes()
+            located = facts(data, pixels).located
+            if rel in published:
+                decodes(data, pixels)
         except ImageTooLarge as exc:
             if _over_agora_limit(path):
                 continue  # the files rule reports a picture over Agora's own limit
             problems.append(Problem(f"{CONTENT_DIR}/{rel}", 0, "image-too-large", "", f"'{path.name}' {exc}",
                                     "make it smaller: 1600 pixels wide is plenty for a web page"))
             continue
-        except (ImageRejected, OSError):
-            continue  # the files rule names what is wrong with it
+        except ImageRejected as exc:
+            if rel in published and not _files_rule_refuses(path, limit):
+                problems.append(Problem(f"{CONTENT_DIR}/{rel}", 0, "not-an-image", "", f"'{path.name}' {exc}",
+                                        "export it again as PNG, JPEG or WebP and upload the whole file"))
+            continue  # otherwise the files rule names what is wrong with it
+        except OSError:
+            continue
         if located:
             problems.append(Problem(f"{CONTENT_DIR}/{rel}", 0, "media-location", "",
                                     f"'{path.name}' carries the GPS position where it was taken; its position was "
@@ -64,3 +75,10 @@ def _over_agora_limit(path: Path) -> bool:
     except ImageRejected:
         return True
     return False
+
+
+def _files_rule_refuses(path: Path, limit: int) -> bool:
+    """Whether rules/files.py already reports this picture (its header, its name, its size): one problem per file."""
+    from .files import inspect_image
+
+    return inspect_image(path, limit) is not None

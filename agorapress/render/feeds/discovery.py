@@ -211,8 +211,8 @@ class Discovery:
         }
         if meta.tags:
             data["keywords"] = list(meta.tags)
-        if facts.image:
-            data["image"] = facts.image
+        # The cover when there is one (a picture of the subject), else the page's social card.
+        data["image"] = self.catalogue.image(item) or facts.image
         interviewee = getattr(meta, "interviewee", None)
         if interviewee is not None:
             data["about"] = self._interviewee(interviewee)

@@ -184,3 +184,35 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (30, 20), "#9b2c1f").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+_HEADS = [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF\x00\x00\x00\x00WEBP", b"GIF89a", b"", b"<svg"]
+
+
+def _mangled():
+    from hypothesis import strategies as st
+
+    whole = gps_jpeg((64, 48))
+    return st.one_of(
+        st.tuples(st.sampled_from(_HEADS), st.binary(max_size=300)).map(lambda t: t[0] + t[1]),
+        st.integers(min_value=0, max_value=len(whole)).map(lambda n: whole[:n]),
+        st.tuples(st.integers(min_value=0, max_value=len(whole) - 1), st.integers(0, 255)).map(
+            lambda t: whole[:t[0]] + bytes([t[1]]) + whole[t[0] + 1:]),
+    )
+
+
+def test_any_bytes_are_a_picture_or_a_named_refusal_never_a_crash():
+    from hypothesis import given, settings
+
+    from agorapress.images import decodes
+
+    @settings(max_examples=150, deadline=None)
+    @given(_mangled())
+    def check(data: bytes) -> None:
+        for step in (facts, decodes, lambda d: renditions(d, (32,), ("WEBP", "PNG"))):
+            try:
+                step(data)
+            except ImageRejected as exc:
+                assert str(exc)
+
+    check()

@@ -17,6 +17,7 @@ CARD_FILE = "social.png"
 FONTS = Path(__file__).resolve().parent.parent / "themes" / "agora" / "fonts"
 _BG, _FG, _MUTED = (253, 252, 249), (29, 31, 35), (85, 91, 102)
 _MARGIN = 72
+_ONLINE = {"fr": "En ligne", "en": "Online"}
 
 
 @dataclass
@@ -186,7 +187,8 @@ def _event_lines(graph, item, lang: str) -> tuple[str, str]:
     location = getattr(item.meta, "location", None)
     where = ""
     if location is not None:
-        where = " — ".join(part for part in (location.name, location.address) if part) or ("online" if location.online else "")
+        online = _ONLINE.get(lang.split("-")[0], _ONLINE["en"]) if location.online else ""
+        where = " — ".join(part for part in (location.name, location.address) if part) or online
     return when, where
 
 

@@ -35,6 +35,7 @@ DOTS = """(index) => [document.querySelectorAll('.byline')[index]].flatMap(line 
 
 @pytest.mark.parametrize("path", ["", "articles/", "articles/premier-cafe-reparation-cote-ordinateurs/"])
 def test_no_separator_dangles_at_a_line_start(browser, demo_url, path) -> None:
+    shown = 0
     for viewport in (PHONE, {"width": 320, "height": 640}, DESKTOP):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
@@ -51,7 +52,9 @@ def test_no_separator_dangles_at_a_line_start(browser, demo_url, path) -> None:
                 assert not dot["visible"], f"{path} at {viewport['width']} px: a '·' begins the line before {dot['text']!r}"
         assert checked, f"no byline on {path}"
         between = [dot for dot in dots if not dot["starts"]]
-        assert between and all(dot["visible"] for dot in between), f"{path}: a separator between parts is hidden"
+        assert all(dot["visible"] for dot in between), f"{path} at {viewport['width']} px: a separator between parts is hidden"
+        shown += len(between)
+    assert shown, f"{path}: no byline has two parts on one line: the separators were never seen"
 
 
 def test_phone_navigation_shows_that_it_scrolls(browser, demo_url) -> None:

@@ -150,6 +150,8 @@ class Moderation(Strict):
     allow_html: bool | None = Field(None, description="Deprecated: use `html` (true reads as github, false as none).")
     max_file_kb: int = Field(512, ge=1, description="Largest Markdown or YAML file accepted, in KiB.")
     max_image_kb: int = Field(2048, ge=1, description="Largest image accepted, in KiB.")
+    max_image_pixels: int = Field(25_000_000, ge=1, le=25_000_000, description="Most pixels (width × height) of an image "
+                                  "the build decodes; a small file can declare a huge picture (a decompression bomb).")
     max_media_kb: int = Field(20480, ge=1, description="Largest PDF, audio or video file under content/media/, in KiB.")
     max_files: int = Field(5000, ge=1, description="Most files content/ may hold.")
     max_tags: int = Field(30, ge=1, le=MAX_LIST, description="Most tags of an item, or interests of a profile "

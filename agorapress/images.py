@@ -1,13 +1,15 @@
-"""Images from contributors: checked for what they really are, and avatars resized reproducibly."""
+"""Images from contributors: checked for what they really are, then re-encoded reproducibly (metadata gone, upright,
+in sRGB, in several widths and formats): the one pipeline every raster image of a portal goes through."""
 
 from __future__ import annotations
 
 import io
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, features
 
 #: Largest picture Agora decodes; a small file can declare a huge canvas (a decompression bomb).
 MAX_IMAGE_PIXELS = 25_000_000
@@ -133,3 +135,183 @@ def _in_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
     except Exception:  # an unreadable profile: the pixels as they are are the best guess
         return image.copy()
+
+
+#: Widths (CSS pixels at 1x) a picture is published in; a narrower source stops at its own width.
+WIDTHS = (480, 960, 1600)
+#: Fixed encoder settings per output format: the same pixels give the same bytes on every build.
+ENCODERS: dict[str, dict] = {
+    "WEBP": {"quality": 80, "method": 4, "exact": False},
+    "JPEG": {"quality": 82, "optimize": True, "progressive": True, "subsampling": "4:2:0"},
+    "PNG": {"optimize": True},
+    # One thread: the encoder's output must not depend on how the work was split.
+    "AVIF": {"quality": 60, "speed": 8, "max_threads": 1},
+}
+SUFFIX = {"WEBP": "webp", "JPEG": "jpg", "PNG": "png", "AVIF": "avif"}
+MIME = {"WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png", "AVIF": "image/avif"}
+#: What a source is published as besides WebP (a GIF holds still as a PNG: its first frame).
+ORIGINAL_AS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG", "AVIF": "AVIF"}
+_GPS_IFD = 0x8825
+_ORIENTATION = 0x0112
+
+
+class ImageRejected(Exception):
+    """A picture the pipeline cannot publish: damaged, truncated, too big, or not what its name says."""
+
+
+class ImageTooLarge(ImageRejected):
+    """A picture with more pixels than the portal's limit."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a source picture's header says: its size once upright, its format, and whether it carried a location."""
+
+    width: int
+    height: int
+    format: str
+    located: bool
+
+
+def can_write_avif() -> bool:
+    """Whether this Pillow was built with an AVIF encoder."""
+    try:
+        return bool(features.check("avif"))
+    except Exception:  # an older Pillow that does not know the feature's name
+        return False
+
+
+def output_formats(source_format: str, avif: bool | None = None) -> tuple[str, ...]:
+    """The formats a source is published in, smallest-first as <source> elements list them: AVIF (when this Pillow
+    writes it), WebP, then the source's own format (the fallback every browser shows)."""
+    avif = can_write_avif() if avif is None else avif
+    original = ORIGINAL_AS[source_format]
+    chosen = (["AVIF"] if avif else []) + ["WEBP", original]
+    return tuple(dict.fromkeys(chosen))
+
+
+def widths_for(width: int) -> tuple[int, ...]:
+    """The widths a picture `width` pixels wide is published in: the standard ones below it, then its own (capped)."""
+    top = min(width, WIDTHS[-1])
+    return (*(w for w in WIDTHS if w < top), top)
+
+
+def facts(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> Facts:
+    """Read a picture's header only (cheap): size after EXIF orientation, format, location. ImageRejected if unreadable."""
+    fmt = _sniff_any(data[:64])
+    try:
+        with _guarded(max_pixels):
+            with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+                width, height = image.size
+                _refuse_oversized(width * height * getattr(image, "n_frames", 1), max_pixels)
+                exif = image.getexif()
+                located = bool(exif.get_ifd(_GPS_IFD)) or _GPS_IFD in exif
+                if exif.get(_ORIENTATION) in (5, 6, 7, 8):
+                    width, height = height, width
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(f"declares more than {max_pixels:,} pixels (a decompression bomb?)") from None
+    except Exception as exc:
+        raise ImageRejected(f"is damaged or not really a {FORMAT_NAMES.get(fmt, fmt)} image ({type(exc).__name__})") from None
+    return Facts(width, height, fmt, located)
+
+
+def decodes(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> None:
+    """Decode the whole first frame of `data` (JPEG at a reduced scale: every byte is still read): ImageRejected when
+    it is damaged or truncated. What `agora check` runs, so that what it accepts the build can encode."""
+    fmt = _sniff_any(data[:64])
+    try:
+        with _guarded(max_pixels):
+            with Image.open(io.BytesIO(data), formats=[fmt]) as opened:
+                _refuse_oversized(opened.size[0] * opened.size[1], max_pixels)
+                if fmt == "JPEG":
+                    opened.draft("RGB", (max(1, opened.size[0] // 8), max(1, opened.size[1] // 8)))
+                opened.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(f"declares more than {max_pixels:,} pixels (a decompression bomb?)") from None
+    except Exception as exc:  # Pillow raises many types for damaged or truncated files
+        raise ImageRejected(f"is damaged or truncated ({type(exc).__name__}: {exc})") from None
+
+
+def renditions(data: bytes, widths: tuple[int, ...], formats: tuple[str, ...],
+               max_pixels: int = MAX_IMAGE_PIXELS) -> dict[tuple[int, str], bytes]:
+    """Decode `data` once and encode it at every width in every format: {(width, format): bytes}.
+
+    Orientation is applied first (it is metadata too), colours are converted to sRGB, then only pixels are kept:
+    no EXIF (camera, GPS position), XMP, ICC profile or comment can reach a published file."""
+    picture = upright(data, max_pixels)
+    mode = picture.mode
+    out: dict[tuple[int, str], bytes] = {}
+    for width in widths:
+        height = max(1, round(picture.height * width / picture.width))
+        sized = picture if width == picture.width else picture.resize((width, height), Image.Resampling.LANCZOS)
+        bare = Image.frombytes(mode, sized.size, sized.tobytes())
+        for name in formats:
+            target = bare.convert("RGB") if name == "JPEG" and mode == "RGBA" else bare
+            buffer = io.BytesIO()
+            target.save(buffer, name, **ENCODERS[name])
+            out[(width, name)] = buffer.getvalue()
+    return out
+
+
+def upright(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> Image.Image:
+    """The first frame of `data`, turned by its EXIF orientation, in sRGB, as RGB or RGBA pixels with no metadata."""
+    fmt = _sniff_any(data[:64])
+    try:
+        with _guarded(max_pixels):
+            with Image.open(io.BytesIO(data), formats=[fmt]) as opened:
+                _refuse_oversized(opened.size[0] * opened.size[1], max_pixels)
+                opened.seek(0)  # the first frame of an animation
+                turned = ImageOps.exif_transpose(opened)
+                picture = _in_srgb(turned, opened.info.get("icc_profile"))
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(f"declares more than {max_pixels:,} pixels (a decompression bomb?)") from None
+    except Exception as exc:  # Pillow raises many types for damaged or truncated files
+        raise ImageRejected(f"is damaged or truncated ({type(exc).__name__}: {exc})") from None
+    alpha = picture.mode in {"RGBA", "LA", "PA"} or "transparency" in picture.info
+    mode = "RGBA" if alpha else "RGB"
+    converted = picture.convert(mode)
+    # A fresh image from raw pixels carries no info dict: nothing but pixels can reach a file made from it.
+    return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+def scaled_height(facts: Facts, width: int) -> int:
+    """The height of the rendition `width` pixels wide (as `renditions` makes it)."""
+    return max(1, round(facts.height * width / facts.width))
+
+
+def _sniff_any(head: bytes) -> str:
+    found = sniff(head)
+    if found is None and head.startswith((b"GIF87a", b"GIF89a")):
+        found = "GIF"
+    if found is None and len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in {b"avif", b"avis"}:
+        found = "AVIF"
+    if found is None or found == "SVG":
+        raise ImageRejected("is not a PNG, JPEG, WebP, GIF or AVIF image (its first bytes say otherwise)")
+    return found
+
+
+def _refuse_oversized(pixels: int, max_pixels: int) -> None:
+    if pixels > max_pixels:
+        raise ImageTooLarge(f"has {pixels:,} pixels, over the limit of {max_pixels:,}")
+
+
+class _guarded:
+    """Pillow's decompression-bomb warning raised as an error, and truncated files refused (never padded grey)."""
+
+    def __init__(self, max_pixels: int):
+        self.max_pixels = max_pixels
+
+    def __enter__(self):
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        return self
+
+    def __exit__(self, *exc):
+        return self._warnings.__exit__(*exc)

@@ -192,6 +192,9 @@ class People:
         since = today - timedelta(days=days)
 
         def latest_recent(profile: Profile) -> date | None:
+            # A member who joined long ago is not new because they published at last: joining, when known, decides.
+            if profile.joined is not None and profile.joined < since:
+                return None
             first = profile.first_published.date() if profile.first_published else None
             return max((m for m in (first, profile.joined) if m is not None and since <= m <= today), default=None)
 

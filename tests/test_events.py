@@ -248,7 +248,7 @@ def test_upcoming_list_shows_next_occurrences_in_their_zones(site: Path) -> None
 
 def test_past_list_and_home_page(site: Path) -> None:
     assert "Atelier de printemps — 18 avril 2026" in text_of(site / "events/past/index.html")
-    assert "Café réparation — 3 décembre 2026" in text_of(site / "index.html")  # the next date, not the first
+    assert "Café réparation jeudi 3 décembre 2026, 19:00" in text_of(site / "index.html")  # the next date, not the first
 
 
 def test_event_page_shows_status_dates_and_calendar_link(site: Path) -> None:

@@ -56,7 +56,7 @@ FILES = {
     "content/pages/about.md": "---\ntitle: À propos\n---\nNous.\n",
     "content/media/bike.png": bytes.fromhex(  # the smallest valid PNG: one transparent pixel
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
+        "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"),
 }
 EXPECTED = {  # feed key -> item URLs, newest first
     "all": ["articles/hostile/", "interviews/eve/", "articles/english/", "events/cafe/", "articles/nosummary/"],

@@ -31,7 +31,7 @@ FILES = {
     ),
     "content/media/bike.png": bytes.fromhex(  # the smallest valid PNG: one transparent pixel
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
+        "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"),
     "content/articles/script.md": f'---\ntitle: "{SCRIPT_TITLE}"\ndate: 2026-02-01\nauthors: [ana]\n---\nCorps.\n',
     "content/articles/draft.md": "---\ntitle: Brouillon\ndate: 2026-01-10\nauthors: [ana]\nstatus: draft\n---\nPas prêt.\n",
     "content/articles/later.md": "---\ntitle: Plus tard\ndate: 2026-09-01\nauthors: [ana]\n---\nProgrammé.\n",
@@ -151,11 +151,13 @@ def test_open_graph_and_twitter_card(site: Path) -> None:
     assert meta(doc, "og:site_name") == ["Mini"]
     assert meta(doc, "article:published_time") == ["2026-02-01T00:00:00+01:00"]
     assert meta(doc, "article:author") == [SITE + "contributors/ana/"]
-    assert meta(doc, "twitter:card") == ["summary"]
+    # Every page has a social card drawn at build time (outputs/cards.py): its own, or the portal's.
+    assert meta(doc, "twitter:card") == ["summary_large_image"]
+    assert meta(doc, "og:image") == [SITE + "articles/script/social.png"] == meta(doc, "twitter:image")
     assert meta(doc, "og:description") == ["Corps."]
     pictured = page(site, "articles/first/")
-    assert meta(pictured, "og:image") == [SITE + "media/bike.png"] == meta(pictured, "twitter:image")
-    assert meta(pictured, "og:image:alt") == ["Un vélo rouge"]
+    assert meta(pictured, "og:image") == [SITE + "articles/first/social.png"] == meta(pictured, "twitter:image")
+    assert meta(pictured, "og:image:alt") == ["Premier texte · Mini"]
     assert meta(pictured, "twitter:card") == ["summary_large_image"]
     assert meta(pictured, "og:description") == ["Un résumé."]
     assert (site / "media/bike.png").is_file()

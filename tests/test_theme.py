@@ -125,7 +125,7 @@ def test_item_pages_link_to_newer_and_older_items_of_their_section(portal) -> No
 
 def test_theme_options_set_colours_and_logo(portal) -> None:
     png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+                        "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082")
     config = MINIMAL_CONFIG + "theme:\n  options:\n    accent: '#1D4F91'\n    accent_dark: '#9cc3ff'\n    logo: media/logo.png\n"
     out = build(portal({"content/media/logo.png": png}, config=config), now=NOW).output
     home = parse(out / "index.html")

@@ -4,6 +4,7 @@ published, nothing is written outside the output, nobody's image is moved. Agora
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from datetime import datetime
 from pathlib import Path
@@ -13,10 +14,12 @@ import pytest
 from conftest import MINIMAL_CONFIG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from agorapress.build.pipeline import build
 from agorapress.content.markdown import link_key, render
 from agorapress.problems import AgoraError, BuildFailed
+from agorapress.render.view.media import MediaView
 from agorapress.site import load_portal
 
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+02:00")
@@ -101,12 +104,22 @@ def test_pelican_link_syntax_in_a_contribution_is_inert(tmp_path: Path, case: st
     assert not (tmp_path / "outside").exists(), "the build wrote outside its output"
     assert beside_portal(tmp_path) == around, "the build wrote beside the portal"
     # Bea's image stays where her page links to it, and her page still shows it.
-    assert published[Path("media/shared.png")] == PNG
+    # Re-encoded by the image pipeline (metadata gone), the same picture.
+    assert _pixels(published[Path("media/shared.png")]) == _pixels(PNG)
     doc = html5lib.parse((out / "articles/beas/index.html").read_bytes(), namespaceHTMLElements=False)
     assert "../../media/shared.png" in [img.get("src") for img in doc.iter("img")]
     # What the contributor wrote is shown as Agora rendered it: Pelican changed nothing in it.
     item = portal.graph.by_path["articles/hostile.md"]
-    assert prose(out / "articles/hostile/index.html").strip() == portal.graph.html_of(item).strip()
+    # (after Agora's own picture pass: images given their widths and sizes, code blocks focusable)
+    view = MediaView()
+    view.graph, view.config = portal.graph, portal.config
+    expected = view.pictures(portal.graph.html_of(item), item.url, eager_first=True)  # no cover: its first picture leads
+    assert prose(out / "articles/hostile/index.html").strip() == str(expected).strip()
+
+
+def _pixels(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGBA").tobytes()
 
 
 def test_local_links_are_resolved_by_agora_relative_to_the_page(portal) -> None:

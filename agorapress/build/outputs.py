@@ -12,12 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..digest.archive import archive_files
+from ..images import ImageRejected
 from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
+from ..outputs.cards import CARD_FILE, favicons, item_card, site_card
 from ..outputs.feeds import FORMATS, LABELS, OPML_FILE, Catalogue, FeedRenderer, within
 from ..outputs.jsonfeed import JsonFeedRenderer
+from ..outputs.media import MediaLibrary, is_raster, publishable
 from ..outputs.opml import Outline, render_opml
 from ..outputs.redirects import REDIRECTS_JSON, REDIRECTS_TEXT, redirects, render_map, render_page
 from ..outputs.sitemap import ROBOTS, SITEMAP, content_dates, hidden_urls, page_urls, render_robots, render_sitemap
+from ..problems import Problem
 from ..render.context import RenderContext
 from ..render.settings import THEME_STATIC_DIR, theme_static
 from ..text import tag_slug
@@ -26,17 +30,30 @@ from .write import copy_tree, write_whole
 MEDIA = "media"
 
 
-def write_outputs(context: RenderContext) -> list[str]:
-    """Write every output but the pages and the sitemap into the staging folder; return what went wrong (nothing)."""
-    _static(context)
+def write_outputs(context: RenderContext) -> list[Problem]:
+    """Write every output but the pages and the sitemap into the staging folder; return what went wrong (a picture
+    that cannot be decoded, named)."""
+    problems = _static(context)
     catalogue = Catalogue(context.graph, context.people, tag_slug)
     _feeds(context, catalogue)
     if context.plan is None:  # an incremental build changed bodies only: what these show of an item stayed the same
         _opml(context, catalogue)
         _calendars(context)
         _redirects(context)
+        _cards(context)
     _digest(context)
-    return []
+    return problems
+
+
+def _cards(context: RenderContext) -> None:
+    """A social card per item and profile page, the portal's own for every other page (og:image), and its icons."""
+    graph = context.graph
+    library = MediaLibrary(graph, context.portal.cache)
+    _put(context, CARD_FILE, site_card(graph))
+    for name, data in favicons(graph, library).items():
+        _put(context, name, data)
+    for item in [*graph.published(), *(graph.contributors[h] for h in sorted(graph.contributors))]:
+        _put(context, item.url + CARD_FILE, item_card(graph, item, library))
 
 
 def _digest(context: RenderContext) -> None:
@@ -50,16 +67,28 @@ def _put(context: RenderContext, name: str, data: bytes) -> None:
     context.wrote(name, data)
 
 
-def _static(context: RenderContext) -> None:
+def _static(context: RenderContext) -> list[Problem]:
     """The theme's static files under theme/ (the portal's own after the theme's: its file of the same name wins),
-    and the portal's media as they are."""
+    and the portal's media that published pages use: pictures re-encoded (outputs/media.py), other files as they are."""
     for folder in theme_static(context.portal):
         for name in copy_tree(folder, context.output, THEME_STATIC_DIR, context.previous):
             context.wrote(name, None)
     content = context.portal.root / "content"
-    for rel in context.graph.static:
-        if rel.startswith(f"{MEDIA}/"):
+    library = MediaLibrary(context.graph, context.portal.cache)
+    problems = []
+    for rel in publishable(context.graph):
+        if not is_raster(rel):
             _put(context, rel, (content / rel).read_bytes())
+            continue
+        try:
+            files = library.files(rel)
+        except ImageRejected as exc:
+            problems.append(Problem(f"content/{rel}", 0, "not-an-image", "", f"'{rel.rsplit('/', 1)[-1]}' {exc}",
+                                    "export it again as PNG, JPEG or WebP, under the limits of moderation"))
+            continue
+        for name, data in files.items():
+            _put(context, name, data)
+    return problems
 
 
 def _feeds(context: RenderContext, catalogue: Catalogue) -> None:

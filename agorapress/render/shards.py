@@ -197,7 +197,7 @@ def render(settings: dict[str, Any], context: RenderContext, items: int, workers
         context.claims = None
         context.pages_done = lambda: pages_written.send(context)
         alongside.start()
-        return run_shard(settings, context, wait=_then(alongside.finish, finishing))
+        return _stopping(alongside, lambda: run_shard(settings, context, wait=_then(alongside.finish, finishing)))
     fork = multiprocessing.get_context("fork")
     counter = fork.Value("q", 0)  # claims made so far, shared by every shard (see Claims)
     children = []
@@ -251,7 +251,17 @@ def render(settings: dict[str, Any], context: RenderContext, items: int, workers
 
     context.claims = claims
     context.pages_done = pages_everywhere
-    return run_shard(settings, context, wait=_then(wait_for_children, finishing))
+    return _stopping(alongside, lambda: run_shard(settings, context, wait=_then(wait_for_children, finishing)))
+
+
+def _stopping(alongside: Beside, shard: Callable[[], list[Complaint]]) -> list[Complaint]:
+    """Run this process's shard; when it fails (a template that does not compile), wait for the work beside before
+    the failure goes up: it writes into the staging folder, which the build then removes, and must not write after."""
+    try:
+        return shard()
+    except BaseException:
+        alongside.finish()
+        raise
 
 
 def _then(wait: Callable[[], list[Complaint]], finishing: Callable[[], None]) -> Callable[[], list[Complaint]]:

@@ -14,6 +14,7 @@ from .events import item_events
 from .files import check_files
 from .limits import check_limits, item_limits
 from .links import check_links, item_links
+from .media import check_media
 from .memo import RuleMemo
 from .placeholders import item_placeholders
 from .profiles import check_profiles
@@ -29,6 +30,7 @@ RULES: list[Rule] = [
     check_safety,
     check_words,
     check_files,
+    check_media,
     check_committee,
     check_limits,
     check_unloaded,

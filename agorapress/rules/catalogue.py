@@ -143,6 +143,9 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("not-an-image", "error",
          "A media image whose bytes are not the image its name says (or are damaged, or declare a decompression bomb)."),
         ("image-too-large", "error", "An image over `moderation.max_image_kb`."),
+        ("media-location", "warning", "A picture that carries a GPS position: the published copy is re-encoded without "
+         "it, the file in the repository keeps it."),
+        ("media-unused", "warning", "A file under content/media/ that nothing uses: it is not published."),
         ("file-type", "error", "A PDF, audio, video, text or CSV file whose bytes do not match its name."),
         ("too-many-files", "error", "content/ holds more files than the limit."),
         ("file-name", "error",

@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from ...content.kinds import KINDS, SECTIONS
+from ...outputs.cards import CARD_FILE, card_alt
 from ...outputs.feeds import FORMATS, LABELS, Catalogue, FeedSpec
 from ...site import Portal
 from ...text import join_url, shorten
@@ -105,6 +106,8 @@ class Discovery:
             noindex=output_file == "404.html" or self.portal.preview is not None,
         )
         catalogue = self.catalogue
+        # Every page has a social card: its own (item, profile), else the portal's (outputs/cards.py).
+        facts.image, facts.image_alt = self.absolute(CARD_FILE), card_alt(self.portal.graph)
         facts.feeds = self.feed_links(catalogue.by_key.get("all"))
         crumbs: list[tuple[str, str]] = [(self.labels["home"], "")]
         if article is not None and getattr(article, "item", None) is not None:
@@ -139,8 +142,7 @@ class Discovery:
         facts.description = catalogue.summary(item)
         lang = self.portal.graph.language_of(item)
         facts.locale = og_locale(lang)
-        facts.image = catalogue.image(item)
-        facts.image_alt = getattr(meta, "image_alt", None)
+        facts.image, facts.image_alt = self.absolute(item.url + CARD_FILE), card_alt(self.portal.graph, item)
         authors = [catalogue.person(h) for h in getattr(meta, "authors", []) or []]
         facts.authors = [p.url for p in authors]
         section = self.config.section_title(item.kind) if item.kind in SECTIONS else self.labels["page"]
@@ -170,7 +172,7 @@ class Discovery:
         facts.title = profile.name
         facts.description = shorten(profile.item.first_paragraph) or profile.name
         facts.og_type = "profile"
-        facts.image = person.avatar
+        facts.image, facts.image_alt = self.absolute(profile.url + CARD_FILE), card_alt(self.portal.graph, profile.item)
         facts.feeds += self.feed_links(self.catalogue.by_key.get(f"contributors/{profile.handle}"))
         facts.search = {"kind": "contributors", "section": self.labels["members"], "authors": [], "date": ""}
         crumbs += [(self.labels["members"], KINDS["contributors"].url_for("").rstrip("/") + "/"), (profile.name, profile.url)]
@@ -209,8 +211,8 @@ class Discovery:
         }
         if meta.tags:
             data["keywords"] = list(meta.tags)
-        if facts.image:
-            data["image"] = facts.image
+        # The cover when there is one (a picture of the subject), else the page's social card.
+        data["image"] = self.catalogue.image(item) or facts.image
         interviewee = getattr(meta, "interviewee", None)
         if interviewee is not None:
             data["about"] = self._interviewee(interviewee)

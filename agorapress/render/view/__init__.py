@@ -6,13 +6,14 @@ from ...people import People
 from ...site import Portal
 from .dates import CONTENT_VARIABLES, DatesView, page_language
 from .events import EventsView
+from .media import MediaView
 from .people import AvatarView, BadgeView, ContributorView, PeopleView
 from .site import SiteView
 
 __all__ = ["CONTENT_VARIABLES", "AvatarView", "BadgeView", "ContributorView", "TemplateView", "page_language"]
 
 
-class TemplateView(SiteView, DatesView, PeopleView, EventsView):
+class TemplateView(SiteView, DatesView, PeopleView, EventsView, MediaView):
     """Read-only access to the portal for templates; one per build, shared by every rendering process."""
 
     def __init__(self, portal: Portal, people: People):

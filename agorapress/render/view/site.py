@@ -47,6 +47,12 @@ class SiteView:
         """The portal's logo, relative to the site root (a file under content/media/, checked by the rules)."""
         return self.config.theme.options.logo
 
+    @cached_property
+    def write_for_us_url(self) -> str:
+        """The one place every "write for us" link leads: the portal's page of that name, else the editorial board."""
+        page = next((i for i in self.graph.published("pages") if i.slug == "write-for-us"), None)
+        return page.url if page is not None else "board/"
+
     @property
     def sections(self) -> list[tuple[str, str]]:
         return [(folder, self.config.section_title(folder)) for folder in SECTIONS]

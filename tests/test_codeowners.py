@@ -79,8 +79,10 @@ def test_round_trip_and_check(portal) -> None:
 
     # Farid leaves the committee: the file is out of date, and --check shows how.
     config = (root / "site_config.yaml").read_text(encoding="utf-8")
+    # (Under the default holdover rule a seat whose term ended stays filled until a successor sits: `lapse` here.)
     farid_leaves = config.replace("sections: [events], from: 2026-01-10, to: 2026-12-31",
-                                  "sections: [events], from: 2026-01-10, to: 2026-10-31")
+                                  "sections: [events], from: 2026-01-10, to: 2026-10-31").replace(
+                                      "committee:\n", "committee:\n  on_term_end: lapse\n", 1)
     (root / "site_config.yaml").write_text(farid_leaves, encoding="utf-8")
     result = agora("--root", str(root), "committee", "codeowners", "--check", "--now", NOW)
     assert result.exit_code == 1

@@ -257,7 +257,7 @@ def expected_counts(now: datetime) -> dict[str, int]:
 
     counts: dict[str, int] = {}
     for rel, meta in demo_front_matter().items():
-        if rel.startswith("contributors/") or meta.get("status") == "draft" or "date" not in meta:
+        if rel.startswith("contributors/") or meta.get("status") in ("draft", "withdrawn") or "date" not in meta:
             continue
         when = meta["date"]
         when = as_datetime(datetime.fromisoformat(when) if isinstance(when, str) else when, ZoneInfo("Europe/Paris"))
@@ -329,7 +329,7 @@ def test_most_active_demo_member_profile(request) -> None:
     groups = {h3.get("id"): text_of(h3) for h3 in main.findall(".//section[@class='contributions']/h3")}
     assert groups == {"written": "Textes écrits (5)", "events_organised": "Événements organisés (2)"}
     roles = [text_of(li) for li in main.findall(".//section[@class='roles']//li")]
-    assert roles == ["Rédaction en chef au Comité éditorial du peuple, du 10 janvier 2026 au 31 décembre 2026"]
+    assert roles == ["Rédaction en chef au Comité éditorial du peuple, du 10 janvier 2026 au 31 décembre 2028"]
     badges = [a.get("href").split("#")[1] for a in main.findall(".//section[@class='badges']//a[@class='badge']")]
     assert badges == ["first-publication", "contributions-5", "organiser", "committee", "long-standing"]
     # bastien's term as editor-in-chief ended in January 2026: he is a former committee member.

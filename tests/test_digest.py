@@ -180,7 +180,7 @@ newsletter:
 
 PIXEL = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+    "1f15c4890000000d49444154789c63382127f71f0004ba02043e571fc70000000049454e44ae426082")
 
 
 def article(slug: str, when: str, **fields: str) -> dict[str, str]:
@@ -332,7 +332,8 @@ def test_the_html_part_reads_on_a_phone_and_a_desktop_and_requests_nothing_else(
 
 def test_an_introduction_cannot_make_the_email_call_another_site(portal, tmp_path):
     intro = ("Hello ![a pixel](https://tracker.example/p.gif) and ![our bike](../media/cover.png)\n\n"
-             "<img src=https://tracker.example/raw.gif> [a link](javascript:alert(1)) <script>alert(1)</script>\n")
+             "<img src=https://tracker.example/raw.gif> <script>alert(1)</script>\n")
+    # (A javascript: link is an error of `agora check` now, which refuses the edition: see test_markdown_fidelity.)
     root = portal({"content/digests/2026-11-09.md": f"---\ndate: 2026-11-09\n---\n{intro}",
                    "content/media/cover.png": PIXEL}, config=NEWSLETTER)
     result = digest(root, tmp_path, "--edition", "2026-11-09", now="2026-11-20T10:00:00+01:00")

@@ -306,8 +306,8 @@ def test_the_problems_of_a_schema_are_counted_past_a_hundred(portal) -> None:
     assert len(problems) == 101
     assert problems[-1] == (
         "content/articles/a.md:105: error[schema-unknown]: f100: unknown field (and 49 more problems after this one, not "
-        "listed) (known fields: authors, date, image, image_alt, lang, slug, status, summary, tags, title, translation_of, "
-        "updated)")
+        "listed) (known fields: aliases, authors, conflicts, corrections, date, id, image, image_alt, lang, slug, status, "
+        "summary, tags, title, translation_of, updated, withdrawn_reason)")
 
 
 def test_a_language_with_its_region_builds(portal, tmp_path) -> None:

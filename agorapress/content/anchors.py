@@ -20,7 +20,7 @@ from .notes import NoteBook
 THEME_IDS = frozenset({
     "main", "theme-toggle", "badges-title", "contributions-title", "new-members-title", "open-topics-title",
     "roles-title", "write-links-title", "topics_claimed", "written", "interviews_conducted", "interviews_given",
-    "events_organised",
+    "events_organised", "corrections-title",
 })
 #: Ids of the footnotes plugin (fn1, fnref1, fnref1:2).
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")

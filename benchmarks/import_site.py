@@ -41,7 +41,7 @@ _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#[^}]*\}")
 
 def new_portal(root: Path, title: str = "Imported", allow_html: bool = False) -> Path:
     (root / "content").mkdir(parents=True, exist_ok=True)
-    config = CONFIG.format(title=title) + ("moderation:\n  allow_html: true\n" if allow_html else "")
+    config = CONFIG.format(title=title) + ("moderation:\n  html: github\n" if allow_html else "")
     (root / "site_config.yaml").write_text(config, encoding="utf-8")
     return root
 

@@ -103,7 +103,7 @@ def write_agora(root: Path, posts: list[Post]) -> Path:
           repository: "https://github.com/example/rust-blog"
         per_page: 10
         moderation:
-          allow_html: true
+          html: github
           flagged_terms: ["free forever"]
           max_files: 100000
     """), encoding="utf-8")

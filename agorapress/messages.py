@@ -28,6 +28,12 @@ DOMAIN = "agora"
 _FOUND = ", found "
 #: The longest message translated (see `translate`).
 MAX_TRANSLATED = 600
+#: Where a message joins two sentences the catalogue may know apart (see `_parts`).
+_JOINTS = ("; ", ". ", ": ")
+#: The languages that put a space before ':' and ';' when they join two sentences.
+_SPACED = {"fr"}
+#: How many places of one joint are tried (see `_parts`).
+_JOINT_TRIES = 4
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,9 @@ class Catalogue:
         for template in self.templates:
             match = template.pattern.fullmatch(text)
             if match:
-                # A word the code put in ("image" in "{} to '{}'") is translated; a quoted value never is.
-                return template.target.format(*(self.exact.get(group, group) if bare else group
+                # A word or phrase the code put in ("image" in "{} to '{}'", "a change to articles" in "could not
+                # approve {}") is translated when the catalogue knows it; a quoted value never is.
+                return template.target.format(*((self.sentence(group) or group) if bare and group else group
                                                 for group, bare in zip(match.groups(), template.bare, strict=True)))
         return None
 
@@ -117,17 +124,40 @@ def translate(text: str, language: str) -> str:
                                                     if t.pattern.pattern == _pattern("found {}").pattern), None)
         if first is not None and tail is not None:
             return f"{first}, {tail.format(value)}"
+    whole = _parts(found, text, _spaced(language))
+    return text if whole is None else whole
+
+
+def _spaced(language: str) -> bool:
+    """Whether the language puts a space before ':' and ';' (French does)."""
+    return language.split("-")[0].split("_")[0].lower() in _SPACED
+
+
+def _parts(found: Catalogue, text: str, spaced: bool) -> str | None:
+    """`text` as one known sentence, or as known parts: "<sentence>; <sentence>", "<sentence>. <sentence>",
+    "<sentence>: <sentence>" (any of its colons), and "<sentence> (<known remark>)"; None when a part is unknown."""
     whole = found.sentence(text)
     if whole is not None:
         return whole
-    # "<sentence>; <sentence>" and "<sentence>: <sentence>" as two known parts.
-    for joint in ("; ", ". "):
-        left, sep, right = text.partition(joint)
-        if sep:
-            one, two = found.sentence(left), found.sentence(right)
+    for joint in _JOINTS:
+        start = text.find(joint)
+        # The first places the joint appears, left to right: a value before it may hold the joint too (a few
+        # tries, so that a value full of colons costs no more than a short message).
+        for _ in range(_JOINT_TRIES):
+            if start == -1:
+                break
+            one, two = found.sentence(text[:start]), found.sentence(text[start + len(joint):])
             if one is not None and two is not None:
-                return f"{one}{joint}{two}"
-    return text
+                shown = f" {joint}" if spaced and joint.strip() in ":;" else joint
+                return f"{one}{shown}{two}"
+            start = text.find(joint, start + 1)
+    # "<sentence> (<remark>)": a remark the code adds to many messages ("you are on the committee: ...").
+    head, sep, remark = text.rpartition(" (")
+    if sep and remark.endswith(")") and remark[:-1] in found.exact:
+        first = _parts(found, head, spaced)
+        if first is not None:
+            return f"{first} ({found.exact[remark[:-1]]})"
+    return None
 
 
 def known(text: str, language: str) -> bool:
@@ -140,14 +170,23 @@ def check_catalogues(source_dir: Path | None = None) -> list[tuple[str, str, str
     whose words the code (agorapress/**/*.py) no longer writes. What `agora translations --check` reports."""
     code_dir = source_dir or Path(__file__).resolve().parent
     code = "\n".join(path.read_text(encoding="utf-8") for path in sorted(code_dir.rglob("*.py")))
+    # A sentence the code writes over two lines is two literals Python joins: they are joined here too.
+    code = _SPLIT_LITERAL.sub("", code)
     found = []
     for language in languages():
         for msgid, text in entries(language).items():
+            # Each fixed part, less the quotes and spaces at its ends: a part may end where the code puts a value
+            # of its own ("'{path}' {reason}").
+            parts = [part.strip(" '\"") for part in msgid.split("{}")]
             if not text:
                 found.append((language, "untranslated", msgid))
-            elif not all(_written(part, code) for part in msgid.split("{}") if len(part.strip()) >= 3):
+            elif not all(_written(part, code) for part in parts if len(part) >= 3):
                 found.append((language, "obsolete", msgid))
     return found
+
+
+#: The end of a literal and the start of the next on the following line: '"\\n    f"', '" \\\n    "'.
+_SPLIT_LITERAL = re.compile(r'"[ \t]*\\?[ \t]*\n[ \t]*[rbfuRBFU]{0,2}"')
 
 
 def _written(part: str, code: str) -> bool:

@@ -175,9 +175,9 @@ def check_catalogues(source_dir: Path | None = None) -> list[tuple[str, str, str
     found = []
     for language in languages():
         for msgid, text in entries(language).items():
-            # Each fixed part, less the quotes and spaces at its ends: a part may end where the code puts a value
-            # of its own ("'{path}' {reason}").
-            parts = [part.strip(" '\"") for part in msgid.split("{}")]
+            # Each fixed part, less the quotes, spaces and punctuation at its ends: a part may end where the code
+            # puts a value or a sentence of its own ("'{path}' {reason}", "{head}, {consents}").
+            parts = [part.strip(" '\",;:") for part in msgid.split("{}")]
             if not text:
                 found.append((language, "untranslated", msgid))
             elif not all(_written(part, code) for part in parts if len(part) >= 3):

@@ -290,3 +290,64 @@ def test_every_pull_request_rule_speaks_french(tmp_path) -> None:
     seen = checked_in_both(repo, "--pr-author", "bob-m", "--base", "main")
     seen |= checked_in_both(repo, "--pr-author", "b0b-m", "--base", "main")  # zero, not o: a look-alike author
     assert sorted(PULL_REQUEST_RULES - seen) == []
+
+
+# --- agora review ------------------------------------------------------------------------------------------------
+
+def review_lines(repo: Path, head: str, reviews: Path, changed: list[str], *extra: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["--root", str(repo), "review", "--pr-author", "hugo-l", "--reviews", str(reviews),
+                                       "--head", head, "--now", NOW, *[a for f in changed for a in ("--changed", f)],
+                                       *extra], catch_exceptions=False)
+    return result.exit_code, [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_agora_review_speaks_french(tmp_path) -> None:
+    repo = tmp_path / "repo"
+    write_portal(repo, PROFILES, config=fr(MINIMAL_CONFIG + COMMITTEE))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Le portail")
+    git(repo, "checkout", "-q", "-b", "pr")
+    # hugo writes with farid (who must consent), names amelie in conflicts (recused), and interviews chloe.
+    (repo / "content/articles").mkdir()
+    (repo / "content/articles/velo.md").write_text(item("Vélo", "hugo, farid", extra="conflicts: [amelie]\n"),
+                                                   encoding="utf-8")
+    (repo / "content/interviews").mkdir()
+    (repo / "content/interviews/chloe.md").write_text(
+        "---\ntitle: Chloé\ndate: 2026-11-01\nauthors: [hugo]\ninterviewers: [hugo]\ninterviewee:\n  name: Chloé\n"
+        "  handle: chloe\n---\n## Pourquoi ?\n\nParce que.\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Une contribution")
+    head = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "main")
+    reviews = tmp_path / "reviews.json"
+
+    def review(login: str, state: str, minute: int, commit: str = head) -> dict:
+        return {"id": minute, "user": {"login": login}, "state": state, "commit_id": commit, "body": "",
+                "submitted_at": f"2026-11-20T10:{minute:02d}:00Z"}
+
+    reviews.write_text(json.dumps([review("amelie-durand", "APPROVED", 1), review("chloe-n", "APPROVED", 2),
+                                   review("bastien-m", "APPROVED", 3), review("elise-b", "CHANGES_REQUESTED", 4),
+                                   review("farid-h", "APPROVED", 5, "0" * 40), review("stranger", "APPROVED", 6)]),
+                       encoding="utf-8")
+    changed = ["content/articles/velo.md", "content/interviews/chloe.md"]
+    config = repo / "site_config.yaml"
+    french = config.read_text(encoding="utf-8")
+    config.write_text(en(french), encoding="utf-8")
+    code, english = review_lines(repo, head, reviews, changed)
+    config.write_text(french, encoding="utf-8")
+    assert code == 1
+    # What the brief asks: the recused lines, the consents, the decision; every line is one the catalogue knows.
+    assert any(line.startswith("recused: amelie") for line in english)
+    assert any(line.startswith("consent of farid") for line in english)
+    assert [line for line in english if not known(line, "fr")] == []
+    code, shown = review_lines(repo, head, reviews, changed)
+    assert code == 1 and len(shown) == len(english)
+    for line in shown:
+        assert english_in(line) == [], line
+    assert shown[0].startswith("quorum non atteint : ")
+    assert any(line.startswith("récusé·e : amelie (@amelie-durand) : ") for line in shown), shown
+    assert any(line.startswith("consentement de farid (@farid-h) : ") for line in shown), shown
+    # The annotation GitHub reads keeps its keywords; JSON stays English for tools.
+    _, github = review_lines(repo, head, reviews, changed, "--format", "github")
+    assert github[0].startswith("::error title=quorum non atteint::")

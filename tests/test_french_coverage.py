@@ -63,6 +63,15 @@ def png(size: tuple[int, int] = (64, 48), color=(30, 60, 90)) -> bytes:
     return buffer.getvalue()
 
 
+def located_jpeg() -> bytes:
+    """A photo whose EXIF carries a GPS position (Lyon), as a phone writes it."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (45.0, 45.0, 0.0), 3: "E", 4: (4.0, 50.0, 0.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 60, 30)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
 def item(title: str, authors: str, body: str = "Un texte.\n", extra: str = "", date: str = "2026-01-10") -> str:
     return f"---\ntitle: {title}\ndate: {date}\nauthors: [{authors}]\n{extra}---\n{body}"
 
@@ -147,6 +156,8 @@ CONTENT = {
     "content/contributors/zero.md": "---\nname: \"Zé\u200bro\"\ngithub: zero-x\n---\nBio.\n",
     "content/contributors/mixed.md": "---\nname: \"Аnа Lореz\"\ngithub: mixed-x\n---\nBio.\n",
     "content/articles/alt.md": item("Alt", "ana", "![](media/photo.png)\n"),
+    "content/articles/located.md": item("Située", "ana", "![Une rue](media/rue.jpg)\n"),
+    "content/media/rue.jpg": located_jpeg(),
     "content/media/photo.png": png(),
     "content/articles/script.md": item("Script", "ana", "[clic](javascript:alert(1))\n"),
     "content/articles/scheme.md": item("Schéma", "ana", "[site](ttps://example.org/) et [autre](www.example.org)\n"),

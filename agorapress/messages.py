@@ -9,8 +9,12 @@ its msgstr places them as `{0}`, `{1}`... in the order of the msgid, e.g.
     msgstr "'{0}' n'a pas de profil"
 
 The tail ", found X" that the schema adds and the hint "did you mean 'x'?" are translated as parts, so one
-entry serves every message that carries them. A message with no entry stays in English, and
-`agora translations --check` lists the catalogue entries no code writes any more.
+entry serves every message that carries them. So are two known sentences joined by "; ", ". " or ": " (French
+puts a space before ':' and ';'), and a known remark in parentheses at the end ("(you are on the committee: ...)").
+A value not in quotes is something the code put there, a word or a phrase ("a link", "a change to articles",
+"amelie is recused: ..."): it is translated in turn when the catalogue knows it. A quoted value never is.
+A message with no entry stays in English, and `agora translations --check` lists the catalogue entries no code
+writes any more (a sentence the code splits over two literals, or ends where it puts a value, still counts).
 """
 
 from __future__ import annotations

@@ -101,8 +101,10 @@ def catalogue(language: str) -> Catalogue | None:
 
 
 def _bare(msgid: str) -> tuple[bool, ...]:
+    # Quoted: a quote before it, and its closing quote next, perhaps after a colon the code writes inside the
+    # quotes ("add '{}:'").
     parts = msgid.split("{}")
-    return tuple(not (before.endswith(("'", '"')) and after.startswith(("'", '"')))
+    return tuple(not (before.endswith(("'", '"')) and re.match(r"[^\s'\"]*['\"]", after) is not None)
                  for before, after in zip(parts, parts[1:], strict=False))
 
 

@@ -24,7 +24,7 @@ from PIL import Image
 from test_committee import COMMITTEE, PROFILES
 
 from agorapress.cli import main
-from agorapress.messages import known, translate
+from agorapress.messages import entries, known, translate
 from agorapress.rules.catalogue import RULE_DOCS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,6 +35,12 @@ ENGLISH = re.compile(r"\b(the|and|your|you|with|this|is|are|for|to|of|what|when|
                      r"|expected|missing|unknown|link|remove|write|add|which|only|there|than)\b", re.IGNORECASE)
 #: What a message quotes as it is: values in quotes, code in backticks, paths and addresses.
 QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`|\S*[/.]\S*|\S+\[\d+\]\S*|\S+:(?=\s|$)")
+
+#: A value a message quotes: 'x', never the apostrophe of "GitHub's".
+QUOTED_VALUE = re.compile(r"(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])")
+
+#: The sentences of the catalogue (its msgids): a quote found there is part of a sentence, not a value.
+FIXED_TEXT = "\n".join(entries("fr"))
 
 #: Rule ids no portal on disk can fire with `agora check`, and why.
 NOT_FROM_A_PORTAL = {
@@ -103,6 +109,11 @@ def checked_in_both(root: Path, *args: str) -> set[str]:
     assert shown.exit_code == english.exit_code
     for problem in problems:
         assert problem["message"] not in shown.stdout, problem
+        # What the message quotes (a value, a field to add) is shown as written, never translated.
+        for text in (problem["message"], problem["hint"] or ""):
+            for value in QUOTED_VALUE.findall(text):
+                if value not in FIXED_TEXT:  # an example the sentence itself gives ('- item') is translated
+                    assert value in shown.stdout, (value, problem)
     lines = [line for line in shown.stdout.splitlines() if re.search(r"(erreur|avertissement)\[[a-z-]+\]: ", line)]
     assert len(lines) == len(problems), shown.stdout
     for line in lines:
@@ -360,7 +371,7 @@ def test_agora_review_speaks_french(tmp_path) -> None:
         assert english_in(line) == [], line
     assert shown[0].startswith("quorum non atteint : ")
     assert any(line.startswith("récusé·e : amelie (@amelie-durand) : ") for line in shown), shown
-    assert any(line.startswith("consentement de farid (@farid-h) : ") for line in shown), shown
+    assert any(line.startswith("consentement demandé à farid (@farid-h) : ") for line in shown), shown
     # The annotation GitHub reads keeps its keywords; JSON stays English for tools.
     _, github = review_lines(repo, head, reviews, changed, "--format", "github")
     assert github[0].startswith("::error title=quorum non atteint::")

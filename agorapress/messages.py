@@ -45,6 +45,8 @@ class _Template:
     pattern: re.Pattern[str]
     target: str
     bare: tuple[bool, ...]  # per value: not in quotes in the msgid, so a word the code put there
+    lead: str = ""  # the fixed text before the first value, and after the last: a cheap test before the pattern's
+    trail: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Catalogue:
         if text in self.exact:
             return self.exact[text]
         for template in self.templates:
+            if not (text.startswith(template.lead) and text.endswith(template.trail)):
+                continue
             match = template.pattern.fullmatch(text)
             if match:
                 # A word or phrase the code put in ("image" in "{} to '{}'", "a change to articles" in "could not
@@ -95,7 +99,7 @@ def catalogue(language: str) -> Catalogue | None:
         return None
     exact = {msgid: text for msgid, text in found.items() if "{}" not in msgid}
     # Longest first: the most specific sentence wins over a shorter one it contains.
-    templates = tuple(_Template(_pattern(msgid), text, _bare(msgid))
+    templates = tuple(_Template(_pattern(msgid), text, _bare(msgid), msgid.split("{}")[0], msgid.split("{}")[-1])
                       for msgid, text in sorted(found.items(), key=lambda kv: -len(kv[0])) if "{}" in msgid)
     return Catalogue(exact, templates)
 

@@ -9,8 +9,12 @@ its msgstr places them as `{0}`, `{1}`... in the order of the msgid, e.g.
     msgstr "'{0}' n'a pas de profil"
 
 The tail ", found X" that the schema adds and the hint "did you mean 'x'?" are translated as parts, so one
-entry serves every message that carries them. A message with no entry stays in English, and
-`agora translations --check` lists the catalogue entries no code writes any more.
+entry serves every message that carries them. So are two known sentences joined by "; ", ". " or ": " (French
+puts a space before ':' and ';'), and a known remark in parentheses at the end ("(you are on the committee: ...)").
+A value not in quotes is something the code put there, a word or a phrase ("a link", "a change to articles",
+"amelie is recused: ..."): it is translated in turn when the catalogue knows it. A quoted value never is.
+A message with no entry stays in English, and `agora translations --check` lists the catalogue entries no code
+writes any more (a sentence the code splits over two literals, or ends where it puts a value, still counts).
 """
 
 from __future__ import annotations
@@ -28,6 +32,12 @@ DOMAIN = "agora"
 _FOUND = ", found "
 #: The longest message translated (see `translate`).
 MAX_TRANSLATED = 600
+#: Where a message joins two sentences the catalogue may know apart (see `_parts`).
+_JOINTS = ("; ", ". ", ": ")
+#: The languages that put a space before ':' and ';' when they join two sentences.
+_SPACED = {"fr"}
+#: How many places of one joint are tried (see `_parts`).
+_JOINT_TRIES = 4
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,8 @@ class _Template:
     pattern: re.Pattern[str]
     target: str
     bare: tuple[bool, ...]  # per value: not in quotes in the msgid, so a word the code put there
+    lead: str = ""  # the fixed text before the first value, and after the last: a cheap test before the pattern's
+    trail: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,10 +60,13 @@ class Catalogue:
         if text in self.exact:
             return self.exact[text]
         for template in self.templates:
+            if not (text.startswith(template.lead) and text.endswith(template.trail)):
+                continue
             match = template.pattern.fullmatch(text)
             if match:
-                # A word the code put in ("image" in "{} to '{}'") is translated; a quoted value never is.
-                return template.target.format(*(self.exact.get(group, group) if bare else group
+                # A word or phrase the code put in ("image" in "{} to '{}'", "a change to articles" in "could not
+                # approve {}") is translated when the catalogue knows it; a quoted value never is.
+                return template.target.format(*((self.sentence(group) or group) if bare and group else group
                                                 for group, bare in zip(match.groups(), template.bare, strict=True)))
         return None
 
@@ -84,14 +99,16 @@ def catalogue(language: str) -> Catalogue | None:
         return None
     exact = {msgid: text for msgid, text in found.items() if "{}" not in msgid}
     # Longest first: the most specific sentence wins over a shorter one it contains.
-    templates = tuple(_Template(_pattern(msgid), text, _bare(msgid))
+    templates = tuple(_Template(_pattern(msgid), text, _bare(msgid), msgid.split("{}")[0], msgid.split("{}")[-1])
                       for msgid, text in sorted(found.items(), key=lambda kv: -len(kv[0])) if "{}" in msgid)
     return Catalogue(exact, templates)
 
 
 def _bare(msgid: str) -> tuple[bool, ...]:
+    # Quoted: a quote before it, and its closing quote next, perhaps after a colon the code writes inside the
+    # quotes ("add '{}:'").
     parts = msgid.split("{}")
-    return tuple(not (before.endswith(("'", '"')) and after.startswith(("'", '"')))
+    return tuple(not (before.endswith(("'", '"')) and re.match(r"[^\s'\"]*['\"]", after) is not None)
                  for before, after in zip(parts, parts[1:], strict=False))
 
 
@@ -117,17 +134,40 @@ def translate(text: str, language: str) -> str:
                                                     if t.pattern.pattern == _pattern("found {}").pattern), None)
         if first is not None and tail is not None:
             return f"{first}, {tail.format(value)}"
+    whole = _parts(found, text, _spaced(language))
+    return text if whole is None else whole
+
+
+def _spaced(language: str) -> bool:
+    """Whether the language puts a space before ':' and ';' (French does)."""
+    return language.split("-")[0].split("_")[0].lower() in _SPACED
+
+
+def _parts(found: Catalogue, text: str, spaced: bool) -> str | None:
+    """`text` as one known sentence, or as known parts: "<sentence>; <sentence>", "<sentence>. <sentence>",
+    "<sentence>: <sentence>" (any of its colons), and "<sentence> (<known remark>)"; None when a part is unknown."""
     whole = found.sentence(text)
     if whole is not None:
         return whole
-    # "<sentence>; <sentence>" and "<sentence>: <sentence>" as two known parts.
-    for joint in ("; ", ". "):
-        left, sep, right = text.partition(joint)
-        if sep:
-            one, two = found.sentence(left), found.sentence(right)
+    for joint in _JOINTS:
+        start = text.find(joint)
+        # The first places the joint appears, left to right: a value before it may hold the joint too (a few
+        # tries, so that a value full of colons costs no more than a short message).
+        for _ in range(_JOINT_TRIES):
+            if start == -1:
+                break
+            one, two = found.sentence(text[:start]), found.sentence(text[start + len(joint):])
             if one is not None and two is not None:
-                return f"{one}{joint}{two}"
-    return text
+                shown = f" {joint}" if spaced and joint.strip() in ":;" else joint
+                return f"{one}{shown}{two}"
+            start = text.find(joint, start + 1)
+    # "<sentence> (<remark>)": a remark the code adds to many messages ("you are on the committee: ...").
+    head, sep, remark = text.rpartition(" (")
+    if sep and remark.endswith(")") and remark[:-1] in found.exact:
+        first = _parts(found, head, spaced)
+        if first is not None:
+            return f"{first} ({found.exact[remark[:-1]]})"
+    return None
 
 
 def known(text: str, language: str) -> bool:
@@ -140,14 +180,23 @@ def check_catalogues(source_dir: Path | None = None) -> list[tuple[str, str, str
     whose words the code (agorapress/**/*.py) no longer writes. What `agora translations --check` reports."""
     code_dir = source_dir or Path(__file__).resolve().parent
     code = "\n".join(path.read_text(encoding="utf-8") for path in sorted(code_dir.rglob("*.py")))
+    # A sentence the code writes over two lines is two literals Python joins: they are joined here too.
+    code = _SPLIT_LITERAL.sub("", code)
     found = []
     for language in languages():
         for msgid, text in entries(language).items():
+            # Each fixed part, less the quotes, spaces and punctuation at its ends: a part may end where the code
+            # puts a value or a sentence of its own ("'{path}' {reason}", "{head}, {consents}").
+            parts = [part.strip(" '\",;:") for part in msgid.split("{}")]
             if not text:
                 found.append((language, "untranslated", msgid))
-            elif not all(_written(part, code) for part in msgid.split("{}") if len(part.strip()) >= 3):
+            elif not all(_written(part, code) for part in parts if len(part) >= 3):
                 found.append((language, "obsolete", msgid))
     return found
+
+
+#: The end of a literal and the start of the next on the following line: '"\\n    f"', '" \\\n    "'.
+_SPLIT_LITERAL = re.compile(r'"[ \t]*\\?[ \t]*\n[ \t]*[rbfuRBFU]{0,2}"')
 
 
 def _written(part: str, code: str) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from ..committee.quorum import Decision
-from .common import parse_now, run
+from .common import parse_now, portal_language, run
 
 
 @click.command()
@@ -82,10 +82,12 @@ def review(ctx: click.Context, pr_author: str | None, changed: tuple[str, ...], 
         raise click.BadParameter(f"{reviews_path or 'GitHub'}: {exc}", param_hint="--reviews") from None
     decision, logins = run(lambda: _decide(Path(ctx.obj["root"]), parse_now(now), pr_author, changed, reviews, head, base,
                                            api, pr))
-    click.echo(render(decision, logins, fmt))
+    # Told in the portal's language (site.language of the checked-out files, the base in CI), like `agora check`.
+    language = portal_language(Path(ctx.obj["root"]))
+    click.echo(render(decision, logins, fmt, language))
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(render(decision, logins, "markdown") + "\n")
+            summary.write(render(decision, logins, "markdown", language) + "\n")
     sys.exit(0 if decision.met else 1)
 
 
@@ -185,8 +187,11 @@ def _lf(text: str | None) -> str | None:
     return text.replace("\r\n", "\n") if text is not None else None
 
 
-def render(decision: Decision, logins: dict[str, str], fmt: str) -> str:
-    """The decision as text for people, JSON for tools, workflow annotations, or a Markdown summary."""
+def render(decision: Decision, logins: dict[str, str], fmt: str, language: str = "en") -> str:
+    """The decision as text for people, JSON for tools, workflow annotations, or a Markdown summary; what people
+    read is in `language` (the portal's), translated here, line by line (JSON stays in English, for tools)."""
+    from ..messages import translate
+
     if fmt == "json":
         return json.dumps(decision.as_dict(), indent=2, ensure_ascii=False)
 
@@ -216,6 +221,8 @@ def render(decision: Decision, logins: dict[str, str], fmt: str) -> str:
             lines.append(f"still needed: {decision.missing} more approval(s), from: {pool}")
         for reason in decision.reasons:
             lines.append(f"why: {reason}")
+    verdict, head = translate(verdict, language), translate(head, language)
+    lines = [translate(line, language) for line in lines]
     if fmt == "github":
         level = "notice" if decision.met else "error"
         detail = "; ".join(lines).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -123,3 +123,13 @@ def french_spacing(text: str) -> str:
 
 def is_french(lang: str) -> bool:
     return lang.split("-")[0].split("_")[0].lower() == "fr"
+
+
+#: What XML 1.0 cannot hold (C0 controls but tab and line ends, lone surrogates, U+FFFE and U+FFFF): a body may
+#: carry them (``&#x1b;``), HTML tolerates them, and XML tools (lxml, feeds, email parts) refuse the whole text.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)

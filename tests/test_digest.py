@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import json
 import re
+from datetime import datetime
 from email import policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from conftest import DEMO_NOW, MINIMAL_CONFIG, copy_demo
 from lxml import html as lxml_html
 
+from agorapress.build import build
 from agorapress.cli import main
 from agorapress.site import load_portal
 
@@ -372,3 +374,16 @@ def test_years_of_editions_and_events_cost_a_linear_time(portal, tmp_path):
     week = lxml_html.document_fromstring((output / "digest" / "2026-11-16" / "index.html").read_bytes())
     (when,) = week.xpath("//td[a[normalize-space()='Weekly']]/preceding-sibling::td")
     assert [t.strip() for t in when.itertext()] == ["16 nov. 2026", "19:00"]  # the week's own next meeting
+
+
+def test_an_introduction_with_control_characters_builds_and_mails(portal, tmp_path):
+    """HTML tolerates `&#x1b;` and its kin; XML tools refuse the whole text (found by test_hostile_properties)."""
+    intro = "<script>alert(1)</script> &#0; &#x1b; &#12; \u202eevil and a page break\n"
+    root = portal({"content/digests/2026-11-09.md": f"---\ndate: 2026-11-09\n---\n{intro}"}, config=NEWSLETTER)
+    out = build(root, tmp_path / "site", now=datetime.fromisoformat("2026-11-20T10:00:00+01:00")).output
+    assert (out / "digest" / "2026-11-09" / "index.html").is_file()
+    result = digest(root, tmp_path, "--edition", "2026-11-09", now="2026-11-20T10:00:00+01:00")
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((tmp_path / "edition-2026-11-09.eml").read_bytes(), policy=policy.default)
+    text = message.get_body(("plain",)).get_content()
+    assert "evil" in text and "\x1b" not in text and "\x0c" not in text

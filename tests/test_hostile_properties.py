@@ -246,9 +246,23 @@ def item_fields(h: float) -> dict[str, st.SearchStrategy[Any]]:
                       st.one_of(st.just([f"t{n}" for n in range(31)]), st.lists(BAD_SLUGS, max_size=2))),
         "summary": mixed(TEXT, h), "image": mixed(IMAGES, h, BAD_IMAGES), "image_alt": mixed(TEXT, h),
         "lang": mixed(LANGS, h, BAD_LANGS), "translation_of": mixed(SLUGS, h, BAD_SLUGS),
-        "updated": moment(h, 2024, 2026), "status": mixed(st.sampled_from(["draft", "published"]), h),
+        "updated": moment(h, 2024, 2026), "status": mixed(st.sampled_from(["draft", "published", "withdrawn"]), h),
         "slug": mixed(SLUGS, h, BAD_SLUGS),
+        # The committee's and the importer's fields: old addresses, a kept feed id, recusals, corrections.
+        "aliases": mixed(st.lists(st.sampled_from(["/2019/05/15/old.html", "/blog/old/", "/caf%C3%A9/x/", "old"]), max_size=3),
+                         h, st.lists(st.sampled_from(["/../etc/passwd", "https://evil.example/", "/a?b", "//x", "/.git/",
+                                                       "/" + "a" * 500, "/articles/base/", ""]), min_size=1, max_size=3)),
+        "id": mixed(st.sampled_from(["urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427", "articles/old-name.md",
+                                     "tag:example.org,2019:1"]), h, st.sampled_from(["", "x" * 2000, "a\nb", Raw("[1]")])),
+        "conflicts": mixed(handle_list(0.0), h, st.just(["nobody-here"])),
+        "corrections": mixed(st.lists(st.fixed_dictionaries(correction_fields(0.0)), max_size=2), h,
+                             st.lists(st.fixed_dictionaries(correction_fields(1.0)), min_size=1, max_size=2)),
+        "withdrawn_reason": mixed(TEXT, h),
     }
+
+
+def correction_fields(h: float) -> dict[str, st.SearchStrategy[Any]]:
+    return {"date": moment(h, 2024, 2026), "text": mixed(TEXT, h)}
 
 
 def interviewee_fields(h: float) -> dict[str, st.SearchStrategy[Any]]:
@@ -296,7 +310,7 @@ def fields_of(kind: str, h: float) -> tuple[dict[str, st.SearchStrategy[Any]], s
             {"title", "date", "authors", "interviewee"}
     if kind == "events":
         return {**item_fields(h),
-                "status": mixed(st.sampled_from(["draft", "scheduled", "cancelled", "postponed", "moved-online"]), h),
+                "status": mixed(st.sampled_from(["draft", "scheduled", "cancelled", "postponed", "moved-online", "withdrawn"]), h),
                 "start": moment(h, 2026, 2027), "end": moment(h, 2026, 2027),
                 "all_day": mixed(st.booleans(), h), "timezone": mixed(ZONES, h, BAD_ZONES), "location": location(h),
                 "registration": mixed(URLS, h, BAD_URLS), "organizers": handle_list(h), "recurrence": rrule(h),
@@ -305,7 +319,7 @@ def fields_of(kind: str, h: float) -> tuple[dict[str, st.SearchStrategy[Any]], s
             {"title", "date", "authors", "start"}
     if kind == "pages":
         item = item_fields(h)
-        return {key: item[key] for key in ("title", "summary", "slug", "lang", "date", "updated", "authors", "status")}, \
+        return {key: item[key] for key in ("title", "summary", "slug", "lang", "date", "updated", "authors", "status", "aliases", "id")}, \
             {"title"}
     if kind == "contributors":
         return {"name": mixed(TEXT, h), "github": mixed(st.sampled_from(["zoe-q", "Zoe", "z0e", "a" * 39]), h,
@@ -544,7 +558,8 @@ def _model_fields(model: type[BaseModel], prefix: str = "") -> set[str]:
 
 def _strategy_fields(fields: dict[str, Any], prefix: str = "", profile: bool = False) -> set[str]:
     """The dotted names of a strategy table's fields, nested tables included (a profile's location is one line)."""
-    nested = {"interviewee": interviewee_fields, "location": location_fields, "links": link_fields, "geo": geo_fields}
+    nested = {"interviewee": interviewee_fields, "location": location_fields, "links": link_fields, "geo": geo_fields,
+              "corrections": correction_fields}
     names = set()
     for key in fields:
         names.add(prefix + key)

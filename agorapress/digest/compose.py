@@ -10,7 +10,7 @@ from ..content.kinds import SECTIONS
 from ..content.loader import Item
 from ..graph import SiteGraph
 from ..people import People
-from ..text import join_url, plain_text, shorten
+from ..text import join_url, plain_text, shorten, xml_safe
 from .editions import ARCHIVE, FEED, Edition
 from .timeline import Timeline
 
@@ -144,7 +144,7 @@ def own_images(markup: str, site_url: str) -> str:
         return markup
     from lxml import html as lxml_html
 
-    tree = lxml_html.fragment_fromstring(markup, create_parent="div")
+    tree = lxml_html.fragment_fromstring(xml_safe(markup), create_parent="div")
     for image in list(tree.iter("img")):
         image.attrib.pop("srcset", None)
         source = image.get("src") or ""

@@ -17,6 +17,7 @@ from ..render.settings import theme_paths
 from ..render.theme.translations import install
 from ..schema import babel_locale
 from ..site import Portal
+from ..text import xml_safe
 from .compose import Content
 
 #: The email's colours: the theme's light scheme (mirrored in agorapress/colours.py). Mail clients that darken
@@ -108,7 +109,7 @@ def _text_of(markup: str) -> str:
     """The introduction as plain text: one paragraph per block, a link's address after its words."""
     if not markup.strip():
         return ""
-    tree = lxml_html.fragment_fromstring(markup, create_parent="div")
+    tree = lxml_html.fragment_fromstring(xml_safe(markup), create_parent="div")
     for link in tree.iter("a"):
         href = link.get("href") or ""
         words = link.text_content().strip()

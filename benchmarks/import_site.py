@@ -71,20 +71,41 @@ def _text(html: bytes | str) -> str:
     return _SPACE.sub(" ", "".join(main.itertext())).strip()
 
 
+#: Typography the portal adds (curly quotes, no-break spaces before French punctuation) and the source did not write.
+_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " ", "\u202f": " "})
+
+
 def _body_text(page: bytes) -> str:
-    """The text of an item page's body: what its theme writes around it left out."""
+    """The text of an item page's body: what its theme writes around it (and the "link to this section" of each
+    heading) left out, its typography undone."""
     document = html5lib.parse(page, namespaceHTMLElements=False)
+    for parent in document.iter():
+        for child in list(parent):
+            if "heading-anchor" in (child.get("class") or "").split():
+                if child.tail:
+                    _keep_tail(parent, child)
+                parent.remove(child)
     for element in document.iter():
         if "prose" in (element.get("class") or "").split():
-            return _SPACE.sub(" ", "".join(element.itertext())).strip()
-    return _text(page)
+            return _SPACE.sub(" ", "".join(element.itertext())).strip().translate(_TYPOGRAPHY)
+    return _text(page).translate(_TYPOGRAPHY)
+
+
+def _keep_tail(parent, child) -> None:
+    """Removing an element removes the text after it too (ElementTree keeps it as its tail): hand it on."""
+    index = list(parent).index(child)
+    if index:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + child.tail
+    else:
+        parent.text = (parent.text or "") + child.tail
 
 
 def similarity(source_markdown: str, page: bytes) -> float:
     """How much of the source's own rendering (CommonMark with tables, its template code left out) the item page
     shows, as difflib's ratio of the two texts' words."""
     source_html = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(_TEMPLATE.sub("", source_markdown))
-    a, b = _text(source_html).split(), _body_text(page).split()
+    a, b = _text(source_html).translate(_TYPOGRAPHY).split(), _body_text(page).split()
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return matcher.ratio()
 

@@ -25,8 +25,10 @@ from import_site import new_portal, verify  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 NOW = datetime.fromisoformat("2026-06-01T12:00:00+00:00")
-#: Findings an import may leave: profiles to claim, and raw HTML a portal shows as text until it allows HTML.
-EXPECTED_WARNINGS = {"warning[unclaimed-profile]", "warning[raw-html]"}
+#: Findings an import may leave, all genuine problems of the sources: profiles to claim, raw HTML a portal shows as
+#: text or removes (the Hugo example's <style> and <script>, class= on spans), and links with a scheme no browser
+#: knows (Pelican's example links to 'source:content/unbelievable.rst').
+EXPECTED_WARNINGS = {"warning[unclaimed-profile]", "warning[raw-html]", "warning[html-removed]", "warning[link-scheme]"}
 
 CASES = {
     "zola": FIXTURES / "zola",

@@ -249,3 +249,23 @@ def test_the_demo_write_for_us_links(tmp_path) -> None:
     mine = [p for p in load_portal(root, now=DEMO_NOW).problems if p.path in saved]
     assert mine and all((p.rule, p.severity) == ("placeholder", "warning") for p in mine), mine
     assert CommitteePages(load_portal(root, now=DEMO_NOW).graph).write_links[0].path == "content/articles/mon-texte-2.md"
+
+
+def test_the_board_leads_to_the_open_corrections_and_reports_and_their_forms(board_portal) -> None:
+    """The two forms' issues (labelled by the forms themselves) are listed on GitHub; the board links there and to
+    each form, so a reader finds both without knowing GitHub. The forms exist in the portal's scaffold."""
+    from agorapress.scaffold import github_files
+
+    out = build(board_portal, now=NOW).output
+    section = parse(out / "board" / "index.html").find(".//section[@class='board-issues']")
+    links = [(a.text, a.get("href")) for a in section.iterfind(".//a")]
+    base = "https://github.com/example/mini/issues"
+    assert links == [
+        ("Corrections proposées, pas encore faites", f"{base}?q=is%3Aissue%20is%3Aopen%20label%3Acorrection"),
+        ("Proposer une correction", f"{base}/new?template=propose-a-correction.yml"),
+        ("Problèmes signalés à la modération", f"{base}?q=is%3Aissue%20is%3Aopen%20label%3Areport"),
+        ("Signaler un problème dans un texte", f"{base}/new?template=report-a-problem.yml"),
+    ]
+    forms = github_files()
+    for label, form in (("correction", "propose-a-correction.yml"), ("report", "report-a-problem.yml")):
+        assert f'labels: ["{label}"]' in forms[f"ISSUE_TEMPLATE/{form}"].decode()

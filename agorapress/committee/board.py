@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import quote
 
 from ..content.kinds import BOARD_FILE
 from ..content.loader import CONTENT_DIR, Item
@@ -91,6 +92,30 @@ def edit_board_url(repository: str | None, branch: str) -> str | None:
     if not repository:
         return None
     return f"{repository.rstrip('/')}/edit/{branch}/{BOARD_PATH}"
+
+
+@dataclass(frozen=True)
+class IssueQueue:
+    """One of the issue forms whose issues the committee works through (corrections, reports): where the open ones
+    are listed on GitHub and where a reader files a new one. The lists live on GitHub, not in the build: the page
+    stays the same bytes whatever is open."""
+
+    label: str
+    open_url: str
+    new_url: str
+
+
+#: The forms of .github/ISSUE_TEMPLATE whose issues the board points to, by the label the form gives them.
+ISSUE_QUEUES = (("correction", "propose-a-correction.yml"), ("report", "report-a-problem.yml"))
+
+
+def issue_queues(repository: str | None) -> list[IssueQueue]:
+    """The board's links to the open corrections and reports, and to their forms; none without a repository."""
+    if not repository:
+        return []
+    base = repository.rstrip("/")
+    return [IssueQueue(label, f"{base}/issues?q={quote('is:issue is:open label:' + label)}",
+                       f"{base}/issues/new?template={form}") for label, form in ISSUE_QUEUES]
 
 
 def _relpath(path: str | None) -> str:

@@ -9,7 +9,7 @@ from functools import cached_property
 from ..content.kinds import KINDS
 from ..content.loader import Item
 from ..graph import SiteGraph
-from .board import BoardView, Topic, edit_board_url, read_board
+from .board import BoardView, IssueQueue, Topic, edit_board_url, issue_queues, read_board
 from .codeowners import GOVERNANCE_PATHS
 from .record import Entry, Record, read_record, reviews_of, stats_of
 from .submission import WriteLink, write_links
@@ -246,6 +246,10 @@ class CommitteePages:
     @property
     def board_edit_url(self) -> str | None:
         return edit_board_url(self.config.site.repository, self.config.site.branch)
+
+    @cached_property
+    def issue_queues(self) -> list[IssueQueue]:
+        return issue_queues(self.config.site.repository)
 
     @cached_property
     def write_links(self) -> list[WriteLink]:

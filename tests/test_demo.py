@@ -31,7 +31,7 @@ def test_demo_checks_clean() -> None:
     # One warning, on purpose: the demo's phone photo carries a GPS position, which the published copy loses
     # (tests/demo_media.py, tests/test_media_pipeline.py).
     assert [line.split(": ")[0:2] for line in result.stdout.splitlines() if line] == [
-        ["content/media/cafe-reparation-mai.jpg", "warning[media-location]"]]
+        ["content/media/cafe-reparation-mai.jpg", "avertissement[media-location]"]]  # the demo speaks French
 
 
 @pytest.mark.parametrize("page", PAGE_KINDS)

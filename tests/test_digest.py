@@ -295,14 +295,17 @@ def test_every_edition_has_its_page_an_index_and_a_feed(demo_site):
     html5lib.HTMLParser(strict=True).parse(page)
     tree = lxml_html.document_fromstring(page)
     assert tree.findtext(".//title") == "La lettre de novembre : un festival en préparation, un article promis et tenu"
-    assert f"{SITE}digest/2026-11-01/" not in tree.xpath("//a/@href")  # the web version does not link to itself
+    hrefs = tree.xpath("//a/@href")
+    assert "../../digest/2026-11-01/" not in hrefs and f"{SITE}digest/2026-11-01/" not in hrefs  # not to itself
+    # On the portal its own pictures and links are relative (an absolute one is another origin in a preview).
+    assert not [url for url in tree.xpath("//img/@src") + hrefs if url.startswith(SITE)]
+    assert tree.xpath("//meta[@property='og:image']/@content") == [f"{SITE}social.png"]
     index = lxml_html.document_fromstring((archive / "index.html").read_bytes())
-    assert index.xpath("//ul/li/a/@href") == [f"{SITE}digest/2026-11-15/", f"{SITE}digest/2026-11-01/",
-                                              f"{SITE}digest/2026-10-01/"]
+    assert index.xpath("//ul/li/a/@href") == ["../digest/2026-11-15/", "../digest/2026-11-01/", "../digest/2026-10-01/"]
     assert "La Fabrique Commune · Infolettre du 1 octobre 2026" in index.text_content()  # a regular edition
     feed = feedparser.parse((archive / "feed.atom.xml").read_bytes())
     assert not feed.bozo and feed.feed.title == "La Fabrique Commune · Les éditions de l'infolettre"
-    assert [e.link for e in feed.entries] == index.xpath("//ul/li/a/@href")
+    assert [e.link for e in feed.entries] == [f"{SITE}digest/{day}/" for day in ("2026-11-15", "2026-11-01", "2026-10-01")]
     assert feed.entries[0].updated == "2026-11-15T00:00:00+01:00" and feed.feed.updated == feed.entries[0].updated
     assert feed.entries[0].summary.startswith("Un récit de café réparation")
     # The email's "read on the portal" link is this page.

@@ -4,9 +4,11 @@ digest/ and the Atom feed of editions. Bytes only, from the graph: build/outputs
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 
 from feedgen.feed import FeedGenerator
 
+from ..outputs.cards import CARD_FILE
 from ..outputs.feeds import EPOCH, GENERATOR, xml_text
 from ..people import People
 from ..site import Portal
@@ -30,14 +32,26 @@ def archive_files(portal: Portal, people: People) -> dict[str, bytes]:
     for edition in reversed(found):  # newest first
         content = compose(graph, people, edition, timeline=timeline)
         rendered = letters.render(content, web=True)
-        files[f"{edition.url}index.html"] = rendered.html.encode("utf-8")
+        files[f"{edition.url}index.html"] = for_the_portal(rendered.html, site.url, "../../", content.subject)
         listed.append({"url": content.web_url, "subject": content.subject, "day": edition.day})
         entries.append((content.web_url, content.subject, content.preheader or content.subject, edition.end))
     feed_url = join_url(site.url, FEED)
-    files[f"{ARCHIVE}index.html"] = letters.archive(site.language, site.title, site.url, feed_url, listed).encode("utf-8")
+    index = letters.archive(site.language, site.title, site.url, feed_url, listed)
+    files[f"{ARCHIVE}index.html"] = for_the_portal(index, site.url, "../", site.title)
     title = f"{site.title} · {letters.words(site.language, 'Editions of the newsletter')}"
     files[FEED] = _atom(title, site.title, site.description, join_url(site.url, ARCHIVE), feed_url, site.language, entries)
     return files
+
+
+def for_the_portal(page: str, site_url: str, up: str, title: str) -> bytes:
+    """The web version of a letter as the portal serves it: its own pictures and links by relative address (`up`
+    leads to the site root; read on the portal, an absolute one is another origin in a preview or `agora serve`), and
+    the social card every page of the portal names."""
+    page = page.replace(f'src="{site_url}', f'src="{up}').replace(f'href="{site_url}', f'href="{up}')
+    card = (f'<meta property="og:image" content="{escape(join_url(site_url, CARD_FILE))}">\n'
+            f'<meta property="og:image:alt" content="{escape(title)}">\n'
+            '<meta name="twitter:card" content="summary_large_image">\n')
+    return page.replace("<head>\n", "<head>\n" + card, 1).encode("utf-8")
 
 
 def _atom(title: str, author: str, subtitle: str, home: str, url: str, language: str,

@@ -9,6 +9,7 @@ from datetime import datetime
 from ..content.kinds import SECTIONS
 from ..content.loader import Item
 from ..graph import SiteGraph
+from ..outputs.media import MediaLibrary
 from ..people import People
 from ..text import join_url, plain_text, shorten, xml_safe
 from .editions import ARCHIVE, FEED, Edition
@@ -29,6 +30,7 @@ class Entry:
     authors: tuple[str, ...]
     image: str | None = None
     image_alt: str = ""
+    image_height: int | None = None  # at COVER_WIDTH, so that the page keeps its place before the picture loads
     lang: str = ""
 
 
@@ -119,7 +121,7 @@ def compose(graph: SiteGraph, people: People, edition: Edition, lang: str | None
     for folder in SECTIONS if section is None else [section]:
         chosen = _in_language(graph, timeline.items(folder, edition.start, edition.end), lang)
         if chosen:
-            entries = tuple(_entry(graph, people, i, absolute) for i in chosen[:MAX_ITEMS])
+            entries = tuple(_entry(graph, people, i, absolute, timeline.media) for i in chosen[:MAX_ITEMS])
             content.groups.append(Group(folder, config.section_title(folder), absolute(f"{folder}/"), entries,
                                         max(0, len(chosen) - MAX_ITEMS)))
     if section in (None, "events"):
@@ -173,7 +175,7 @@ def _in_language(graph: SiteGraph, items: list[Item], lang: str) -> list[Item]:
     return sorted(chosen.values(), key=lambda i: (-(graph.date_of(i) or graph.now).timestamp(), i.relpath))
 
 
-def _entry(graph: SiteGraph, people: People, item: Item, absolute) -> Entry:
+def _entry(graph: SiteGraph, people: People, item: Item, absolute, media: MediaLibrary) -> Entry:
     meta = item.meta
     summary = plain_text(getattr(meta, "summary", None) or shorten(plain_text(item.first_paragraph), 45) or "")
     image = getattr(meta, "image", None)
@@ -185,8 +187,19 @@ def _entry(graph: SiteGraph, people: People, item: Item, absolute) -> Entry:
         title=plain_text(meta.title) or meta.title, url=absolute(item.url), summary=summary,
         published=graph.date_of(item) or graph.now, authors=tuple(names),
         image=absolute(image.removeprefix("/").removeprefix("content/")) if image else None,
-        image_alt=getattr(meta, "image_alt", None) or "", lang=graph.language_of(item),
+        image_alt=getattr(meta, "image_alt", None) or "", image_height=_cover_height(media, image),
+        lang=graph.language_of(item),
     )
+
+
+#: The width of a cover in the email's single column (email/edition.html).
+COVER_WIDTH = 552
+
+
+def _cover_height(media: MediaLibrary, image: str | None) -> int | None:
+    """The cover's height at COVER_WIDTH, as the image pipeline publishes it (orientation applied)."""
+    picture = media.picture(image.removeprefix("/").removeprefix("content/")) if image else None
+    return round(COVER_WIDTH * picture.height / picture.width) if picture and picture.width else None
 
 
 def _upcoming(timeline: Timeline, edition: Edition, limit: int, absolute) -> list[Upcoming]:

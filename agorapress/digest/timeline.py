@@ -12,6 +12,7 @@ from ..content.kinds import SECTIONS
 from ..content.loader import Item
 from ..events import timing_of
 from ..graph import SiteGraph
+from ..outputs.media import MediaLibrary
 from ..people import People, Profile
 
 
@@ -27,6 +28,8 @@ class Occurrence:
 class Timeline:
     def __init__(self, graph: SiteGraph, people: People, since: datetime | None = None):
         self.graph = graph
+        #: The published pictures, described once for every edition composed from this timeline (cover sizes).
+        self.media = MediaLibrary(graph)
         self._items: dict[str, list[tuple[float, str, Item]]] = {}
         for folder in SECTIONS:
             dated = [((graph.date_of(i) or graph.now).timestamp(), i.relpath, i) for i in graph.published(folder)]

@@ -12,7 +12,22 @@ from pydantic import Field, field_validator, model_validator
 
 from . import colours, yamlstrict
 from .problems import Problem, did_you_mean
-from .schema import MAX_LINE, MAX_LIST, Few, Handle, Lang, Line, MediaFile, Moment, Slug, Strict, Title, WebUrl, time_zones, validate
+from .schema import (
+    MAX_LINE,
+    MAX_LIST,
+    Few,
+    Handle,
+    Lang,
+    Line,
+    MediaFile,
+    Moment,
+    Slug,
+    Strict,
+    Title,
+    WebUrl,
+    time_zones,
+    validate,
+)
 
 CONFIG_FILE = "site_config.yaml"
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -12,7 +12,7 @@ import html5lib
 _ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse(path: Path):
     return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
 

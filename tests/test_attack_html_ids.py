@@ -8,11 +8,11 @@ import re
 
 import html5lib
 from conftest import MINIMAL_CONFIG
-
-from agorapress.content.markdown import THEME_IDS, render
-from agorapress.build import build
-from agorapress.site import load_portal
 from test_no_script import NOW
+
+from agorapress.build import build
+from agorapress.content.markdown import THEME_IDS, render
+from agorapress.site import load_portal
 
 BODY = ('<div id="theme-toggle">x</div>\n\n<p id="written">w</p>\n\n<p id="section">s</p>\n\n## Section\n\nText[^1].\n\n'
         '<p id="fn1">f</p>\n\n<a id="fnref1">r</a>\n\n<span id="search-q">q</span>\n\n## Main\n\n[^1]: A note.\n')

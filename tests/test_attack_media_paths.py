@@ -14,10 +14,10 @@ import html5lib
 import pytest
 from conftest import MINIMAL_CONFIG
 from PIL import Image
+from test_no_script import NOW
 
 from agorapress.build import build
 from agorapress.site import load_portal
-from test_no_script import NOW
 
 
 def png() -> bytes:

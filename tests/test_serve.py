@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-
-import html5lib
 import urllib.request
 from datetime import datetime
 
+import html5lib
 from test_build import article
 
 from agorapress.build.pipeline import build

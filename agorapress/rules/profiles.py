@@ -12,7 +12,6 @@ from ..lookalikes import skeleton
 from ..problems import Problem
 
 
-
 def check_profiles(graph: SiteGraph) -> list[Problem]:
     """Reserved and look-alike handles, shared GitHub logins, and avatars that are not safe images."""
     profiles = [graph.contributors[handle] for handle in sorted(graph.contributors)]

@@ -33,22 +33,24 @@ MEDIA = "media"
 def write_outputs(context: RenderContext) -> list[Problem]:
     """Write every output but the pages and the sitemap into the staging folder; return what went wrong (a picture
     that cannot be decoded, named)."""
-    problems = _static(context)
+    # One description of the published pictures for the media, the cards and the newsletter: which files are
+    # published (a scan of every body) and each picture's header are read once per build.
+    library = MediaLibrary(context.graph, context.portal.cache)
+    problems = _static(context, library)
     catalogue = Catalogue(context.graph, context.people, tag_slug)
     _feeds(context, catalogue)
     if context.plan is None:  # an incremental build changed bodies only: what these show of an item stayed the same
         _opml(context, catalogue)
         _calendars(context)
         _redirects(context)
-        _cards(context)
-    _digest(context)
+        _cards(context, library)
+    _digest(context, library)
     return problems
 
 
-def _cards(context: RenderContext) -> None:
+def _cards(context: RenderContext, library: MediaLibrary) -> None:
     """A social card per item and profile page, the portal's own for every other page (og:image), and its icons."""
     graph = context.graph
-    library = MediaLibrary(graph, context.portal.cache)
     _put(context, CARD_FILE, site_card(graph))
     for name, data in favicons(graph, library).items():
         _put(context, name, data)
@@ -56,9 +58,9 @@ def _cards(context: RenderContext) -> None:
         _put(context, item.url + CARD_FILE, item_card(graph, item, library))
 
 
-def _digest(context: RenderContext) -> None:
+def _digest(context: RenderContext, library: MediaLibrary) -> None:
     """The newsletter's archive: every edition's page, the index digest/ and the feed of editions (digest/)."""
-    for name, data in sorted(archive_files(context.portal, context.people).items()):
+    for name, data in sorted(archive_files(context.portal, context.people, library).items()):
         _put(context, name, data)
 
 
@@ -67,14 +69,13 @@ def _put(context: RenderContext, name: str, data: bytes) -> None:
     context.wrote(name, data)
 
 
-def _static(context: RenderContext) -> list[Problem]:
+def _static(context: RenderContext, library: MediaLibrary) -> list[Problem]:
     """The theme's static files under theme/ (the portal's own after the theme's: its file of the same name wins),
     and the portal's media that published pages use: pictures re-encoded (outputs/media.py), other files as they are."""
     for folder in theme_static(context.portal):
         for name in copy_tree(folder, context.output, THEME_STATIC_DIR, context.previous):
             context.wrote(name, None)
     content = context.portal.root / "content"
-    library = MediaLibrary(context.graph, context.portal.cache)
     problems = []
     for rel in publishable(context.graph):
         if not is_raster(rel):

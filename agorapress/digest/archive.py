@@ -10,6 +10,7 @@ from feedgen.feed import FeedGenerator
 
 from ..outputs.cards import CARD_FILE
 from ..outputs.feeds import EPOCH, GENERATOR, xml_text
+from ..outputs.media import MediaLibrary
 from ..people import People
 from ..site import Portal
 from ..text import join_url
@@ -19,8 +20,9 @@ from .letter import Letters
 from .timeline import Timeline
 
 
-def archive_files(portal: Portal, people: People) -> dict[str, bytes]:
-    """Path under the output -> bytes, for every file of the archive, in the portal's language."""
+def archive_files(portal: Portal, people: People, media: MediaLibrary | None = None) -> dict[str, bytes]:
+    """Path under the output -> bytes, for every file of the archive, in the portal's language; `media` is the build's
+    description of the published pictures (the covers' sizes), made anew when not given."""
     graph = portal.graph
     site = graph.config.site
     letters = Letters(portal)
@@ -28,7 +30,7 @@ def archive_files(portal: Portal, people: People) -> dict[str, bytes]:
     listed = []
     entries: list[tuple[str, str, str, datetime]] = []
     found = editions(graph)
-    timeline = Timeline(graph, people, found[0].start if found else None)
+    timeline = Timeline(graph, people, found[0].start if found else None, media)
     for edition in reversed(found):  # newest first
         content = compose(graph, people, edition, timeline=timeline)
         rendered = letters.render(content, web=True)

@@ -26,10 +26,10 @@ class Occurrence:
 
 
 class Timeline:
-    def __init__(self, graph: SiteGraph, people: People, since: datetime | None = None):
+    def __init__(self, graph: SiteGraph, people: People, since: datetime | None = None, media: MediaLibrary | None = None):
         self.graph = graph
         #: The published pictures, described once for every edition composed from this timeline (cover sizes).
-        self.media = MediaLibrary(graph)
+        self.media = media or MediaLibrary(graph)
         self._items: dict[str, list[tuple[float, str, Item]]] = {}
         for folder in SECTIONS:
             dated = [((graph.date_of(i) or graph.now).timestamp(), i.relpath, i) for i in graph.published(folder)]

@@ -139,6 +139,32 @@ def test_facts_refuse_what_is_not_a_picture():
     assert facts(gps_jpeg()).located
 
 
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    chunks, offset = [], 8
+    while offset < len(data):
+        length = int.from_bytes(data[offset:offset + 4], "big")
+        chunks.append(data[offset:offset + 12 + length])
+        offset += 12 + length
+    return chunks
+
+
+@pytest.mark.parametrize("after_pixels", [False, True])
+def test_png_location_and_orientation_are_read_wherever_the_metadata_is(after_pixels):
+    # facts() reads a PNG's header without decoding it, unless metadata comes after the pixels: found either way.
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated: a 40×10 picture shows 10×40
+    exif.get_ifd(0x8825)[1] = "N"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 10)).save(buffer, "PNG", exif=exif)
+    chunks = _png_chunks(buffer.getvalue())
+    if after_pixels:
+        moved = next(c for c in chunks if c[4:8] == b"eXIf")
+        chunks.remove(moved)
+        chunks.insert(len(chunks) - 1, moved)
+    found = facts(b"\x89PNG\r\n\x1a\n" + b"".join(chunks))
+    assert (found.width, found.height, found.located) == (10, 40, True)
+
 def test_no_published_image_of_the_demo_carries_exif(demo_site: Path):
     pictures = [p for p in demo_site.rglob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp", ".avif"}]
     assert pictures

@@ -13,6 +13,7 @@ from pelican import signals
 from test_build import article, tree_digest
 
 from agorapress.build.pipeline import build
+from agorapress.cache import ENV_VAR
 from agorapress.problems import BuildFailed
 from agorapress.render import shards as parallel
 
@@ -58,8 +59,11 @@ def test_demo_portal_sharded_is_byte_identical_to_serial(tmp_path, monkeypatch) 
     # The demo has events, tags, members and avatars: feeds, calendars and profiles are split by file too.
     root = copy_demo(tmp_path / "demo")
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    # Each build with a cache of its own: pictures and cards are encoded again on as many threads as workers.
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "cache-serial"))
     serial = build(root, tmp_path / "serial", now=DEMO_NOW, workers=1).output
     for workers in (2, 3):
+        monkeypatch.setenv(ENV_VAR, str(tmp_path / f"cache-{workers}"))
         sharded = build(root, tmp_path / f"sharded-{workers}", now=DEMO_NOW, workers=workers).output
         assert tree_digest(serial) == tree_digest(sharded), f"{workers} shards"
     assert (serial / "pagefind" / "pagefind-entry.json").is_file()

@@ -10,6 +10,7 @@ from conftest import DEMO_NOW, copy_demo
 from PIL import Image
 
 from agorapress.build.pipeline import build
+from agorapress.cache import ENV_VAR, PortalCache
 
 
 def _meta(soup: BeautifulSoup, prop: str) -> str | None:
@@ -43,16 +44,39 @@ def test_items_and_profiles_have_their_own_card(demo_site: Path):
     assert not (demo_site / "articles/le-jardin-des-pentes-en-hiver").exists()
 
 
-def test_cards_are_identical_across_two_builds(tmp_path: Path):
+def test_cards_are_identical_across_two_builds(tmp_path: Path, monkeypatch):
     root = copy_demo(tmp_path / "demo")
     first = build(root, tmp_path / "one", now=DEMO_NOW).output
-    # A second build from a clean cache folder: the cards are drawn again, not copied.
-    second = build(root, tmp_path / "two", now=DEMO_NOW, force=True).output if "force" in build.__code__.co_varnames \
-        else build(root, tmp_path / "two", now=DEMO_NOW).output
+    # A second build with a cache folder of its own: the cards are drawn again, not copied.
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "another-cache"))
+    second = build(root, tmp_path / "two", now=DEMO_NOW).output
     cards = sorted(p.relative_to(first) for p in first.rglob("social.png"))
     assert len(cards) > 20
+    assert [name for name, _ in PortalCache(root).files() if name.startswith("card-") and "." not in name]
     for rel in cards:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_a_full_rebuild_draws_again_only_the_cards_whose_facts_changed(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "cache"))
+    root = copy_demo(tmp_path / "demo")
+    first = build(root, tmp_path / "one", now=DEMO_NOW).output
+
+    def kept() -> set[str]:
+        return {name for name, _ in PortalCache(root).files() if name.startswith("card-") and "." not in name}
+
+    drawn = kept()
+    assert len(drawn) == len(list(first.rglob("social.png")))
+    article = root / "content/articles/premier-cafe-reparation-cote-ordinateurs.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Notre ", 1), encoding="utf-8")
+    second = build(root, tmp_path / "two", now=DEMO_NOW).output
+    assert len(kept() - drawn) == 1  # the new title's card; the others came from the cache
+    for card in first.rglob("social.png"):
+        rel = card.relative_to(first)
+        same = card.read_bytes() == (second / rel).read_bytes()
+        assert same == (rel.parts[:2] != ("articles", "premier-cafe-reparation-cote-ordinateurs")), rel
+    with Image.open(second / "articles/premier-cafe-reparation-cote-ordinateurs/social.png") as picture:
+        assert picture.size == (1200, 630)
 
 
 def test_card_shows_event_date_in_page_language():

@@ -9,12 +9,16 @@ linked by `link_unchanged` first.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from ..digest.archive import archive_files
 from ..images import ImageRejected
 from ..outputs.calendar import CALENDAR_FILE, EVENT_FILE, Calendars
-from ..outputs.cards import CARD_FILE, favicons, item_card, site_card
+from ..outputs.cards import CARD_FILE, Cards, favicons
 from ..outputs.feeds import FORMATS, LABELS, OPML_FILE, Catalogue, FeedRenderer, within
 from ..outputs.jsonfeed import JsonFeedRenderer
 from ..outputs.media import MediaLibrary, is_raster, publishable
@@ -51,11 +55,13 @@ def write_outputs(context: RenderContext) -> list[Problem]:
 def _cards(context: RenderContext, library: MediaLibrary) -> None:
     """A social card per item and profile page, the portal's own for every other page (og:image), and its icons."""
     graph = context.graph
-    _put(context, CARD_FILE, site_card(graph))
+    cards = Cards(graph, library, context.portal.cache)
+    _put(context, CARD_FILE, cards.site())
     for name, data in favicons(graph, library).items():
         _put(context, name, data)
-    for item in [*graph.published(), *(graph.contributors[h] for h in sorted(graph.contributors))]:
-        _put(context, item.url + CARD_FILE, item_card(graph, item, library))
+    pages = [*graph.published(), *(graph.contributors[h] for h in sorted(graph.contributors))]
+    for item, data in _on_every_core(context, cards.item, pages):
+        _put(context, item.url + CARD_FILE, data)
 
 
 def _digest(context: RenderContext, library: MediaLibrary) -> None:
@@ -77,19 +83,38 @@ def _static(context: RenderContext, library: MediaLibrary) -> list[Problem]:
             context.wrote(name, None)
     content = context.portal.root / "content"
     problems = []
-    for rel in publishable(context.graph):
+    published = publishable(context.graph)
+    for rel in published:
         if not is_raster(rel):
             _put(context, rel, (content / rel).read_bytes())
-            continue
+
+    def encoded(rel: str) -> dict[str, bytes] | ImageRejected:
         try:
-            files = library.files(rel)
+            return library.files(rel)
         except ImageRejected as exc:
-            problems.append(Problem(f"content/{rel}", 0, "not-an-image", "", f"'{rel.rsplit('/', 1)[-1]}' {exc}",
+            return exc
+
+    for rel, files in _on_every_core(context, encoded, [rel for rel in published if is_raster(rel)]):
+        if isinstance(files, ImageRejected):
+            problems.append(Problem(f"content/{rel}", 0, "not-an-image", "", f"'{rel.rsplit('/', 1)[-1]}' {files}",
                                     "export it again as PNG, JPEG or WebP, under the limits of moderation"))
             continue
         for name, data in files.items():
             _put(context, name, data)
     return problems
+
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+
+def _on_every_core(context: RenderContext, work: Callable[[_In], _Out], inputs: Iterable[_In]) -> Iterator[tuple[_In, _Out]]:
+    """`work` on each input in threads, one per core the build may use, each result with its input in the inputs'
+    order (what is written, and in which order, does not depend on the threads). Worth it for pictures: Pillow lets
+    go of the interpreter lock while it resizes and encodes, which is most of their time."""
+    inputs = list(inputs)
+    with ThreadPoolExecutor(max_workers=max(1, context.workers or os.cpu_count() or 1)) as pool:
+        yield from zip(inputs, pool.map(work, inputs), strict=True)
 
 
 def _feeds(context: RenderContext, catalogue: Catalogue) -> None:

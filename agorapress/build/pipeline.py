@@ -97,7 +97,8 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         mark = time.perf_counter()
         with frozen_heap(), tempfile.TemporaryDirectory(prefix="agora-build-", dir=scratch_root()) as scratch:
             context = RenderContext(portal, people, staging, previous=output if output.is_dir() else None,
-                                    plan=decision.plan, scratch=Path(scratch), on_write=[written], live=live)
+                                    plan=decision.plan, scratch=Path(scratch), on_write=[written], live=live,
+                                    workers=workers)
             _render(context, workers, lambda: on_stage("indexing for search, writing the sitemap", written))
             if portal.preview is None:  # a preview is in no sitemap, and robots.txt is read at the site's root only
                 write_sitemap(context)

@@ -59,6 +59,8 @@ class RenderContext:
     pages_done: Callable[[], None] | None = None
     #: The search index being made, in shard 0 (see render/search).
     indexing: Any = None
+    #: The cores the build may use (`--jobs`; None: all of them).
+    workers: int | None = None
 
     @property
     def graph(self):

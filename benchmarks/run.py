@@ -13,7 +13,9 @@ to a stock Pelican site (Python-Markdown, the same posts, authors, images, feeds
 Each build runs in its own process; wall time is the median of --runs runs. Memory is the peak of the sum over
 every process of the build (render shards, parsing pool, Pagefind...: benchmarks/processes.py samples the process
 tree), CPU seconds are those of all its processes together. Scenarios: a full build from scratch (no cache, no
-output), a rebuild with nothing changed, and a rebuild after editing the body of one item. The tools take turns
+output), a rebuild with nothing changed, a rebuild after editing the body of one item, and a fresh clone: no output
+but the tool's cache kept, as the deploy workflow restores it (Agora's pictures, social cards and parsed bodies are
+reused; stock Pelican and Hugo keep nothing by default, so theirs is a full build). The tools take turns
 within each run, so a machine that slows down or speeds up during the benchmark weighs on all of them alike.
 
 `--baseline DIR` measures a second Agora source tree (another checkout of this repository, run with
@@ -64,9 +66,10 @@ HUGO_ENV_BINARY = "hugo"
 #: The checkout this file belongs to: the Agora measured (its package, whatever is installed).
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-11-22T12:00:00+01:00"
-SCENARIOS = ("full", "no-change", "one-edit")
+SCENARIOS = ("full", "no-change", "one-edit", "fresh-clone")
 #: The targets of issue #23 on the real corpus, as ratios of stock Pelican's time in the same run.
 REAL_TARGETS = {"full": 0.5, "one-edit": 0.2, "no-change": 0.05}
+#: What a fresh clone has no more: the output (what the deploy workflow does, with the tool's cache restored).
 QUICK_SIZES = "200"
 QUICK_POSTS = 120
 ONLY: set[str] = set()  # --only: the tools measured (all when empty)
@@ -97,12 +100,14 @@ def agora_tool(root: Path, source: Path, cache: Path) -> dict:
     """Agora from the source tree `source`, its cache in a folder of its own (set aside for a build from scratch)."""
     env = dict(os.environ, PYTHONPATH=str(source), AGORA_CACHE_DIR=str(cache))
     return {"root": root, "cmd": [sys.executable, "-m", "agorapress.cli", "build", "--now", NOW], "env": env,
-            "clean": [cache, root / "output"], "edit": "content/articles", "label": f"Agora ({source})"}
+            "clean": [cache, root / "output"], "fresh": [root / "output"], "edit": "content/articles",
+            "label": f"Agora ({source})"}
 
 
 def pelican_tool(root: Path) -> dict:
     return {"root": root, "cmd": [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output", "-q"],
-            "env": None, "clean": [root / "output", root / "cache"], "edit": "content/articles", "label": "Pelican"}
+            "env": None, "clean": [root / "output", root / "cache"], "fresh": [root / "output"], "edit": "content/articles",
+            "label": "Pelican"}
 
 
 def generated_tools(work: Path, size: int, agora: Path, baseline: Path | None) -> dict[str, dict]:
@@ -113,14 +118,15 @@ def generated_tools(work: Path, size: int, agora: Path, baseline: Path | None) -
     if hugo:
         corpus.write_hugo(work / "hugo", size)
         clean = [work / "hugo" / "output", work / "hugo" / "resources"]
+        fresh = [work / "hugo" / "output"]
         found["hugo"] = {"root": work / "hugo", "cmd": [hugo, "--quiet", "-d", "output"], "env": None, "clean": clean,
-                         "edit": "content/articles", "label": "Hugo"}
+                         "fresh": fresh, "edit": "content/articles", "label": "Hugo"}
         pagefind = pagefind_binary()
         if pagefind:
             # The same Hugo site, then its search index, as a Hugo site with search is built.
             script = f'"{hugo}" --quiet -d output && "{pagefind}" --site output --output-subdir pagefind --silent'
             found["hugo+pagefind"] = {"root": work / "hugo", "cmd": ["sh", "-c", script], "env": None, "clean": clean,
-                                      "edit": "content/articles", "label": "Hugo + Pagefind"}
+                                      "fresh": fresh, "edit": "content/articles", "label": "Hugo + Pagefind"}
     if baseline is not None:
         corpus.write_agora(work / "agora-before", size)
         found["before"] = agora_tool(work / "agora-before", baseline, work / "cache-before")
@@ -168,6 +174,9 @@ def measure_builds(found: dict[str, dict], runs: int, trash: Path, only: set[str
             for key in SCENARIOS:
                 if key == "one-edit":
                     edit_one(root, tool["edit"], round_)
+                elif key == "fresh-clone":
+                    for stale in tool["fresh"]:
+                        set_aside(stale, trash)
                 figures = timed(tool["cmd"], root, tool["env"])
                 scenario[key].append(figures)
                 # Each figure as it is taken: a long run can be followed, and read if it is stopped.
@@ -363,7 +372,7 @@ def real_table(name: str, results: dict, baseline: Path | None = None) -> str:
     for scenario in SCENARIOS:
         agora, pelican = results.get("agora", {}).get(scenario), results.get("pelican", {}).get(scenario)
         line = (f"| {name} | {scenario} | {_seconds(agora)} | {_seconds(pelican)} | {_ratio(agora, pelican)} | "
-                f"≤ {REAL_TARGETS[scenario]} | {_mib(agora)} | {_mib(pelican)} | {_cpu(agora)} | {_cpu(pelican)} | "
+                f"{'≤ ' + str(REAL_TARGETS[scenario]) if scenario in REAL_TARGETS else '–'} | {_mib(agora)} | {_mib(pelican)} | {_cpu(agora)} | {_cpu(pelican)} | "
                 f"{_cpu_ratio(agora, pelican)} |")
         if baseline is not None:
             before = results.get("before", {}).get(scenario)

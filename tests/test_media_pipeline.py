@@ -193,6 +193,31 @@ def test_check_warns_of_a_location_and_of_unused_media(portal):
     assert "Traceback" not in result.output
 
 
+def test_each_picture_is_decoded_once_then_known_by_its_bytes(portal, monkeypatch):
+    from click.testing import CliRunner
+
+    from agorapress.cli import main
+    from agorapress.rules import media
+
+    root = portal({
+        "content/media/phone.jpg": gps_jpeg(),
+        "content/articles/walk.md": article("Walk", "media/phone.jpg"),
+    })
+    check = ["--root", str(root), "check", "--now", NOW.isoformat()]
+    first = CliRunner().invoke(main, check).output
+    decoded = []
+    real = media.decodes
+    monkeypatch.setattr(media, "decodes", lambda data, pixels: decoded.append(len(data)) or real(data, pixels))
+    again = CliRunner().invoke(main, check).output
+    assert decoded == [] and again == first and "warning[media-location]" in again  # the position still said
+    # Other bytes under the same name are decoded again, and a damaged picture is named on every run, never kept.
+    (root / "content/media/phone.jpg").write_bytes(gps_jpeg()[:2000])
+    for _ in range(2):
+        damaged = CliRunner().invoke(main, check).output
+        assert "content/media/phone.jpg: error[not-an-image]" in damaged, damaged
+    assert len(decoded) == 2
+
+
 def test_a_pixel_limit_in_config_is_an_error_naming_the_file(portal):
     from conftest import MINIMAL_CONFIG
 

@@ -58,7 +58,8 @@ def run_rules(graph: SiteGraph, memo: RuleMemo | None = None, only: set[str] | N
     did not change), or on the items of `only` (paths under content/)."""
     problems: list[Problem] = []
     for rule in RULES:
-        problems += rule(graph)
+        # The media rule keeps what it learnt of each picture in the memo too (see memo.py).
+        problems += rule(graph, memo) if rule is check_media else rule(graph)
     for item in sorted(graph.items, key=lambda i: i.relpath):
         if only is not None and item.relpath not in only:
             continue

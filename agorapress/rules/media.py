@@ -14,6 +14,7 @@ Rule ids (documented for readers in rules/catalogue.py):
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..content.loader import CONTENT_DIR
@@ -21,9 +22,11 @@ from ..graph import SiteGraph
 from ..images import MAX_IMAGE_PIXELS, ImageRejected, ImageTooLarge, decodes, facts
 from ..outputs.media import is_raster, publishable, unused
 from ..problems import Problem
+from .memo import RuleMemo
 
 
-def check_media(graph: SiteGraph) -> list[Problem]:
+def check_media(graph: SiteGraph, memo: RuleMemo | None = None) -> list[Problem]:
+    """The pictures under content/, each decoded once (then known by its bytes' digest in `memo`)."""
     if graph.root is None:
         return []
     content = Path(graph.root) / CONTENT_DIR
@@ -39,9 +42,16 @@ def check_media(graph: SiteGraph) -> list[Problem]:
             if path.stat().st_size > limit:
                 continue  # the files rule reports it; reading it would cost what the limit guards
             data = path.read_bytes()
-            located = facts(data, pixels).located
-            if rel in published:
-                decodes(data, pixels)
+            used = rel in published
+
+            def inspect(data: bytes = data, used: bool = used) -> bool:
+                located = facts(data, pixels).located
+                if used:
+                    decodes(data, pixels)
+                return located
+
+            key = f"{hashlib.sha256(data).hexdigest()}:{used}"
+            located = memo.picture(key, inspect) if memo is not None else inspect()
         except ImageTooLarge as exc:
             if _over_agora_limit(path):
                 continue  # the files rule reports a picture over Agora's own limit

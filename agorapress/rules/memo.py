@@ -2,7 +2,9 @@
 
 An item rule reads the item, its own file and the config, nothing else; so its problems for a file whose
 bytes did not change, under the same config and the same code, are the ones it found last time. A check
-after a three-file change runs the item rules on those three files only.
+after a three-file change runs the item rules on those three files only. What a picture is found to be once
+decoded (whole, and whether it carries a position) is kept the same way, by the digest of its bytes: the media rule
+decodes only the pictures that changed.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ class RuleMemo:
         self.key = f"{__version__}:{_code_digest()}:{config_digest}"
         self.digests = digests  # relpath -> sha256 of the file as the loader read it
         self.entries: dict[str, tuple[str, list[Problem]]] = {}
+        self.pictures: dict[str, bool] = {}  # digest of a picture's bytes (and how it is used) -> carries a position
+        self._seen: set[str] = set()
         self.hits = 0
         self._changed = False
         stored = cache.load_pickle(MEMO_FILE) if cache else None
         # A missing, tampered or old memo only means the rules run again.
-        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.key:
-            self.entries = stored[1]
+        if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.key:
+            self.entries, self.pictures = stored[1], stored[2]
 
     def problems(self, relpath: str, compute: Callable[[], list[Problem]]) -> list[Problem]:
         digest = self.digests.get(relpath)
@@ -46,15 +50,27 @@ class RuleMemo:
             self._changed = True
         return found
 
+    def picture(self, key: str, inspect: Callable[[], bool]) -> bool:
+        """What `inspect` found of the picture `key` (a digest of its bytes): whether it carries a position. It
+        raises when the picture is refused, and a refusal is never kept: the rule finds it again on every run."""
+        self._seen.add(key)
+        if key not in self.pictures:
+            self.pictures[key] = inspect()
+            self._changed = True
+        return self.pictures[key]
+
     def save(self, keep: set[str]) -> None:
         if not self.cache:
             return
         if any(k not in keep for k in self.entries):
             self.entries = {k: v for k, v in self.entries.items() if k in keep}
             self._changed = True
+        if any(k not in self._seen for k in self.pictures):
+            self.pictures = {k: v for k, v in self.pictures.items() if k in self._seen}
+            self._changed = True
         if not self._changed:
             return
-        self.cache.dump_pickle(MEMO_FILE, (self.key, self.entries))
+        self.cache.dump_pickle(MEMO_FILE, (self.key, self.entries, self.pictures))
         self._changed = False
 
 

@@ -40,6 +40,10 @@ def test_items_and_profiles_have_their_own_card(demo_site: Path):
     profile = next(demo_site.glob("contributors/*/social.png"))
     cards = {p.read_bytes() for p in (article, interview, profile, demo_site / "social.png")}
     assert len(cards) == 4  # each drawn from its own page's facts
+    # Text and shapes only: a palette keeps every colour; a photo (the interviewee's portrait) keeps its true colours.
+    with Image.open(demo_site / "social.png") as plain, Image.open(interview) as portrait:
+        assert (plain.mode, portrait.mode) == ("P", "RGB")
+        assert len(plain.convert("RGB").getcolors(1 << 16) or []) > 16  # anti-aliased text, not posterised
     # A scheduled item has no card yet: nothing about it is published before its date.
     assert not (demo_site / "articles/le-jardin-des-pentes-en-hiver").exists()
 

@@ -17,7 +17,7 @@ from ..avatars import Initials
 WIDTH, HEIGHT = 1200, 630
 CARD_FILE = "social.png"
 #: Changes with anything that changes how a card is drawn or encoded: cached cards of another version are not reused.
-CARDS_VERSION = "2"
+CARDS_VERSION = "3"
 #: Not Pillow's exhaustive `optimize`: zlib level 4 makes 6 % more bytes (about 50 KB a card) in a third of the
 #: time; 900 cards of a ten-year blog took a minute to encode the exhaustive way.
 _PNG = {"compress_level": 4}
@@ -152,6 +152,10 @@ def draw_card(facts: CardFacts) -> bytes:
     draw.line((_MARGIN, HEIGHT - 66, WIDTH - _MARGIN, HEIGHT - 66), fill=accent, width=3)
     draw.text((_MARGIN, HEIGHT - 36), facts.portal, font=_font(28, bold=True), fill=_FG, anchor="lm")
     draw.text((WIDTH - _MARGIN, HEIGHT - 36), facts.lang.upper(), font=_font(24, bold=True), fill=_MUTED, anchor="rm")
+    if facts.portrait is None and all(isinstance(picture, Initials) for _, picture in facts.people):
+        # Text and flat shapes only: a few hundred colours, kept by a palette of 256 (no photo to band). Half the
+        # bytes, and 40 % less time to encode, of the same card in RGB.
+        card = card.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     card.save(buffer, "PNG", **_PNG)
     return buffer.getvalue()

@@ -26,9 +26,11 @@ from ..problems import AgoraError, BuildFailed, Problem, Problems
 from ..site import Portal, load_portal
 from . import plan as planning
 from . import swap
-from .audit import ensure_safe_output
+from .audit import ensure_safe_output, survey
 from .preview import as_preview
 from .progress import FilesWritten, OnStage, quiet
+from .unchanged import inputs_status
+from .unchanged import remember as remember_unchanged
 from .write import link_unchanged
 
 if TYPE_CHECKING:
@@ -65,6 +67,9 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     started = time.perf_counter()
     on_stage("reading and checking content")
     drafts = drafts or preview is not None
+    # The status of every input before anything is read: recorded with the result, for the next build to find
+    # nothing changed without loading anything (unchanged.py). Only the public site's builds are recorded.
+    status = inputs_status(root) if not drafts else None
     portal = load_portal(root, now=now, drafts=drafts)
     if preview is not None:
         as_preview(portal, preview)
@@ -81,6 +86,7 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     people = People(portal.graph)
     decision = planning.decide(portal, people, output, drafts, force, trust_output)
     if decision.unchanged:
+        _remember(portal, status, output, decision, None, decision.files)
         timings["total"] = time.perf_counter() - started
         return BuildResult(output, portal, timings, decision.files, unchanged=True)
 
@@ -116,10 +122,22 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
         raise BuildFailed(Problems([problem])) from None
     # The survey of the staging folder is the survey of the output it became: the same files, the same names.
     planning.record(portal, output, decision, surveyed.summary, surveyed.files)
+    _remember(portal, status, output, decision, surveyed.summary, surveyed.files)
     portal.problems.extend(portal.cache.problems())  # a cache that could not be written: a warning, the next build is slower
     timings["total"] = time.perf_counter() - started
     plan = decision.plan
     return BuildResult(output, portal, timings, surveyed.files, rendered=plan.pages if plan is not None else None)
+
+
+def _remember(portal, status: str | None, output: Path, decision, summary: str | None, files: int) -> None:
+    """Record this build for unchanged.py (not a drafts or preview build: the record stays the public site's; a
+    build of other kinds into the same folder changes the output, which the record's survey then tells)."""
+    if status is None or portal.preview is not None:
+        return
+    if summary is None:
+        summary = survey(output).summary
+    remember_unchanged(portal.cache, status, output, summary, decision.next_change, portal.graph.now,
+                       str(portal.config.site.tz), portal.problems.warnings, len(portal.graph.published()), files)
 
 
 def _refuse_dangerous_output(root: Path, output: Path) -> None:

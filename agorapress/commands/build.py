@@ -31,6 +31,8 @@ from .common import FORMATS, emit, parse_now, run
 def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str, force: bool,
           jobs: int | None, profile: bool, preview: int | None) -> None:
     """Check, then render the portal; the previous output stays untouched unless the build succeeds."""
+    if not (drafts or force or preview) and _said_unchanged(ctx.obj["root"], output, now, fmt, profile):
+        return
     from ..build import build as run_build
 
     console = Console(stderr=True)
@@ -59,6 +61,32 @@ def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None
         return
     how = "" if result.rendered is None else f" (edited bodies only: {len(result.rendered)} pages rendered, the rest linked)"
     click.echo(f"Built {items} items, {result.files} files into {result.output}{how} in {result.timings['total']:.2f}s", err=True)
+
+
+def _said_unchanged(root: Path, output: Path | None, now: str | None, fmt: str, profile: bool) -> bool:
+    """Nothing changed since the last build, found from the files' status alone (build/unchanged.py): its warnings
+    and the line saying so, as the long way would print them. False: the long way decides."""
+    from datetime import UTC, datetime
+
+    from ..build.unchanged import inputs_status, unchanged
+
+    started = time.perf_counter()
+    clock = parse_now(now) or datetime.now(UTC)
+    try:
+        record = unchanged(root, output, clock, inputs_status(root))
+    except OSError:  # the portal cannot be walked: the long way says why
+        record = None
+    if record is None:
+        return False
+    seconds = time.perf_counter() - started
+    if profile:
+        table = Table("stage", "seconds", title="Where the time went")
+        table.add_row("unchanged (files' status)", f"{seconds:.3f}")
+        Console(stderr=True).print(table)
+    if record["warnings"].items:
+        emit(record["warnings"], fmt)
+    click.echo(f"Nothing changed since the last build: {record['output']} is up to date ({seconds:.2f}s)", err=True)
+    return True
 
 
 class Progress:

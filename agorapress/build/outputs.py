@@ -10,8 +10,9 @@ linked by `link_unchanged` first.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -111,10 +112,19 @@ _Out = TypeVar("_Out")
 def _on_every_core(context: RenderContext, work: Callable[[_In], _Out], inputs: Iterable[_In]) -> Iterator[tuple[_In, _Out]]:
     """`work` on each input in threads, one per core the build may use, each result with its input in the inputs'
     order (what is written, and in which order, does not depend on the threads). Worth it for pictures: Pillow lets
-    go of the interpreter lock while it resizes and encodes, which is most of their time."""
-    inputs = list(inputs)
-    with ThreadPoolExecutor(max_workers=max(1, context.workers or os.cpu_count() or 1)) as pool:
-        yield from zip(inputs, pool.map(work, inputs), strict=True)
+    go of the interpreter lock while it resizes and encodes, which is most of their time. A few results per thread
+    are ahead at most: 10,000 cards are never all in memory at once."""
+    threads = max(1, context.workers or os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        ahead: deque[tuple[_In, Future[_Out]]] = deque()
+        for value in inputs:
+            ahead.append((value, pool.submit(work, value)))
+            if len(ahead) >= 4 * threads:
+                done, future = ahead.popleft()
+                yield done, future.result()
+        while ahead:
+            done, future = ahead.popleft()
+            yield done, future.result()
 
 
 def _feeds(context: RenderContext, catalogue: Catalogue) -> None:

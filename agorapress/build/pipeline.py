@@ -55,7 +55,7 @@ class BuildResult:
 
 def build(root: Path, output: Path | None = None, *, now: datetime | None = None, drafts: bool = False,
           workers: int | None = None, force: bool = False, live: dict | None = None, trust_output: bool = False,
-          on_stage: OnStage = quiet, preview: int | None = None) -> BuildResult:
+          on_stage: OnStage = quiet, preview: int | None = None, status: str | None = None) -> BuildResult:
     """Build the portal at `root` into `output`; on any problem the previous output is left untouched.
 
     `force` renders everything even when nothing changed. A `live` dict receives the state `agora serve` needs to
@@ -69,7 +69,8 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
     drafts = drafts or preview is not None
     # The status of every input before anything is read: recorded with the result, for the next build to find
     # nothing changed without loading anything (unchanged.py). Only the public site's builds are recorded.
-    status = inputs_status(root) if not drafts else None
+    # `status`: the caller's, when it took it already (agora build, before it looked for an unchanged build).
+    status = (status or inputs_status(root)) if not drafts else None
     portal = load_portal(root, now=now, drafts=drafts)
     if preview is not None:
         as_preview(portal, preview)

@@ -31,8 +31,11 @@ from .common import FORMATS, emit, parse_now, run
 def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None, fmt: str, force: bool,
           jobs: int | None, profile: bool, preview: int | None) -> None:
     """Check, then render the portal; the previous output stays untouched unless the build succeeds."""
-    if not (drafts or force or preview) and _said_unchanged(ctx.obj["root"], output, now, fmt, profile):
-        return
+    inputs = None  # the status of every input, taken once (build/unchanged.py)
+    if not (drafts or force or preview):
+        inputs = _said_unchanged(ctx.obj["root"], output, now, fmt, profile)
+        if inputs is True:
+            return
     from ..build import build as run_build
 
     console = Console(stderr=True)
@@ -46,7 +49,8 @@ def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None
                 status.update(progress)
 
         result = run(lambda: run_build(ctx.obj["root"], output, now=parse_now(now), drafts=drafts, workers=jobs,
-                                       force=force, on_stage=on_stage, preview=preview), fmt)
+                                       force=force, on_stage=on_stage, preview=preview, status=inputs),
+                                 fmt)
     if profile:
         table = Table("stage", "seconds", title="Where the time went")
         for stage, seconds in result.timings.items():
@@ -63,9 +67,10 @@ def build(ctx: click.Context, output: Path | None, drafts: bool, now: str | None
     click.echo(f"Built {items} items, {result.files} files into {result.output}{how} in {result.timings['total']:.2f}s", err=True)
 
 
-def _said_unchanged(root: Path, output: Path | None, now: str | None, fmt: str, profile: bool) -> bool:
+def _said_unchanged(root: Path, output: Path | None, now: str | None, fmt: str, profile: bool) -> bool | str | None:
     """Nothing changed since the last build, found from the files' status alone (build/unchanged.py): its warnings
-    and the line saying so, as the long way would print them. False: the long way decides."""
+    and the line saying so, as the long way would print them, and True. Otherwise the status taken (the build
+    records it: one walk), or None when it could not be taken; the long way decides."""
     from datetime import UTC, datetime
 
     from ..build.unchanged import inputs_status, unchanged
@@ -73,11 +78,12 @@ def _said_unchanged(root: Path, output: Path | None, now: str | None, fmt: str, 
     started = time.perf_counter()
     clock = parse_now(now) or datetime.now(UTC)
     try:
-        record = unchanged(root, output, clock, inputs_status(root))
+        status = inputs_status(root)
     except OSError:  # the portal cannot be walked: the long way says why
-        record = None
+        return None
+    record = unchanged(root, output, clock, status)
     if record is None:
-        return False
+        return status
     seconds = time.perf_counter() - started
     if profile:
         table = Table("stage", "seconds", title="Where the time went")

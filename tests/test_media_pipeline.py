@@ -89,6 +89,20 @@ def test_encoding_is_reproducible_without_cache():
     assert renditions(data, (480, 1400), ("WEBP", "JPEG")) == renditions(data, (480, 1400), ("WEBP", "JPEG"))
 
 
+def test_webp_gets_full_effort_only_when_browsers_fetch_it_first():
+    # Behind AVIF, WebP is what a browser without AVIF fetches: encoded for speed. Without AVIF it is what every
+    # browser fetches, encoded with full effort: never larger, and another encoding.
+    photo = Image.effect_mandelbrot((900, 600), (-2.0, -1.0, 1.0, 1.0), 100).convert("RGB")
+    photo = Image.merge("RGB", (photo.getchannel(0), photo.rotate(90, expand=False).getchannel(0),
+                                Image.linear_gradient("L").resize(photo.size)))
+    out = io.BytesIO()
+    photo.save(out, "PNG")
+    alone = renditions(out.getvalue(), (900,), ("WEBP", "PNG"))[(900, "WEBP")]
+    behind = renditions(out.getvalue(), (900,), ("AVIF", "WEBP", "PNG"))[(900, "WEBP")]
+    assert alone != behind and len(alone) <= len(behind)
+    assert Image.open(io.BytesIO(behind)).size == Image.open(io.BytesIO(alone)).size == (900, 600)
+
+
 def test_scheduled_and_unused_media_are_not_published(portal):
     root = portal({
         "content/media/now.jpg": gps_jpeg(),

@@ -39,7 +39,7 @@ from ..images import (
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
 RENDITIONS_FOLDER = f"{MEDIA_FOLDER}/_r"
 #: Changes whenever the encoders' settings or the pipeline change: cached renditions of older settings are not reused.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 @dataclass(frozen=True)

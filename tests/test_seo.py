@@ -275,7 +275,7 @@ def test_pagefind_reads_the_html_tag_the_marked_head_tags_and_the_main_of_a_page
 
 def test_search_index_is_the_one_pagefind_makes_of_the_whole_pages(site: Path, tmp_path: Path) -> None:
     # Pagefind handed the written pages uncut, in the same order, makes the same index byte for byte.
-    from agorapress.render.search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
+    from agorapress.render.search.index import BUNDLE_DIR, Indexes, SearchCopies, searchable_pages
     from agorapress.site import load_portal
 
     order = searchable_pages(load_portal(site.parent, now=NOW).graph)
@@ -284,8 +284,8 @@ def test_search_index_is_the_one_pagefind_makes_of_the_whole_pages(site: Path, t
         (whole / name).parent.mkdir(parents=True, exist_ok=True)
         (whole / name).write_bytes((site / name).read_bytes())
     (tmp_path / "out").mkdir()
-    indexing = Indexing(SearchCopies(whole, tmp_path / "out", order))
-    assert indexing.finish() is None
+    copies = SearchCopies(whole, tmp_path / "out", order)
+    Indexes(copies, [(BUNDLE_DIR, order)]).finish()
     assert digest(tmp_path / "out" / BUNDLE_DIR) == digest(site / BUNDLE_DIR)
 
 
@@ -309,7 +309,7 @@ def test_a_page_written_again_without_the_writer_is_indexed_as_written(site: Pat
     # index is then made again from the written pages, so it holds what the page finally says.
     import shutil
 
-    from agorapress.render.search.index import BUNDLE_DIR, Indexing, SearchCopies, searchable_pages
+    from agorapress.render.search.index import BUNDLE_DIR, Indexes, SearchCopies, searchable_pages
     from agorapress.site import load_portal
 
     output = tmp_path / "site"
@@ -324,7 +324,6 @@ def test_a_page_written_again_without_the_writer_is_indexed_as_written(site: Pat
     first_of_all = SearchCopies(tmp_path / "not-yet", output, order)
     first_of_all(order[0], None)  # before any copy was made
     assert first_of_all.stale
-    again = Indexing(copies).finish()
-    assert isinstance(again, Indexing) and not copies.stale
-    assert again.finish() is None
+    Indexes(copies, [(BUNDLE_DIR, order)]).finish()  # the copies were stale: every page is read as written
+    assert not copies.stale
     assert digest(output / BUNDLE_DIR) == digest(site / BUNDLE_DIR)

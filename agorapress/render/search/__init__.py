@@ -11,7 +11,7 @@ from pelican import signals
 
 from ..context import context_of
 from ..shards import pages_written, rendering_ended
-from .index import COPIES_DIR, Indexing, Searchable, SearchCopies, searchable_pages
+from .index import COPIES_DIR, Indexes, Searchable, SearchCopies, search_parts, searchable_pages
 from .page import SearchPageGenerator
 
 
@@ -35,7 +35,12 @@ def _install(pelican) -> None:
     copies = SearchCopies(context.scratch / COPIES_DIR, context.output, order, context.previous, kept)
     context.on_write.append(copies)
     if context.shard == 0:
-        context.indexing = Indexing(copies)
+        # A part none of whose pages is rendered again is the last output's (see index.py: the parts are the same).
+        parts = search_parts(order)
+        previous = context.previous
+        reused = [folder for folder, names in parts
+                  if previous is not None and kept.issuperset(names) and (previous / folder).is_dir()]
+        context.indexing = Indexes(copies, [part for part in parts if part[0] not in reused], reused)
 
 
 def _pages_written(context) -> None:
@@ -48,8 +53,8 @@ def _finish(pelican) -> None:
     # finalized: every page of this build is in the staging folder, which is swapped in only afterwards.
     context = context_of(pelican.settings)
     running, context.indexing = context.indexing, None
-    while running is not None:
-        running = running.finish()
+    if running is not None:
+        running.finish()
 
 
 def _stop(pelican) -> None:

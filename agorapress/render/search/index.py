@@ -10,13 +10,22 @@ tags and the <main>), in the build's scratch folder, and Pagefind's service is h
 as it is written, in the fixed order of `searchable_pages`. It parses 40 % of the bytes, never reads the
 tag lists, archives and feeds it would skip, and numbers the pages the same way on every disk. The index
 is byte for byte the one Pagefind makes of the whole pages handed over in that order (a test compares them).
+
+A site of more than PART_PAGES searchable pages is indexed in parts (`search_parts`): each page goes to a part by a
+hash of its address, each part is a Pagefind bundle of its own under pagefind/<n>/, indexed by a service of its own
+(on every core), and the search page merges them (Pagefind's `mergeIndex`, made for searching several sites at once).
+An incremental build indexes again only the parts that hold a page it rendered, and links the others from the last
+output: an edited body costs the indexing of a few hundred pages, not of the whole site. Parts are random samples of
+the site, so the word statistics each part ranks by are close to the whole site's.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
+import math
 import os
 import re
 import subprocess
@@ -46,6 +55,26 @@ def searchable_pages(graph: SiteGraph) -> list[str]:
     items = [item.url for item in graph.published()]
     profiles = sorted({item.url for item in graph.contributors.values()} - set(items))
     return [f"{url}index.html" for url in dict.fromkeys(items + profiles)]
+
+
+#: Searchable pages per part of the index, roughly: one part up to this many, then one more part per this many.
+PART_PAGES = 250
+#: At most this many parts, whatever the site's size: the search page loads each part's entry and word lists.
+MAX_PARTS = 16
+
+
+def search_parts(order: list[str]) -> list[tuple[str, list[str]]]:
+    """(bundle folder, its pages in the index's order) of each part of the index. One part is the bundle folder
+    itself; with more, part n is BUNDLE_DIR/n/ and holds the pages whose address hashes to n. The number of parts
+    depends only on the number of pages, so a page stays in its part while the site keeps its size, and an
+    incremental build (which never adds nor removes a page) finds the same parts as the last build."""
+    count = min(MAX_PARTS, max(1, math.ceil(len(order) / PART_PAGES)))
+    if count == 1:
+        return [(BUNDLE_DIR, list(order))]
+    parts: list[list[str]] = [[] for _ in range(count)]
+    for name in order:
+        parts[int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big") % count].append(name)
+    return [(f"{BUNDLE_DIR}/{number}", names) for number, names in enumerate(parts) if names]
 
 
 def pagefind_executable() -> Path:
@@ -126,10 +155,10 @@ class SearchCopies:
     def stale(self) -> bool:
         return (self.folder / _STALE).exists()
 
-    def pages(self) -> Iterator[tuple[str, bytes]]:
-        """The searchable pages in the index's order as Pagefind is to read them, each as soon as it is written;
-        once every page is written, a page with no copy is cut down from the written file, or left out."""
-        for name in self.order:
+    def pages(self, names: list[str]) -> Iterator[tuple[str, bytes]]:
+        """The pages `names` (searchable pages, in the index's order) as Pagefind is to read them, each as soon as it
+        is written; once every page is written, a page with no copy is cut down from the written file, or left out."""
+        for name in names:
             page = self._wait_for(name)
             if page is not None:
                 yield name, page
@@ -150,65 +179,59 @@ class SearchCopies:
 
 
 class Indexing:
-    """Pagefind's service (`pagefind --service`) indexing the pages while the build goes on; `finish()` waits.
+    """Pagefind's service (`pagefind --service`) indexing the pages of one part of the index, handed over by
+    `Indexes` as they are written; `finish()` reads its answers and writes the part's bundle.
 
-    It starts with the rendering: a thread hands each page over as soon as it is written, so Pagefind works
-    beside the rendering processes instead of after them. The pages go in a fixed order (`searchable_pages`),
-    so page numbers in the index do not depend on which process wrote a page first, nor on the order a file
-    system lists a folder (Pagefind's own walk over a folder takes that order, which differs from disk to disk).
-    The service takes one message after the other and answers each; the answers are read at the end."""
+    The pages go in a fixed order (`searchable_pages`), so page numbers in the index do not depend on which process
+    wrote a page first, nor on the order a file system lists a folder (Pagefind's own walk over a folder takes that
+    order, which differs from disk to disk). The service takes one message after the other and answers each; the
+    answers are read at the end."""
 
-    def __init__(self, copies: SearchCopies):
+    def __init__(self, copies: SearchCopies, names: list[str], folder: str):
         self.copies = copies
+        self.part = names
+        self.folder = folder  # where the bundle goes, relative to the output
         self.names: dict[int, str] = {}
+        self.number = 0  # of the last message sent
         self.last = 0  # the number of the last message, once every page is sent
-        self.failure: BaseException | None = None
+        self.broken = False  # the service stopped reading: it failed
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen([str(pagefind_executable()), "--service"], cwd=copies.output,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
-        self.sending = threading.Thread(target=self._send_all, name="agora-pagefind", daemon=True)
-        self.sending.start()
+        bundle = str(copies.output / folder)
+        self._send({"type": "NewIndex", "config": {"exclude_selectors": list(EXCLUDED), "output_path": bundle}})
 
-    def _send_all(self) -> None:
-        bundle = str(self.copies.output / BUNDLE_DIR)
-        number = 1
-        try:
-            self._send(number, {"type": "NewIndex", "config": {"exclude_selectors": list(EXCLUDED), "output_path": bundle}})
-            for number, (name, page) in enumerate(self.copies.pages(), start=2):
-                self.names[number] = name
-                self._send(number, {"type": "AddFile", "index_id": 0, "file_path": name, "url": None,
-                                    "file_contents": page.decode("utf-8")})
-            if self.names:
-                self._send(number + 1, {"type": "GetFiles", "index_id": 0})
-                self.last = number + 1
-            self.process.stdin.flush()
-        except OSError:
-            pass  # the service is gone: finish() says why
-        except BaseException as failure:  # noqa: BLE001 - reported by finish(), in the build's own thread
-            self.failure = failure
+    def add(self, name: str, page: bytes) -> None:
+        self._send({"type": "AddFile", "index_id": 0, "file_path": name, "url": None, "file_contents": page.decode("utf-8")})
+        self.names[self.number] = name
 
-    def _send(self, number: int, payload: dict) -> None:
+    def close(self) -> None:
+        """Every page is handed over: ask for the index."""
+        if self.names:
+            self._send({"type": "GetFiles", "index_id": 0})
+            self.last = self.number
+        self._send(None)
+
+    def _send(self, payload: dict | None) -> None:
         # The service's wire format: base64 of a JSON message, then a comma (as the pagefind package sends it).
-        message = json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False).encode("utf-8")
-        self.process.stdin.write(base64.b64encode(message) + b",")
-
-    def finish(self) -> Indexing | None:
-        """Wait for the index; with a page written again without the writer, start over (the new indexing is
-        returned, to be finished in turn)."""
-        self.copies.written.set()
-        self.sending.join()
-        if self.failure is not None:
-            self.stop()
-            raise self.failure
-        if self.copies.stale:
-            self.stop()
-            (self.copies.folder / _STALE).unlink()
-            for name in self.copies.order:
-                (self.copies.folder / name).unlink(missing_ok=True)
-            return Indexing(self.copies)
+        # None: what was sent is flushed. A service that stopped reading is marked broken: finish() says why.
+        if self.broken:
+            return
         try:
-            failures, files = self._responses() if self.last else ([], None)
-            done = files is not None or not self.last
+            if payload is None:
+                self.process.stdin.flush()
+                return
+            self.number += 1
+            message = json.dumps({"message_id": self.number, "payload": payload}, ensure_ascii=False).encode("utf-8")
+            self.process.stdin.write(base64.b64encode(message) + b",")
+        except OSError:
+            self.broken = True
+
+    def finish(self) -> None:
+        """Wait for the index and write it (once `close()` was called)."""
+        try:
+            failures, files = self._responses() if self.last and not self.broken else ([], None)
+            done = not self.broken and (files is not None or not self.last)
             with contextlib.suppress(OSError):
                 self.process.stdin.close()  # the service ends at the end of its input
             self.process.wait()
@@ -222,14 +245,12 @@ class Indexing:
             reason = detail[-1] if detail else f"exit code {self.process.returncode}"
             raise AgoraError(f"search index: Pagefind failed ({reason})")
         if files:
-            _write_bundle(self.copies.output / BUNDLE_DIR, files, self.copies.previous and self.copies.previous / BUNDLE_DIR)
-        return None
+            previous = self.copies.previous and self.copies.previous / self.folder
+            _write_bundle(self.copies.output / self.folder, files, previous)
 
     def stop(self) -> None:
         """End the service without an index (the build failed)."""
-        self.copies.written.set()
         self.process.kill()
-        self.sending.join()
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout, self.errors):
             with contextlib.suppress(OSError):
@@ -254,6 +275,75 @@ class Indexing:
                 elif message.get("message_id") == self.last:
                     return failures, payload.get("files") if payload.get("type") == "GetFiles" else None
         return failures, None
+
+
+class Indexes:
+    """The index while the build goes on: a service per part this build makes (`search_parts`), all at once, and one
+    thread handing each page to its part's service as soon as it is written, so Pagefind works beside the rendering
+    processes instead of after them; `finish()` waits. With `reused`, an incremental build's parts that hold no page
+    it renders are linked whole from the last output."""
+
+    def __init__(self, copies: SearchCopies, parts: list[tuple[str, list[str]]], reused: list[str] = ()):
+        self.copies = copies
+        self.parts = parts
+        for folder in reused:
+            _link_bundle(copies.previous / folder, copies.output / folder)
+        self._start()
+
+    def _start(self) -> None:
+        self.failure: BaseException | None = None
+        self.running = [Indexing(self.copies, names, folder) for folder, names in self.parts]
+        self.sending = threading.Thread(target=self._send_all, name="agora-pagefind", daemon=True)
+        self.sending.start()
+
+    def _send_all(self) -> None:
+        part_of = {name: indexing for indexing in self.running for name in indexing.part}
+        try:
+            for name, page in self.copies.pages([name for name in self.copies.order if name in part_of]):
+                part_of[name].add(name, page)
+            for indexing in self.running:
+                indexing.close()
+        except BaseException as failure:  # noqa: BLE001 - reported by finish(), in the build's own thread
+            self.failure = failure
+
+    def finish(self) -> None:
+        """Wait for every part and write it; with a page written again without the writer, index every part again."""
+        self.copies.written.set()
+        self.sending.join()
+        try:
+            if self.failure is not None:
+                raise self.failure
+            if self.copies.stale:
+                self.stop()
+                (self.copies.folder / _STALE).unlink()
+                for name in self.copies.order:
+                    (self.copies.folder / name).unlink(missing_ok=True)
+                self._start()
+                self.finish()
+                return
+            while self.running:
+                self.running[0].finish()
+                self.running.pop(0)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """End every service without an index (the build failed): a page being handed over then fails to be."""
+        self.copies.written.set()
+        while self.running:
+            self.running.pop().stop()
+        self.sending.join()
+
+
+def _link_bundle(previous: Path, folder: Path) -> None:
+    """A part of the last output's index, unchanged, linked file by file (no writer ever writes into a file of the
+    staging folder: each replaces it whole, so the last output is never changed through a link)."""
+    for path in sorted(previous.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            target = folder / path.relative_to(previous)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
 
 
 def _write_bundle(folder: Path, files: list[dict], previous: Path | None) -> None:

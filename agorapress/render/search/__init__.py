@@ -46,7 +46,9 @@ def _install(pelican) -> None:
 def _pages_written(context) -> None:
     running = context.indexing
     if running is not None:
-        running.copies.written.set()  # a page with no copy by now was written some other way, or not at all
+        # A page with no copy by now was written some other way, or not at all: the index can be finished while
+        # the build writes the rest.
+        running.finish_soon()
 
 
 def _finish(pelican) -> None:

@@ -28,6 +28,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -206,10 +207,13 @@ class Indexing:
         self.names[self.number] = name
 
     def close(self) -> None:
-        """Every page is handed over: ask for the index."""
+        """Every page is handed over (`Indexes` waited for its sender): ask for the index."""
         if self.names:
             self._send({"type": "GetFiles", "index_id": 0})
             self.last = self.number
+        self.flush()
+
+    def flush(self) -> None:
         self._send(None)
 
     def _send(self, payload: dict | None) -> None:
@@ -280,14 +284,17 @@ class Indexing:
 class Indexes:
     """The index while the build goes on: a service per part this build makes (`search_parts`), all at once, and one
     thread handing each page to its part's service as soon as it is written, so Pagefind works beside the rendering
-    processes instead of after them; `finish()` waits. With `reused`, an incremental build's parts that hold no page
-    it renders are linked whole from the last output."""
+    processes instead of after them. Once every page is written (`finish_soon`), the parts are finished in a thread
+    while the build writes the rest (a large site's cards take a while); `finish()` waits. With `reused`, an
+    incremental build's parts that hold no page it renders are linked whole from the last output."""
 
     def __init__(self, copies: SearchCopies, parts: list[tuple[str, list[str]]], reused: list[str] = ()):
         self.copies = copies
         self.parts = parts
         for folder in reused:
             _link_bundle(copies.previous / folder, copies.output / folder)
+        self.finishing: threading.Thread | None = None
+        self.late: BaseException | None = None  # what went wrong in the finishing thread
         self._start()
 
     def _start(self) -> None:
@@ -302,38 +309,69 @@ class Indexes:
             for name, page in self.copies.pages([name for name in self.copies.order if name in part_of]):
                 part_of[name].add(name, page)
             for indexing in self.running:
-                indexing.close()
+                indexing.flush()
         except BaseException as failure:  # noqa: BLE001 - reported by finish(), in the build's own thread
             self.failure = failure
 
-    def finish(self) -> None:
-        """Wait for every part and write it; with a page written again without the writer, index every part again."""
+    def finish_soon(self) -> None:
+        """Every page is written: finish the parts in a thread, while the build goes on."""
         self.copies.written.set()
-        self.sending.join()
+        if self.finishing is None:
+            self.finishing = threading.Thread(target=self._finish_beside, name="agora-pagefind-finish", daemon=True)
+            self.finishing.start()
+
+    def _finish_beside(self) -> None:
         try:
-            if self.failure is not None:
-                raise self.failure
+            self._finish_parts()
+        except BaseException as failure:  # noqa: BLE001 - raised by finish(), in the build's own thread
+            self.late = failure
+
+    def finish(self) -> None:
+        """Wait for every part and write it; with a page written again without the writer (which only the end of the
+        rendering tells), index every part again from the pages as written."""
+        try:
+            if self.finishing is not None:
+                self.finishing.join()
+                if self.late is not None:
+                    raise self.late
+            else:
+                self._finish_parts()
             if self.copies.stale:
-                self.stop()
+                for folder, _ in self.parts:
+                    shutil.rmtree(self.copies.output / folder, ignore_errors=True)
                 (self.copies.folder / _STALE).unlink()
                 for name in self.copies.order:
                     (self.copies.folder / name).unlink(missing_ok=True)
                 self._start()
-                self.finish()
-                return
-            while self.running:
-                self.running[0].finish()
-                self.running.pop(0)
+                self._finish_parts()
         except BaseException:
             self.stop()
             raise
 
+    def _finish_parts(self) -> None:
+        self.copies.written.set()
+        self.sending.join()
+        if self.failure is not None:
+            raise self.failure
+        # A part's index is asked for once every page is handed over, and only a few at a time (one per core):
+        # each service then makes its whole index in memory at once, and 16 of them doing so together made the
+        # peak memory of a 10k build.
+        ahead = max(1, os.cpu_count() or 1)
+        for indexing in self.running[:ahead]:
+            indexing.close()
+        for number, indexing in enumerate(self.running):
+            indexing.finish()
+            if number + ahead < len(self.running):
+                self.running[number + ahead].close()
+
     def stop(self) -> None:
         """End every service without an index (the build failed): a page being handed over then fails to be."""
         self.copies.written.set()
-        while self.running:
-            self.running.pop().stop()
+        for indexing in self.running:
+            indexing.stop()
         self.sending.join()
+        if self.finishing is not None:
+            self.finishing.join()
 
 
 def _link_bundle(previous: Path, folder: Path) -> None:

@@ -116,12 +116,17 @@ def test_a_body_edit_indexes_its_part_again_and_links_the_others(portal_in_parts
 
 
 @pytest.fixture(scope="module")
-def parts_url(tmp_path_factory) -> Iterator[str]:
+def parts_site(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(index, "PART_PAGES", SMALL_PARTS)
         output = build(write_portal(tmp_path_factory.mktemp("parts") / "portal", FILES), now=NOW).output
     assert len(list((output / BUNDLE_DIR).iterdir())) == 4
-    with serving(output, tmp_path_factory.mktemp("served_parts")) as url:
+    return output
+
+
+@pytest.fixture(scope="module")
+def parts_url(parts_site, tmp_path_factory) -> Iterator[str]:
+    with serving(parts_site, tmp_path_factory.mktemp("served_parts")) as url:
         yield url
 
 
@@ -151,7 +156,7 @@ exec '{index.pagefind_executable()}' "$@"
 """, encoding="utf-8")
     script.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(script))
-    with pytest.raises(AgoraError, match=r"search index: Pagefind failed \(memory allocation failed\)"):
+    with pytest.raises(AgoraError, match=r"search index: Pagefind failed on pagefind/\d+/ \(memory allocation failed\)"):
         build(portal_in_parts, now=NOW, force=True)
     assert len(started.read_text().split()) == 4  # every part had its service
     assert tree_digest(output) == before  # the last site stays published, whole
@@ -169,3 +174,43 @@ def _children() -> list[str]:
         if int(fields[1]) == os.getpid() and fields[0] != "Z":
             found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
     return found
+
+
+@needs_chromium
+def test_a_part_that_cannot_be_loaded_leaves_the_others_searchable(browser, parts_site, tmp_path, small_parts) -> None:
+    # A part that does not answer (a network hiccup, a deploy half done): the pages of the others are still found.
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(parts_site, site)
+    order = index.searchable_pages(load_portal(parts_site.parent, now=NOW).graph)
+    parts = search_parts(order)
+    assert len(parts) == 4
+    lost_folder, lost = next(part for part in reversed(parts) if any(name.startswith("articles/") for name in part[1]))
+    shutil.rmtree(site / lost_folder)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    with serving(site, tmp_path / "served") as url:
+        for n, word in enumerate(WORDS):
+            name = f"articles/texte-{n:02d}/index.html"
+            page.goto(f"{url}search/?q={word}")
+            if name in lost:
+                page.wait_for_function("document.getElementById('search-status').textContent.includes('»')")
+                assert page.eval_on_selector_all("#search-results li", "items => items.length") == 0
+            else:
+                page.wait_for_selector(f"#search-results a[href$='articles/texte-{n:02d}/']", timeout=20_000)
+    assert errors == []
+    page.close()
+
+
+def test_an_incremental_build_never_mixes_parts_of_two_pagefinds(portal_in_parts, tmp_path, monkeypatch):
+    # Another Pagefind (an upgrade, PAGEFIND_BINARY_PATH) renders everything: no part of the last index is kept.
+    build(portal_in_parts, now=NOW)
+    path = portal_in_parts / "content/articles/texte-03.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nEt un peu de jardinage.\n", encoding="utf-8")
+    other = tmp_path / "pagefind"
+    other.write_text(f"#!/bin/sh\nexec '{index.pagefind_executable()}' \"$@\"\n", encoding="utf-8")
+    other.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(other))
+    assert build(portal_in_parts, now=NOW).rendered is None

@@ -131,6 +131,7 @@ def fingerprints(portal: Portal, drafts: bool, nxt: datetime | None, leave_out: 
     for folder in ("themes", "plugins", "committee"):  # committee/: the record, shown on every item it reviewed
         _tree(whole, portal.root / folder)
     whole.update(portal.config_digest.encode())
+    whole.update(_search_engine().encode())
     key = whole.copy()
     for rel, value in sorted(portal.digests.items()):
         line = f"{rel}\0{value}\n".encode()
@@ -149,6 +150,19 @@ def fingerprints(portal: Portal, drafts: bool, nxt: datetime | None, leave_out: 
     whole.update(tail)
     key.update(tail)
     return whole.hexdigest(), key.hexdigest()
+
+
+def _search_engine() -> str:
+    """Which Pagefind makes the search index: another one (an upgrade, PAGEFIND_BINARY_PATH) renders everything,
+    for an incremental build links parts of the last index, and parts of two Pagefinds must never be mixed."""
+    from pagefind.service import get_executable  # noqa: PLC0415 - the package is light; Pelican is not loaded
+
+    found = get_executable()
+    try:
+        info = os.stat(found) if found is not None else None
+    except OSError:
+        info = None
+    return f"pagefind={found}\0{info.st_size if info else ''}\0{info.st_mtime_ns if info else ''}\n"
 
 
 def _tree(digest, root: Path) -> None:

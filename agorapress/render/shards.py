@@ -110,6 +110,9 @@ def run_shard(settings: dict[str, Any], context: RenderContext,
         engine_log.propagate, console.quiet = previous, quiet
         if pelican is not None:
             rendering_ended.send(pelican)
+        elif context.indexing is not None:  # Pelican failed to start after its first hook started the search index
+            context.indexing.stop()
+            context.indexing = None
     return handler.messages
 
 

@@ -11,7 +11,7 @@ from pelican import signals
 
 from ..context import context_of
 from ..shards import pages_written, rendering_ended
-from .index import COPIES_DIR, Indexes, Searchable, SearchCopies, search_parts, searchable_pages
+from .index import COPIES_DIR, Indexes, Searchable, SearchCopies, reusable, search_parts, searchable_pages
 from .page import SearchPageGenerator
 
 
@@ -37,9 +37,7 @@ def _install(pelican) -> None:
     if context.shard == 0:
         # A part none of whose pages is rendered again is the last output's (see index.py: the parts are the same).
         parts = search_parts(order)
-        previous = context.previous
-        reused = [folder for folder, names in parts
-                  if previous is not None and kept.issuperset(names) and (previous / folder).is_dir()]
+        reused = [folder for folder, names in parts if kept.issuperset(names) and reusable(context.previous, folder)]
         context.indexing = Indexes(copies, [part for part in parts if part[0] not in reused], reused)
 
 

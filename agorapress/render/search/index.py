@@ -62,6 +62,8 @@ def searchable_pages(graph: SiteGraph) -> list[str]:
 PART_PAGES = 250
 #: At most this many parts, whatever the site's size: the search page loads each part's entry and word lists.
 MAX_PARTS = 16
+#: Parts whose index is asked for at once: a Pagefind service makes its whole index in memory when asked.
+FINISHING_AT_ONCE = 2
 
 
 def search_parts(order: list[str]) -> list[tuple[str, list[str]]]:
@@ -246,8 +248,13 @@ class Indexing:
         if failures:
             raise AgoraError("search index: Pagefind could not index " + "; ".join(failures))
         if not done:
-            reason = detail[-1] if detail else f"exit code {self.process.returncode}"
-            raise AgoraError(f"search index: Pagefind failed ({reason})")
+            # The last line that says what happened (a Rust panic ends with a "note:" on backtraces).
+            said = [line for line in detail if line.strip() and not line.startswith("note:")]
+            reason = said[-1] if said else f"exit code {self.process.returncode}"
+            raise AgoraError(f"search index: Pagefind failed on {self.folder}/ ({reason})")
+        if not self.names:
+            # The search page lists every part: one with no page would be missing from the site.
+            raise AgoraError(f"search index: none of the {len(self.part)} pages of {self.folder}/ was written")
         if files:
             previous = self.copies.previous and self.copies.previous / self.folder
             _write_bundle(self.copies.output / self.folder, files, previous)
@@ -299,7 +306,14 @@ class Indexes:
 
     def _start(self) -> None:
         self.failure: BaseException | None = None
-        self.running = [Indexing(self.copies, names, folder) for folder, names in self.parts]
+        self.running = []
+        try:
+            for folder, names in self.parts:
+                self.running.append(Indexing(self.copies, names, folder))
+        except BaseException:
+            for indexing in self.running:  # the services started before one could not be
+                indexing.stop()
+            raise
         self.sending = threading.Thread(target=self._send_all, name="agora-pagefind", daemon=True)
         self.sending.start()
 
@@ -353,10 +367,10 @@ class Indexes:
         self.sending.join()
         if self.failure is not None:
             raise self.failure
-        # A part's index is asked for once every page is handed over, and only a few at a time (one per core):
-        # each service then makes its whole index in memory at once, and 16 of them doing so together made the
-        # peak memory of a 10k build.
-        ahead = max(1, os.cpu_count() or 1)
+        # A part's index is asked for once every page is handed over, and only a few at a time: each service then
+        # makes its whole index in memory at once, and 16 of them doing so together made the peak memory of a 10k
+        # build.
+        ahead = FINISHING_AT_ONCE
         for indexing in self.running[:ahead]:
             indexing.close()
         for number, indexing in enumerate(self.running):
@@ -374,14 +388,30 @@ class Indexes:
             self.finishing.join()
 
 
+def reusable(previous: Path | None, folder: str) -> bool:
+    """Whether the last output holds the part `folder` as a real folder (neither it nor a folder above it a link)."""
+    if previous is None:
+        return False
+    path = previous
+    for name in folder.split("/"):
+        path = path / name
+        if path.is_symlink() or not path.is_dir():
+            return False
+    return True
+
+
 def _link_bundle(previous: Path, folder: Path) -> None:
     """A part of the last output's index, unchanged, linked file by file (no writer ever writes into a file of the
-    staging folder: each replaces it whole, so the last output is never changed through a link)."""
-    for path in sorted(previous.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            target = folder / path.relative_to(previous)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, target)
+    staging folder: each replaces it whole, so the last output is never changed through a link). Links in it are
+    not followed: only regular files are linked (the audit refuses the output otherwise)."""
+    for dirpath, dirnames, filenames in os.walk(previous, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if path.is_file() and not path.is_symlink():
+                target = folder / path.relative_to(previous)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
 
 
 def _write_bundle(folder: Path, files: list[dict], previous: Path | None) -> None:

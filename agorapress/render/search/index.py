@@ -35,7 +35,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...build.write import replace_file
+from ...build.write import link_unchanged, replace_file
 from ...graph import SiteGraph
 from ...problems import AgoraError
 
@@ -298,8 +298,8 @@ class Indexes:
     def __init__(self, copies: SearchCopies, parts: list[tuple[str, list[str]]], reused: list[str] = ()):
         self.copies = copies
         self.parts = parts
-        for folder in reused:
-            _link_bundle(copies.previous / folder, copies.output / folder)
+        for folder in reused:  # every file, hard-linked as an incremental build links the rest of the last output
+            link_unchanged(copies.previous / folder, copies.output / folder)
         self.finishing: threading.Thread | None = None
         self.late: BaseException | None = None  # what went wrong in the finishing thread
         self._start()
@@ -398,20 +398,6 @@ def reusable(previous: Path | None, folder: str) -> bool:
         if path.is_symlink() or not path.is_dir():
             return False
     return True
-
-
-def _link_bundle(previous: Path, folder: Path) -> None:
-    """A part of the last output's index, unchanged, linked file by file (no writer ever writes into a file of the
-    staging folder: each replaces it whole, so the last output is never changed through a link). Links in it are
-    not followed: only regular files are linked (the audit refuses the output otherwise)."""
-    for dirpath, dirnames, filenames in os.walk(previous, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if path.is_file() and not path.is_symlink():
-                target = folder / path.relative_to(previous)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(path, target)
 
 
 def _write_bundle(folder: Path, files: list[dict], previous: Path | None) -> None:

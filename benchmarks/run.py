@@ -17,6 +17,8 @@ output), a rebuild with nothing changed, a rebuild after editing the body of one
 but the tool's cache kept, as the deploy workflow restores it (Agora's pictures, social cards and parsed bodies are
 reused; stock Pelican and Hugo keep nothing by default, so theirs is a full build). The tools take turns
 within each run, so a machine that slows down or speeds up during the benchmark weighs on all of them alike.
+Agora deletes the output it replaced in a process of its own once the build has returned (build/swap.py): the
+benchmark waits for it before the next build, and prints the seconds it waited beside the build's figures.
 
 `--baseline DIR` measures a second Agora source tree (another checkout of this repository, run with
 PYTHONPATH=DIR) on the same corpus, in the same runs, as one more tool: a before/after comparison of a refactor
@@ -110,7 +112,16 @@ def agora_tool(root: Path, source: Path, cache: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(source), AGORA_CACHE_DIR=str(cache))
     return {"root": root, "cmd": [sys.executable, "-m", "agorapress.cli", "build", "--now", NOW], "env": env,
             "clean": [cache, root / "output"], "fresh": [root / "output"], "edit": "content/articles",
-            "label": f"Agora ({source})"}
+            "label": f"Agora ({source})", "trash": root / ".output.trash"}
+
+
+def deleted(trash: Path | None) -> float:
+    """Wait until the process Agora leaves deleting the output it replaced is done (build/swap.py), so that it takes
+    nothing from the next figure; the seconds waited, printed with the build's figures."""
+    started = time.perf_counter()
+    while trash is not None and trash.is_dir() and any(p.name != ".gitignore" for p in trash.iterdir()):
+        time.sleep(0.01)
+    return time.perf_counter() - started
 
 
 def pelican_tool(root: Path) -> dict:
@@ -188,9 +199,11 @@ def measure_builds(found: dict[str, dict], runs: int, trash: Path, only: set[str
                         set_aside(stale, trash)
                 figures = timed(tool["cmd"], root, tool["env"])
                 scenario[key].append(figures)
+                waited = deleted(tool.get("trash"))
                 # Each figure as it is taken: a long run can be followed, and read if it is stopped.
                 print(f"    run {round_ + 1} {name:14} {key:10} {figures.seconds:8.2f} s  {figures.cpu:7.1f} CPU s  "
-                      f"{figures.peak_kib / 1024:6.0f} MiB", file=sys.stderr, flush=True)
+                      f"{figures.peak_kib / 1024:6.0f} MiB" + (f"  (then {waited:.2f} s deleting the replaced output)"
+                                                               if waited >= 0.01 else ""), file=sys.stderr, flush=True)
     results: dict[str, Result] = {}
     for name, scenario in scenarios.items():
         results[name] = {key: (statistics.median(f.seconds for f in values), max(f.peak_kib for f in values),

@@ -34,8 +34,53 @@ def build_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def beside(output: Path) -> list[str]:
-    """The build's own folders left next to the output."""
-    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}."))
+    """The build's own folders left next to the output, once the sites it replaced are deleted (the trash folder
+    stays, empty but for its .gitignore, for the next build)."""
+    assert swap.wait_discarded(output)
+    return sorted(p.name for p in output.parent.iterdir()
+                  if p.name.startswith(f".{output.name}.") and p != swap.trash_of(output))
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_the_replaced_site_is_deleted_after_the_build_by_a_process_of_its_own(portal, exchange, monkeypatch) -> None:
+    root = portal(FILES)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / ".gitignore").write_text("/output/\n", encoding="utf-8")  # a portal made before the trash folder existed
+    if not exchange:
+        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+    output = build(root, now=NOW).output
+    first = (output / "articles/a/index.html").stat().st_ino
+    (root / "content/articles/c.md").write_text(article(title="Third"), encoding="utf-8")
+    build(root, now=NOW)
+    trash = swap.trash_of(output)
+    assert trash.is_dir() and (trash / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (output / "articles/c/index.html").is_file()
+    assert (output / "articles/a/index.html").stat().st_ino == first  # unchanged pages were linked, not copied
+    assert beside(output) == []  # waits for the deleting process: every replaced site is gone
+    assert sorted(p.name for p in trash.iterdir()) == [".gitignore", ".lock"]
+    untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout
+    assert ".output" not in untracked  # the trash folder is ignored whole, by its own .gitignore
+
+
+def test_sites_a_killed_deleter_left_are_deleted_before_the_next_build_looks_at_the_output(portal, tmp_path: Path) -> None:
+    root = portal(FILES)
+    assert build_cli(root).returncode == 0
+    output = root / "output"
+    left = swap.trash_of(output) / "1234-5678"
+    shutil.copytree(output, left, copy_function=os.link)  # as a swap leaves it: every file shared with the output
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n", encoding="utf-8")
+    (left / "link-out").symlink_to(outside)
+    again = build_cli(root)
+    assert again.returncode == 0 and "is up to date" in again.stderr, again.stderr  # the quick way: nothing rendered
+    assert not left.exists() and outside.read_text(encoding="utf-8") == "keep me\n"
+    (swap.trash_of(output) / ".lock").unlink()
+    (swap.trash_of(output) / ".lock").symlink_to(outside)  # never opened through a link
+    refused = build_cli(root, "--force")
+    assert refused.returncode == 2
+    assert f"{swap.trash_of(output)}: error[output-folder]: holds the sites earlier builds replaced" in refused.stdout, refused.stdout
+    assert outside.read_text(encoding="utf-8") == "keep me\n"
 
 
 # --- where the build writes ------------------------------------------------------------------------------------
@@ -60,7 +105,7 @@ def test_a_link_in_place_of_the_staging_folder_is_neither_deleted_nor_written_th
     target = tmp_path / "elsewhere"
     target.mkdir()
     (target / "precious.txt").write_text("keep me\n", encoding="utf-8")
-    for name in (".output.staging", ".output.old"):
+    for name in (".output.staging", ".output.old", ".output.trash"):
         link = root / name
         link.symlink_to(target)
         done = build_cli(root, "--force")

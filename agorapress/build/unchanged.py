@@ -27,6 +27,7 @@ from ..cache import PortalCache
 from ..folders import walk
 from ..problems import Problem, Problems
 from .audit import survey
+from .swap import wait_discarded
 
 RECORD = "unchanged.json"
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -101,6 +102,7 @@ def unchanged(root: Path, output: Path | None, now: datetime, status: str) -> di
             return None
         if now.astimezone(ZoneInfo(record["tz"])).date().isoformat() != record["day"]:
             return None
+        wait_discarded(given)  # the site it replaced still shares its files until deleted (build/swap.py)
         if not given.is_dir() or survey(given).summary != record["output_summary"]:
             return None
         record["warnings"] = Problems([Problem(**fields) for fields in record["warnings"]])

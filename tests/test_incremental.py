@@ -125,3 +125,36 @@ def test_an_edit_that_leaves_the_page_as_it_was(demo: Path, tmp_path: Path) -> N
     assert (demo / "output/articles/moderation-that-keeps-the-place-kind/index.html").stat().st_ino == before
     assert not list((demo / "output").rglob("*.agora-*"))
     assert_same_as_full_build(demo, tmp_path)
+
+
+def inodes(output: Path, folder: str) -> dict[str, int]:
+    return {str(p.relative_to(output)): p.stat().st_ino for p in (output / folder).rglob("*") if p.is_file()}
+
+
+def test_a_body_edit_links_the_media_and_the_theme_unless_it_adds_or_removes_a_use_of_a_picture(demo: Path, tmp_path: Path) -> None:
+    output = demo / "output"
+    rel = "articles/moderation-that-keeps-the-place-kind.md"
+    media, theme = inodes(output, "media"), inodes(output, "theme")
+    edit(demo, rel, *BODY_EDITS[rel])
+    assert build(demo, now=DEMO_NOW).rendered == {"articles/moderation-that-keeps-the-place-kind/index.html"}
+    assert inodes(output, "media") == media and inodes(output, "theme") == theme  # linked, never written again
+    assert_same_as_full_build(demo, tmp_path)
+
+    # A picture nobody uses yet (a new file: everything is rendered), then a use of it added at the end of a body.
+    (demo / "content/media/extra.png").write_bytes((demo / "content/media/merci-benevoles.png").read_bytes())
+    assert build(demo, now=DEMO_NOW).rendered is None
+    assert not list((output / "media").glob("extra*"))
+    picture = "\n\n![A picture added at the end.](../media/extra.png)\n"
+    path = demo / "content" / rel
+    path.write_text(path.read_text(encoding="utf-8") + picture, encoding="utf-8")
+    assert build(demo, now=DEMO_NOW).rendered == {"articles/moderation-that-keeps-the-place-kind/index.html"}
+    assert list((output / "media").glob("extra*"))  # published with the page that uses it, in every width
+    assert_same_as_full_build(demo, tmp_path / "added")
+
+    # The use removed again (after a build of the portal's own output: the next build compares with it), and the
+    # picture is no longer published.
+    assert build(demo, now=DEMO_NOW, force=True).rendered is None
+    path.write_text(path.read_text(encoding="utf-8").replace(picture, ""), encoding="utf-8")
+    assert build(demo, now=DEMO_NOW).rendered == {"articles/moderation-that-keeps-the-place-kind/index.html"}
+    assert not list((output / "media").glob("extra*"))
+    assert_same_as_full_build(demo, tmp_path / "removed")

@@ -41,7 +41,8 @@ def write_outputs(context: RenderContext) -> list[Problem]:
     # One description of the published pictures for the media, the cards and the newsletter: which files are
     # published (a scan of every body) and each picture's header are read once per build.
     library = MediaLibrary(context.graph, context.portal.cache)
-    problems = _static(context, library)
+    same_static = context.plan is not None and context.plan.same_static  # linked with the rest (build/plan.py)
+    problems = [] if same_static else _static(context, library)
     catalogue = Catalogue(context.graph, context.people, tag_slug)
     _feeds(context, catalogue)
     if context.plan is None:  # an incremental build changed bodies only: what these show of an item stayed the same

@@ -164,7 +164,7 @@ def _render(context: RenderContext, workers: int | None, finishing) -> None:
     def beside() -> list:
         if plan is not None and previous is not None:
             # An incremental build: the files nobody writes again are the last output's.
-            link_unchanged(previous, context.output, skip=("theme", "media"))
+            link_unchanged(previous, context.output, skip=() if plan.same_static else ("theme", "media"))
         return write_outputs(context)
 
     # An incremental build renders a few pages: a second shard would only build Pelican's context again.

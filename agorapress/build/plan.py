@@ -13,6 +13,10 @@ their bodies and the search index, and nowhere else. Such a build renders only w
 other file of the last output into the staging folder (build/write.py `link_unchanged`). Only a portal that uses the
 shipped theme and Agora's plugins as they are gets this: its own templates or plugins may show anything of an item.
 
+The media and the theme's files are the last build's too, unless an edit added or removed a use of a file of
+media/ (the published media are recorded with the outlines): the theme, the config and every media file are in
+the key, and a picture's renditions follow from its bytes.
+
 **Full**, otherwise, or with `--force`. The test suite builds edited portals both ways and compares every byte.
 """
 
@@ -29,6 +33,7 @@ from pathlib import Path
 from ..committee.pages import next_change as committee_next_change
 from ..content.kinds import PAGE_KINDS
 from ..content.loader import CONTENT_DIR
+from ..outputs.media import publishable
 from ..people import People
 from ..render.context import Plan
 from ..site import Portal
@@ -77,7 +82,7 @@ def record(portal: Portal, output: Path, decision: Decision, summary: str, files
     kept = candidates(portal)
     outlines = {item.relpath: (portal.digests.get(item.relpath, ""), item.outline)
                 for item in portal.graph.items if item.relpath in kept}
-    portal.cache.dump_pickle(STATE_FILE, {"key": decision.key, "outlines": outlines})
+    portal.cache.dump_pickle(STATE_FILE, {"key": decision.key, "outlines": outlines, "media": publishable(portal.graph)})
 
 
 def forget(portal: Portal) -> None:
@@ -115,7 +120,8 @@ def _incremental(portal: Portal, key: str) -> Plan | None:
         return None
     graph = portal.graph
     pages = {f"{item.url}index.html" for item in changed if graph.is_published(item)}
-    return Plan(frozenset(item.relpath for item in changed), frozenset(pages))
+    return Plan(frozenset(item.relpath for item in changed), frozenset(pages),
+                same_static=state.get("media") == publishable(graph))
 
 
 def _own_templates_or_plugins(portal: Portal) -> bool:

@@ -30,6 +30,8 @@ class Plan:
 
     items: frozenset[str]
     pages: frozenset[str]  # output files, relative to the output folder
+    #: The media and theme files are the last build's (the edits added or removed no use of a file of media/).
+    same_static: bool = False
 
     def renders(self, name: str) -> bool:
         return name in self.pages

@@ -43,6 +43,8 @@ from .schemes import SiteLink, children_with_lines, classify, classify_links
 
 WORDS_PER_MINUTE = 220
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
+#: Any body's link placeholder (see resolve_local_links): one pattern for all bodies, whose keys differ.
+_PLACEHOLDER = re.compile(r"#agora-([0-9a-f]+)-(\d+)")
 #: What `moderation.html` may say (rawhtml.py): GitHub's subset of HTML, or none of it (tags shown as text).
 HTML_POLICIES = rawhtml.POLICIES
 __all__ = ["HTML_POLICIES", "THEME_IDS", "LocalLink", "Note", "Options", "Rendered", "SiteLink", "render", "resolve_local_links"]
@@ -349,13 +351,15 @@ def resolve_local_links(html: str, key: str, links: list[LocalLink], address: Ca
     if not links:
         return html
     def one(match: re.Match) -> str:
-        index = int(match.group(1))
+        if match.group(1) != key:
+            return match.group(0)
+        index = int(match.group(2))
         link = links[index] if index < len(links) else None
         if link is None:
             return "#"
         found = address(link)
         return escape_attribute(found + link.fragment if found is not None else link.href)
-    return re.sub(rf"#agora-{re.escape(key)}-(\d+)", one, html)
+    return _PLACEHOLDER.sub(one, html)
 
 
 def escape_attribute(value: str) -> str:

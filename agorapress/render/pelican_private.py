@@ -56,6 +56,10 @@ RELIANCES = [
              "Pelican's content cache, switched off, still stats every file twice per read: replaced by no-ops"),
     Reliance("pelican.readers:Readers", "cache_data", "render/core/__init__.py _forget_replaced_readers",
              "the same, for storing"),
+    Reliance("pelican.generators:CachingGenerator", "get_cached_data", "render/core/__init__.py _forget_replaced_readers",
+             "the generators that cache stat every article again before reading it, cache off: replaced by no-ops"),
+    Reliance("pelican.generators:CachingGenerator", "cache_data", "render/core/__init__.py _forget_replaced_readers",
+             "the same, for storing"),
     Reliance("pelican.generators:ArticlesGenerator", "[article for article in self.dates if article in articles]",
              "render/core/__init__.py _Members",
              "each listing picks its dates with this scan, once per article of the portal: the section, tag and author "

@@ -19,6 +19,7 @@ from test_build import tree_digest
 
 from agorapress.build.pipeline import build
 from agorapress.problems import AgoraError
+from agorapress.render import shards
 from agorapress.render.search import index
 from agorapress.render.search.index import BUNDLE_DIR, MAX_PARTS, PART_PAGES, Indexes, SearchCopies, search_parts
 from agorapress.site import load_portal
@@ -161,6 +162,35 @@ exec '{index.pagefind_executable()}' "$@"
     assert len(started.read_text().split()) == 4  # every part had its service
     assert tree_digest(output) == before  # the last site stays published, whole
     assert not [command for command in _children() if "--service" in command], "no Pagefind service outlives the build"
+
+
+def test_the_parts_are_finished_once_the_other_render_processes_have_ended(portal_in_parts, tmp_path, monkeypatch):
+    # A part makes its whole index in memory when asked for it: never while another render process still holds its
+    # own pages and Pelican's context (that made the peak memory of a 10k build).
+    monkeypatch.setattr(shards, "PARALLEL_THRESHOLD", 1)
+    pids = tmp_path / "shards"
+    real_child, real_close = shards._child, index.Indexing.close
+
+    def child(*args):
+        with open(pids, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        real_child(*args)
+
+    def close(indexing) -> None:
+        states = []
+        for pid in pids.read_text(encoding="utf-8").split():
+            try:
+                states.append(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
+            except OSError:
+                states.append("gone")
+        asked.append(states)
+        real_close(indexing)
+
+    asked: list[list[str]] = []
+    monkeypatch.setattr(shards, "_child", child)
+    monkeypatch.setattr(index.Indexing, "close", close)
+    build(portal_in_parts, now=NOW, workers=2, force=True)
+    assert len(asked) == 4 and all(states and set(states) <= {"Z", "gone"} for states in asked), asked
 
 
 def _children() -> list[str]:

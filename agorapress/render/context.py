@@ -59,6 +59,8 @@ class RenderContext:
     shard: int = 0
     claims: Any = None
     pages_done: Callable[[], None] | None = None
+    #: In shard 0, once every page is written: waits until the other rendering processes have ended.
+    others_ended: Callable[[], None] | None = None
     #: The search index being made, in shard 0 (see render/search).
     indexing: Any = None
     #: The cores the build may use (`--jobs`; None: all of them).

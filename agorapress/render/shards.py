@@ -252,8 +252,18 @@ def render(settings: dict[str, Any], context: RenderContext, items: int, workers
                 messages.append(f"a rendering process exited with code {process.exitcode}")
         return messages
 
+    def children_ended() -> None:
+        # Their memory is given back once they have ended: what the search index's finishing waits for (a part
+        # builds its whole index in memory then). A child's last message is read by wait_for_children, in the
+        # rendering thread, so one that waits to send it is never waited for here in vain.
+        running = [process.sentinel for process, _ in children]
+        while running:
+            ended = wait_any(running)
+            running = [sentinel for sentinel in running if sentinel not in ended]
+
     context.claims = claims
     context.pages_done = pages_everywhere
+    context.others_ended = children_ended
     return _stopping(alongside, lambda: run_shard(settings, context, wait=_then(wait_for_children, finishing)))
 
 

@@ -46,7 +46,7 @@ def _pages_written(context) -> None:
     if running is not None:
         # A page with no copy by now was written some other way, or not at all: the index can be finished while
         # the build writes the rest.
-        running.finish_soon()
+        running.finish_soon(after=context.others_ended)
 
 
 def _finish(pelican) -> None:

@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ...build.write import link_unchanged, replace_file
@@ -327,15 +327,19 @@ class Indexes:
         except BaseException as failure:  # noqa: BLE001 - reported by finish(), in the build's own thread
             self.failure = failure
 
-    def finish_soon(self) -> None:
-        """Every page is written: finish the parts in a thread, while the build goes on."""
+    def finish_soon(self, after: Callable[[], None] | None = None) -> None:
+        """Every page is written: finish the parts in a thread, while the build goes on, once `after` has returned
+        (the other rendering processes have ended: a 10k build's peak memory was the parts finishing beside them)."""
         self.copies.written.set()
         if self.finishing is None:
-            self.finishing = threading.Thread(target=self._finish_beside, name="agora-pagefind-finish", daemon=True)
+            self.finishing = threading.Thread(target=self._finish_beside, args=(after,), name="agora-pagefind-finish",
+                                              daemon=True)
             self.finishing.start()
 
-    def _finish_beside(self) -> None:
+    def _finish_beside(self, after: Callable[[], None] | None) -> None:
         try:
+            if after is not None:
+                after()
             self._finish_parts()
         except BaseException as failure:  # noqa: BLE001 - raised by finish(), in the build's own thread
             self.late = failure

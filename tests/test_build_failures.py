@@ -79,7 +79,8 @@ def test_sites_a_killed_deleter_left_are_deleted_before_the_next_build_looks_at_
     (swap.trash_of(output) / ".lock").symlink_to(outside)  # never opened through a link
     refused = build_cli(root, "--force")
     assert refused.returncode == 2
-    assert f"{swap.trash_of(output)}: error[output-folder]: holds the sites earlier builds replaced" in refused.stdout, refused.stdout
+    said = f"{swap.trash_of(output)}: error[output-folder]: holds the sites earlier builds replaced"
+    assert said in refused.stdout, refused.stdout
     assert outside.read_text(encoding="utf-8") == "keep me\n"
 
 

@@ -131,7 +131,7 @@ def inodes(output: Path, folder: str) -> dict[str, int]:
     return {str(p.relative_to(output)): p.stat().st_ino for p in (output / folder).rglob("*") if p.is_file()}
 
 
-def test_a_body_edit_links_the_media_and_the_theme_unless_it_adds_or_removes_a_use_of_a_picture(demo: Path, tmp_path: Path) -> None:
+def test_a_body_edit_links_the_media_and_the_theme_unless_it_adds_or_removes_a_picture(demo: Path, tmp_path: Path) -> None:
     output = demo / "output"
     rel = "articles/moderation-that-keeps-the-place-kind.md"
     media, theme = inodes(output, "media"), inodes(output, "theme")

@@ -140,9 +140,10 @@ def _portal_files(spec: PortalSpec, today: date) -> dict[str, str | bytes]:
         CONFIG_FILE: _site_config(spec, today),
         "pyproject.toml": _pyproject(spec),
         "README.md": _readme(spec),
-        # The build's staging and previous folders sit beside output/ while it runs. Agora's cache lives outside the
-        # repository; .agora-cache/ stays ignored because an older Agora kept it there.
-        ".gitignore": "/output/\n/.output.staging/\n/.output.old/\n/.output.trash/\n.agora-cache/\n__pycache__/\n*.egg-info/\n/build/\n",
+        # The build's staging and previous folders sit beside output/ while it runs, its trash after it. Agora's
+        # cache lives outside the repository; .agora-cache/ stays ignored because an older Agora kept it there.
+        ".gitignore": ("/output/\n/.output.staging/\n/.output.old/\n/.output.trash/\n.agora-cache/\n__pycache__/\n"
+                       "*.egg-info/\n/build/\n"),
         "content/board.yaml": _board(spec),
         "content/media/.gitkeep": "",
     }

@@ -119,7 +119,7 @@ def deleted(trash: Path | None) -> float:
     """Wait until the process Agora leaves deleting the output it replaced is done (build/swap.py), so that it takes
     nothing from the next figure; the seconds waited, printed with the build's figures."""
     started = time.perf_counter()
-    while trash is not None and trash.is_dir() and any(p.name != ".gitignore" for p in trash.iterdir()):
+    while trash is not None and trash.is_dir() and any(p.name not in (".gitignore", ".lock") for p in trash.iterdir()):
         time.sleep(0.01)
     return time.perf_counter() - started
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from test_build import NOW, article, tree_digest
 
+import agorapress
 from agorapress.build import swap
 from agorapress.build.pipeline import build
 from agorapress.build.swap import OutputUnusable
@@ -75,13 +76,38 @@ def test_sites_a_killed_deleter_left_are_deleted_before_the_next_build_looks_at_
     again = build_cli(root)
     assert again.returncode == 0 and "is up to date" in again.stderr, again.stderr  # the quick way: nothing rendered
     assert not left.exists() and outside.read_text(encoding="utf-8") == "keep me\n"
+    # A lock that is a link (a pull request can commit one there) is never opened: the sites are deleted without it.
     (swap.trash_of(output) / ".lock").unlink()
-    (swap.trash_of(output) / ".lock").symlink_to(outside)  # never opened through a link
-    refused = build_cli(root, "--force")
-    assert refused.returncode == 2
-    said = f"{swap.trash_of(output)}: error[output-folder]: holds the sites earlier builds replaced"
-    assert said in refused.stdout, refused.stdout
-    assert outside.read_text(encoding="utf-8") == "keep me\n"
+    (swap.trash_of(output) / ".lock").symlink_to(outside)
+    (swap.trash_of(output) / ".gitignore").unlink(missing_ok=True)
+    (swap.trash_of(output) / ".gitignore").symlink_to(outside)
+    assert build_cli(root, "--force").returncode == 0
+    assert build_cli(root, "--force").returncode == 0  # the second one waits on the first one's deleter
+    assert beside(output) == [] and outside.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_the_deleting_process_imports_nothing_from_the_portal(portal, tmp_path: Path) -> None:
+    # A pull request can add Python files anywhere in the portal, the trash folder included: the process that
+    # deletes the replaced site runs with the standard library alone, as the workflows run agora (python -I).
+    root = portal(FILES)
+    marker = tmp_path / "imported"
+    trash = swap.trash_of(root / "output")
+    trash.mkdir()
+    for folder in (root, trash):
+        for name in ("shutil.py", "fcntl.py", "stat.py", "posixpath.py"):
+            (folder / name).write_text(f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n", encoding="utf-8")
+
+    def build_here(*args: str) -> None:
+        # In the portal's folder, which agora itself does not search for modules (PYTHONSAFEPATH, as python -I).
+        env = {**os.environ, "PYTHONSAFEPATH": "1", "PYTHONPATH": str(Path(agorapress.__file__).parent.parent)}
+        done = subprocess.run([sys.executable, "-m", "agorapress.cli", "build", "--now", NOW.isoformat(), *args],
+                              cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    build_here()
+    build_here("--force")  # replaces the first site: its deleter starts in the portal's folder
+    assert beside(root / "output") == []
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
 
 
 # --- where the build writes ------------------------------------------------------------------------------------

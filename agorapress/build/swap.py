@@ -25,15 +25,10 @@ import sys
 import time
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows: the replaced site is deleted before the build returns (see discard)
-    fcntl = None
-
 from ..problems import AgoraError, Problem, Problems
+from . import trash as trash_module
+from .trash import KEPT, empty_trash
 
-#: Where the agorapress package is imported from, for the process that deletes the replaced site.
-_PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 #: Errors saying the exchange is not available here (an old kernel, a file system without it): two renames then.
@@ -61,8 +56,6 @@ def trash_of(output: Path) -> Path:
     return output.parent / f".{output.name}.trash"
 
 
-#: What the trash folder keeps: its .gitignore, and the lock its deleters take.
-_KEPT = (".gitignore", ".lock")
 #: The deleting processes this process started: kept until they end, so that each is waited for (no zombie).
 _deleting: list[subprocess.Popen] = []
 
@@ -163,57 +156,53 @@ def swap(staging: Path, output: Path) -> None:
 
 def discard(folder: Path, output: Path) -> None:
     """Delete `folder`, a site `output` replaced, after this build: moved into the trash folder at once, deleted
-    there by a process that outlives the build. Where it cannot be moved, it is deleted now."""
+    there by a process of its own that outlives the build (trash.py). Where it cannot be moved, it is deleted now."""
     trash = trash_of(output)
     try:
         if _kind(trash) is None:
             trash.mkdir()
-            (trash / ".gitignore").write_text("# Sites replaced by agora build, being deleted.\n*\n", encoding="utf-8")
         if _kind(trash) != "folder":
             raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(trash))
+        _ignored(trash)
         os.replace(folder, trash / f"{os.getpid()}-{time.monotonic_ns()}")
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    if fcntl is None:
+    if trash_module.fcntl is None:
         empty_trash(trash)
         return
     _deleting[:] = [process for process in _deleting if process.poll() is None]
-    code = "import sys; sys.path.insert(0, sys.argv[2]); from agorapress.build.swap import empty_trash; empty_trash(sys.argv[1])"
     try:
-        _deleting.append(subprocess.Popen([sys.executable, "-c", code, str(trash), str(_PACKAGE_PARENT)],
-                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        # -I -S: the standard library alone; the working folder (the portal, which a pull request writes) is not
+        # searched for modules.
+        _deleting.append(subprocess.Popen([sys.executable, "-I", "-S", trash_module.__file__, str(trash)],
+                                          cwd=trash, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, start_new_session=True))
     except OSError:
         empty_trash(trash)  # no process can be started: it is deleted now
 
 
+def _ignored(trash: Path) -> None:
+    """The trash folder's own .gitignore, written when missing (never through a link): Git then ignores it whatever
+    the portal's .gitignore says."""
+    try:
+        handle = os.open(trash / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write("# Sites replaced by agora build, being deleted.\n*\n")
+
+
 def wait_discarded(output: Path) -> bool:
     """Wait until the sites `output` replaced are deleted; those a deleting process left (it was killed) are deleted
-    here. Every build waits for it before it looks at the output: a file of the output is still hard-linked from the
-    site replaced until then, which the audit refuses. True when the trash folder holds nothing else."""
+    here. Every build waits for it before it looks at the output: until then a file of the output is still
+    hard-linked from the site replaced, which a survey of the output alone counts as a problem (audit.py). True when
+    the trash folder holds nothing else."""
     trash = trash_of(output)
     if _kind(trash) != "folder":
         return True
     empty_trash(trash)
-    return all(name in _KEPT for name in os.listdir(trash))
-
-
-def empty_trash(trash: str | os.PathLike) -> None:
-    """Delete every site in the trash folder, holding its lock: one deleter at a time, and whoever waits for the lock
-    finds the sites deleted. Nothing is followed: the lock is never opened through a link, rmtree removes links."""
-    if fcntl is None:
-        lock = None
-    else:
-        lock = os.open(os.path.join(trash, ".lock"), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
-        for name in os.listdir(trash):
-            if name not in _KEPT:
-                shutil.rmtree(os.path.join(trash, name), ignore_errors=True)
-    finally:
-        if lock is not None:
-            os.close(lock)  # lets the lock go
+    return all(name in KEPT for name in os.listdir(trash))
 
 
 def _kind(path: Path) -> str | None:

@@ -158,3 +158,14 @@ def test_a_body_edit_links_the_media_and_the_theme_unless_it_adds_or_removes_a_p
     assert build(demo, now=DEMO_NOW).rendered == {"articles/moderation-that-keeps-the-place-kind/index.html"}
     assert not list((output / "media").glob("extra*"))
     assert_same_as_full_build(demo, tmp_path / "removed")
+
+
+def test_another_picture_encoder_renders_everything(demo: Path, tmp_path: Path, monkeypatch) -> None:
+    # A page lists the formats this Pillow writes (AVIF or not), and an incremental build links the last media.
+    from agorapress.build import plan  # noqa: PLC0415
+    from agorapress.images import can_write_avif  # noqa: PLC0415
+
+    rel = "articles/moderation-that-keeps-the-place-kind.md"
+    edit(demo, rel, *BODY_EDITS[rel])
+    monkeypatch.setattr(plan, "can_write_avif", lambda: not can_write_avif())
+    assert build(demo, now=DEMO_NOW).rendered is None

@@ -14,8 +14,8 @@ other file of the last output into the staging folder (build/write.py `link_unch
 shipped theme and Agora's plugins as they are gets this: its own templates or plugins may show anything of an item.
 
 The media and the theme's files are the last build's too, unless an edit added or removed a use of a file of
-media/ (the published media are recorded with the outlines): the theme, the config and every media file are in
-the key, and a picture's renditions follow from its bytes.
+media/ (the published media are recorded with the outlines): the theme, the config, every media file and the
+picture encoder (Pillow, and whether it writes AVIF) are in the key, and a picture's renditions follow from them.
 
 **Full**, otherwise, or with `--force`. The test suite builds edited portals both ways and compares every byte.
 """
@@ -33,6 +33,7 @@ from pathlib import Path
 from ..committee.pages import next_change as committee_next_change
 from ..content.kinds import PAGE_KINDS
 from ..content.loader import CONTENT_DIR
+from ..images import can_write_avif
 from ..outputs.media import publishable
 from ..people import People
 from ..render.context import Plan
@@ -138,6 +139,7 @@ def fingerprints(portal: Portal, drafts: bool, nxt: datetime | None, leave_out: 
         _tree(whole, portal.root / folder)
     whole.update(portal.config_digest.encode())
     whole.update(_search_engine().encode())
+    whole.update(_picture_encoder().encode())
     key = whole.copy()
     for rel, value in sorted(portal.digests.items()):
         line = f"{rel}\0{value}\n".encode()
@@ -169,6 +171,14 @@ def _search_engine() -> str:
     except OSError:
         info = None
     return f"pagefind={found}\0{info.st_size if info else ''}\0{info.st_mtime_ns if info else ''}\n"
+
+
+def _picture_encoder() -> str:
+    """Which Pillow encodes the pictures, and whether it writes AVIF: another one re-encodes them (a page lists the
+    formats this one writes, and an incremental build links the last build's media)."""
+    import PIL  # noqa: PLC0415 - only once the long way decides
+
+    return f"pillow={PIL.__version__}\0avif={can_write_avif()}\n"
 
 
 def _tree(digest, root: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -191,6 +192,26 @@ def test_the_parts_are_finished_once_the_other_render_processes_have_ended(porta
     monkeypatch.setattr(index.Indexing, "close", close)
     build(portal_in_parts, now=NOW, workers=2, force=True)
     assert len(asked) == 4 and all(states and set(states) <= {"Z", "gone"} for states in asked), asked
+
+
+def test_a_build_that_stops_while_the_parts_wait_for_the_other_processes_does_not_wait_for_them(portal_in_parts, tmp_path):
+    output = build(portal_in_parts, now=NOW).output
+    folder, names = search_parts(index.searchable_pages(load_portal(portal_in_parts, now=NOW).graph))[0]
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    running = Indexes(SearchCopies(output, alone, names), [(folder, names)])
+    waited = threading.Event()
+
+    def others_never_end(stop: threading.Event) -> None:  # as a child blocked on its last message would
+        waited.set()
+        assert stop.wait(timeout=60)
+
+    running.finish_soon(after=others_never_end)
+    assert waited.wait(timeout=60)
+    running.stop()  # the build failed: returns at once, nothing finished, no service left
+    assert running.finishing is not None and not running.finishing.is_alive()
+    assert not (alone / folder).exists()
+    assert not [command for command in _children() if "--service" in command]
 
 
 def _children() -> list[str]:

@@ -7,6 +7,7 @@ forked, so what it computed (the members' histories, the template view) is share
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +60,9 @@ class RenderContext:
     shard: int = 0
     claims: Any = None
     pages_done: Callable[[], None] | None = None
-    #: In shard 0, once every page is written: waits until the other rendering processes have ended.
-    others_ended: Callable[[], None] | None = None
+    #: In shard 0, once every page is written: waits until the other rendering processes have ended, or until the
+    #: event it is given is set (the build is stopping).
+    others_ended: Callable[[threading.Event], None] | None = None
     #: The search index being made, in shard 0 (see render/search).
     indexing: Any = None
     #: The cores the build may use (`--jobs`; None: all of them).

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import wait as wait_any
@@ -252,13 +253,14 @@ def render(settings: dict[str, Any], context: RenderContext, items: int, workers
                 messages.append(f"a rendering process exited with code {process.exitcode}")
         return messages
 
-    def children_ended() -> None:
+    def children_ended(stop: threading.Event) -> None:
         # Their memory is given back once they have ended: what the search index's finishing waits for (a part
         # builds its whole index in memory then). A child's last message is read by wait_for_children, in the
-        # rendering thread, so one that waits to send it is never waited for here in vain.
+        # rendering thread; when this shard fails instead, `stop` is set and the wait ends (a child blocked on
+        # sending a long last message would otherwise be waited for in vain).
         running = [process.sentinel for process, _ in children]
-        while running:
-            ended = wait_any(running)
+        while running and not stop.is_set():
+            ended = wait_any(running, timeout=0.1)
             running = [sentinel for sentinel in running if sentinel not in ended]
 
     context.claims = claims

@@ -302,6 +302,7 @@ class Indexes:
             link_unchanged(copies.previous / folder, copies.output / folder)
         self.finishing: threading.Thread | None = None
         self.late: BaseException | None = None  # what went wrong in the finishing thread
+        self.stopping = threading.Event()  # set by stop(): the finishing thread no longer waits
         self._start()
 
     def _start(self) -> None:
@@ -327,19 +328,22 @@ class Indexes:
         except BaseException as failure:  # noqa: BLE001 - reported by finish(), in the build's own thread
             self.failure = failure
 
-    def finish_soon(self, after: Callable[[], None] | None = None) -> None:
+    def finish_soon(self, after: Callable[[threading.Event], None] | None = None) -> None:
         """Every page is written: finish the parts in a thread, while the build goes on, once `after` has returned
-        (the other rendering processes have ended: a 10k build's peak memory was the parts finishing beside them)."""
+        (the other rendering processes have ended: a 10k build's peak memory was the parts finishing beside them).
+        `after` is given the event `stop` sets, and returns when it is."""
         self.copies.written.set()
         if self.finishing is None:
             self.finishing = threading.Thread(target=self._finish_beside, args=(after,), name="agora-pagefind-finish",
                                               daemon=True)
             self.finishing.start()
 
-    def _finish_beside(self, after: Callable[[], None] | None) -> None:
+    def _finish_beside(self, after: Callable[[threading.Event], None] | None) -> None:
         try:
             if after is not None:
-                after()
+                after(self.stopping)
+                if self.stopping.is_set():
+                    return
             self._finish_parts()
         except BaseException as failure:  # noqa: BLE001 - raised by finish(), in the build's own thread
             self.late = failure
@@ -384,6 +388,7 @@ class Indexes:
 
     def stop(self) -> None:
         """End every service without an index (the build failed): a page being handed over then fails to be."""
+        self.stopping.set()
         self.copies.written.set()
         for indexing in self.running:
             indexing.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import urljoin
@@ -27,6 +28,7 @@ _TAG_SUBSTITUTIONS = [
 ]
 
 
+@functools.cache  # asked for every tag of every item by the check, the reader, the feeds and the sitemap
 def tag_slug(name: str) -> str:
     """The address of a tag under tags/: 'Café' -> 'cafe', '学习' -> 'xue-xi'. The same slug as Pelican's default
     (so addresses did not move when Agora took the decision over), decided here so that the site graph can tell

@@ -229,8 +229,8 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ("plugin", "error", "One of the portal's own plugins (plugins/) failed during the build: its file and line."),
         ("output-folder", "error",
          "The build cannot or must not write where it is asked: the output is a file or a symbolic link, a link "
-         "stands where the build keeps its staging or previous folder, or the folder cannot be written. Found "
-         "before anything is rendered (exit 2)."),
+         "stands where the build keeps its staging, previous or trash folder, the sites earlier builds replaced "
+         "cannot be deleted, or the folder cannot be written. Found before anything is rendered (exit 2)."),
         ("file-system", "error",
          "A file could not be written or read during the build (a full disk, a read-only file system, no "
          "permission). The last site stays published."),

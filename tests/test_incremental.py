@@ -131,13 +131,15 @@ def inodes(output: Path, folder: str) -> dict[str, int]:
     return {str(p.relative_to(output)): p.stat().st_ino for p in (output / folder).rglob("*") if p.is_file()}
 
 
-def test_a_body_edit_links_the_media_and_the_theme_unless_it_adds_or_removes_a_picture(demo: Path, tmp_path: Path) -> None:
+def test_a_body_edit_links_the_media_theme_and_sitemap_unless_it_adds_or_removes_a_picture(demo: Path, tmp_path: Path) -> None:
     output = demo / "output"
     rel = "articles/moderation-that-keeps-the-place-kind.md"
     media, theme = inodes(output, "media"), inodes(output, "theme")
+    site_map = [(output / name).stat().st_ino for name in ("sitemap.xml", "robots.txt")]
     edit(demo, rel, *BODY_EDITS[rel])
     assert build(demo, now=DEMO_NOW).rendered == {"articles/moderation-that-keeps-the-place-kind/index.html"}
     assert inodes(output, "media") == media and inodes(output, "theme") == theme  # linked, never written again
+    assert [(output / name).stat().st_ino for name in ("sitemap.xml", "robots.txt")] == site_map  # the same pages
     assert_same_as_full_build(demo, tmp_path)
 
     # A picture nobody uses yet (a new file: everything is rendered), then a use of it added at the end of a body.

@@ -107,7 +107,9 @@ def build(root: Path, output: Path | None = None, *, now: datetime | None = None
                                     plan=decision.plan, scratch=Path(scratch), on_write=[written], live=live,
                                     workers=workers)
             _render(context, workers, lambda: on_stage("indexing for search, writing the sitemap", written))
-            if portal.preview is None:  # a preview is in no sitemap, and robots.txt is read at the site's root only
+            # A preview is in no sitemap, and robots.txt is read at the site's root only. An incremental build's
+            # are the last output's, linked: the same pages, and the dates they list are in the outlines.
+            if portal.preview is None and decision.plan is None:
                 write_sitemap(context)
         timings["render"] = time.perf_counter() - mark
         on_stage("publishing the new output")

@@ -289,6 +289,22 @@ def test_search_index_is_the_one_pagefind_makes_of_the_whole_pages(site: Path, t
     assert digest(tmp_path / "out" / BUNDLE_DIR) == digest(site / BUNDLE_DIR)
 
 
+def test_each_copy_is_deleted_once_handed_to_pagefind(site: Path, tmp_path: Path) -> None:
+    # The copies live in the build's scratch folder, memory when it can be: none is kept once Pagefind has it.
+    from agorapress.render.search.index import BUNDLE_DIR, Indexes, SearchCopies, searchable_pages
+    from agorapress.site import load_portal
+
+    order = searchable_pages(load_portal(site.parent, now=NOW).graph)
+    (tmp_path / "out").mkdir()
+    copies = SearchCopies(tmp_path / "copies", tmp_path / "out", order)
+    for name in order:
+        copies(name, (site / name).read_bytes())
+    assert all((copies.folder / name).is_file() for name in order)
+    Indexes(copies, [(BUNDLE_DIR, order)]).finish()
+    assert not [path for path in copies.folder.rglob("*") if path.is_file()]
+    assert digest(tmp_path / "out" / BUNDLE_DIR) == digest(site / BUNDLE_DIR)
+
+
 def test_search_index_does_not_depend_on_how_a_disk_lists_a_folder(tmp_path: Path) -> None:
     # Pagefind's own walk numbers pages in the order the file system lists them: by a hash on ext4, by creation
     # on tmpfs. Agora hands the pages over in its own order, so the index is the same on any disk.

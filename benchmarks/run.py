@@ -65,6 +65,9 @@ import corpus  # noqa: E402
 import realcorpus  # noqa: E402
 from processes import Figures, timed  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from agorapress.build.trash import KEPT  # noqa: E402 - the standard library alone: Agora is not loaded
+
 HUGO_ENV_BINARY = "hugo"
 #: The checkout this file belongs to: the Agora measured (its package, whatever is installed).
 REPO = Path(__file__).resolve().parent.parent
@@ -119,7 +122,7 @@ def deleted(trash: Path | None) -> float:
     """Wait until the process Agora leaves deleting the output it replaced is done (build/swap.py), so that it takes
     nothing from the next figure; the seconds waited, printed with the build's figures."""
     started = time.perf_counter()
-    while trash is not None and trash.is_dir() and any(p.name not in (".gitignore", ".lock") for p in trash.iterdir()):
+    while trash is not None and trash.is_dir() and any(p.name not in KEPT for p in trash.iterdir()):
         time.sleep(0.01)
     return time.perf_counter() - started
 

@@ -86,7 +86,7 @@ def test_each_part_is_the_index_pagefind_makes_of_its_pages_and_the_search_page_
         # Pagefind handed this part's written pages, uncut and in the same order, makes the same bundle.
         alone = tmp_path / "alone"
         alone.mkdir(exist_ok=True)
-        Indexes(SearchCopies(output, alone, names, consume=False), [(folder, names)]).finish()
+        Indexes(SearchCopies(copied(output, names, tmp_path / folder), alone, names), [(folder, names)]).finish()
         assert tree_digest(alone / folder) == tree_digest(output / folder)
     assert counts == len(order)
     config = (output / "search/index.html").read_text(encoding="utf-8").split('id="search-config">')[1].split("</script>")[0]
@@ -199,7 +199,7 @@ def test_a_build_that_stops_while_the_parts_wait_for_the_other_processes_does_no
     folder, names = search_parts(index.searchable_pages(load_portal(portal_in_parts, now=NOW).graph))[0]
     alone = tmp_path / "alone"
     alone.mkdir()
-    running = Indexes(SearchCopies(output, alone, names, consume=False), [(folder, names)])
+    running = Indexes(SearchCopies(copied(output, names, tmp_path / "pages"), alone, names), [(folder, names)])
     waited = threading.Event()
 
     def others_never_end(stop: threading.Event) -> None:  # as a child blocked on its last message would
@@ -212,6 +212,14 @@ def test_a_build_that_stops_while_the_parts_wait_for_the_other_processes_does_no
     assert running.finishing is not None and not running.finishing.is_alive()
     assert not (alone / folder).exists()
     assert not [command for command in _children() if "--service" in command]
+
+
+def copied(output: Path, names: list[str], folder: Path) -> Path:
+    """The written pages `names`, whole, in a folder of their own: what Pagefind is handed (each is deleted once it is)."""
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes((output / name).read_bytes())
+    return folder
 
 
 def _children() -> list[str]:

@@ -26,8 +26,7 @@ import time
 from pathlib import Path
 
 from ..problems import AgoraError, Problem, Problems
-from . import trash as trash_module
-from .trash import KEPT, empty_trash
+from .trash import KEPT, LOCKING, SCRIPT, empty_trash
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -168,14 +167,14 @@ def discard(folder: Path, output: Path) -> None:
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    if trash_module.fcntl is None:
+    if not LOCKING:
         empty_trash(trash)
         return
     _deleting[:] = [process for process in _deleting if process.poll() is None]
     try:
         # -I -S: the standard library alone; the working folder (the portal, which a pull request writes) is not
         # searched for modules.
-        _deleting.append(subprocess.Popen([sys.executable, "-I", "-S", trash_module.__file__, str(trash)],
+        _deleting.append(subprocess.Popen([sys.executable, "-I", "-S", SCRIPT, str(trash)],
                                           cwd=trash, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, start_new_session=True))
     except OSError:

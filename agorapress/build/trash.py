@@ -22,6 +22,10 @@ except ImportError:  # Windows: no lock, and no deleter of its own (see swap.dis
 
 #: What the trash folder keeps: its .gitignore, and the lock its deleters take.
 KEPT = (".gitignore", ".lock")
+#: Whether deleters can take turns (a lock): else the build deletes before it returns (see swap.discard).
+LOCKING = fcntl is not None
+#: This file, run on its own by the process that deletes after the build.
+SCRIPT = os.path.abspath(__file__)
 
 
 def empty_trash(trash: str | os.PathLike) -> None:

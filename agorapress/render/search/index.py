@@ -131,11 +131,8 @@ class SearchCopies:
     where the process that indexes finds the copies every rendering process made, as they come."""
 
     def __init__(self, folder: Path, output: Path, order: list[str], previous: Path | None = None,
-                 kept: frozenset[str] = frozenset(), consume: bool = True):
+                 kept: frozenset[str] = frozenset()):
         self.folder = folder
-        # Each copy is deleted once handed over: the scratch folder is memory (/dev/shm) when it can be, and a 10k
-        # site's copies were 58 MB of it until the end of the build. Not when `folder` is pages read in place.
-        self.consume = consume
         self.output = output
         self.previous = previous  # the last output: index files with the same bytes are linked from it
         self.kept = kept  # pages an incremental build takes unchanged from the last output: read from there at once
@@ -183,8 +180,10 @@ class SearchCopies:
                     written = self.output / name
                     return search_copy(written.read_bytes()) if written.is_file() else None
             else:
-                if self.consume:
-                    copy.unlink(missing_ok=True)  # an index made again (stale) reads the pages as written
+                # Deleted once handed over: the scratch folder is memory (/dev/shm) when it can be, and a 10k site's
+                # copies were 58 MB of it until the end of the build. An index made again (stale) reads the pages
+                # as written.
+                copy.unlink(missing_ok=True)
                 return page
             self.written.wait(0.002)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from .. import yamlstrict
 from . import dates
 from .frontmatter import Matter, read
+from .liquid import Liquid
 from .markup import line_of, prose_only
 from .model import Author, Note, Post, Site
 from .sources import SourceTree
@@ -24,7 +26,6 @@ MARKDOWN = (".md", ".markdown", ".mdown", ".mkd")
 _SHORTCODE = {
     "zola": re.compile(r"\{\{\s*[a-z_]\w*\([^\n{}]{0,500}?\)\s*\}\}|\{%\s*[a-z_]\w*\([^\n{}]{0,500}?\)\s*%\}"),
     "hugo": re.compile(r"\{\{[<%]\s*/?\s*[\w/.-]+[^\n{}]{0,500}?[>%]\}\}"),
-    "jekyll": re.compile(r"\{%-?\s*\w+[^\n{}]{0,500}?-?%\}|\{\{-?\s*[^\n{}]{0,500}?-?\}\}"),
 }
 _HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
 _HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,500}?[>%]\}\}\s*$"
@@ -32,11 +33,6 @@ _HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,50
                              re.MULTILINE)
 _HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]{0,2000}?)\s*/?[>%]\}\}")
 _ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")
-_JEKYLL_POST_URL = re.compile(r"\{%\s*post_url\s+([\w./-]+)\s*%\}")
-_JEKYLL_LINK = re.compile(r"\{%\s*link\s+([\w./-]+)\s*%\}")
-_JEKYLL_SITE = re.compile(r"\{\{\s*site\.(?:base)?url\s*\}\}")
-_JEKYLL_HIGHLIGHT = re.compile(r"^\{%\s*highlight\s+(\w[\w+-]*)[^%]*%\}\s*$|^\{%\s*endhighlight\s*%\}\s*$", re.MULTILINE)
-_JEKYLL_RAW = re.compile(r"\{%\s*(?:end)?raw\s*%\}")
 _PELICAN_LINK = re.compile(r"\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|")
 _ZOLA_LINK = re.compile(r"(\]\(\s*|^ {0,3}\[[^\]\n]+\]:[ \t]*)@/", re.MULTILINE)
 
@@ -268,7 +264,11 @@ def read_jekyll(tree: SourceTree) -> Site:
     config = _config(tree, ("_config.yml", "_config.yaml"), site.notes)
     site.url = str(config.get("url") or "").rstrip("/") + str(config.get("baseurl") or "")
     site.title = str(config.get("title") or "")
-    style = str(config.get("permalink") or "date")
+    collections = config.get("collections")
+    posts_rule = collections.get("posts") if isinstance(collections, dict) else None
+    # The posts' own rule, as a collection, comes before the site's.
+    style = str((posts_rule or {}).get("permalink") if isinstance(posts_rule, dict) and posts_rule.get("permalink")
+                else config.get("permalink") or "date")
     pattern = _JEKYLL_STYLES.get(style, style)
     _jekyll_authors(tree, site)
     for rel in tree.walk(""):
@@ -278,14 +278,69 @@ def read_jekyll(tree: SourceTree) -> Site:
         if "/_posts/" in f"/{rel}" or "/_drafts/" in f"/{rel}":
             continue
         site.files["/" + rel] = rel
+    posts = {folder: [rel for rel in tree.walk(folder) if rel.endswith(MARKDOWN)] for folder in ("_posts", "_drafts")}
+    named = _post_names(posts["_posts"])
     for folder, draft in (("_posts", False), ("_drafts", True)):
-        for rel in tree.walk(folder):
-            if rel.endswith(MARKDOWN):
-                _jekyll_post(tree, site, rel, draft, pattern)
+        for rel in posts[folder]:
+            _jekyll_post(tree, site, rel, draft, pattern, config, named)
     for rel in sorted(site.files.values()):
         if rel.endswith(MARKDOWN) and "/" not in rel and rel.lower() not in _NOT_PAGES:
-            _jekyll_post(tree, site, rel, False, "/:title:output_ext", page=True)
+            _jekyll_post(tree, site, rel, False, "/:title:output_ext", config, named, page=True)
+    _jekyll_documents(tree, site, config, style)
     return site
+
+
+def _post_names(posts: list[str]) -> Callable[[str], str | None]:
+    """`{% post_url %}`'s lookup: a post by its file name without the suffix, with the folders under _posts/ or
+    without them (as Jekyll finds it)."""
+    full, short = {}, {}
+    for rel in posts:
+        stem = posixpath.splitext(rel[len("_posts/"):])[0]
+        full.setdefault(stem, rel)
+        short.setdefault(posixpath.basename(stem), []).append(rel)
+    return lambda name: full.get(name) or (short[name][0] if len(short.get(name, ())) == 1 else None)
+
+
+def _jekyll_documents(tree: SourceTree, site: Site, config: dict, style: str) -> None:
+    """The pages no post became, at the addresses Jekyll gave them: a page's, and each document of a collection
+    Jekyll writes out (`output: true`), so that a `{% link %}` to one reaches its page on the old site."""
+    imported = {post.source for post in site.posts}
+    for address, rel in list(site.files.items()):
+        matter = _matter_of(tree, rel, site) if rel.endswith(MARKDOWN) and rel not in imported else None
+        if matter is None:
+            continue  # a file without front matter is copied as it is, at its own path
+        stem = posixpath.splitext(rel)[0]
+        folder, name = posixpath.split(stem)
+        default = (f"/{folder}/" if folder else "/") if name == "index" else \
+            f"/{stem}/" if style == "pretty" else f"/{stem}.html"
+        del site.files[address]
+        site.files[_permalink(matter) or default] = rel
+    collections = config.get("collections")
+    for name, settings in collections.items() if isinstance(collections, dict) else ():
+        if not isinstance(settings, dict) or settings.get("output") is not True or name in {"posts", "drafts"}:
+            continue
+        rule = str(settings.get("permalink") or "/:collection/:path:output_ext")
+        for rel in tree.walk(f"_{name}"):
+            if not rel.endswith((*MARKDOWN, ".html")):
+                continue
+            path = posixpath.splitext(rel[len(name) + 2:])[0]
+            values = {":collection": name, ":path": path, ":name": posixpath.basename(path),
+                      ":title": posixpath.basename(path), ":output_ext": ".html"}
+            address = rule
+            for key in sorted(values, key=len, reverse=True):
+                address = address.replace(key, values[key])
+            site.files[_permalink(_matter_of(tree, rel, site)) or re.sub(r"/{2,}", "/", "/" + address.lstrip("/"))] = rel
+
+
+def _matter_of(tree: SourceTree, rel: str, site: Site) -> dict | None:
+    """The front matter of a file Jekyll renders, or None for one it copies as it is (no front matter)."""
+    text = tree.read_text(rel, site.notes)
+    return read(text, rel, []).data if text and text.startswith("---") else None
+
+
+def _permalink(matter: dict | None) -> str | None:
+    permalink = (matter or {}).get("permalink")
+    return permalink if isinstance(permalink, str) and permalink.startswith("/") else None
 
 
 def _jekyll_authors(tree: SourceTree, site: Site) -> None:
@@ -305,7 +360,8 @@ def _jekyll_authors(tree: SourceTree, site: Site) -> None:
                                             str(value.get("bio") or ""), links)
 
 
-def _jekyll_post(tree: SourceTree, site: Site, rel: str, draft: bool, pattern: str, page: bool = False) -> None:
+def _jekyll_post(tree: SourceTree, site: Site, rel: str, draft: bool, pattern: str, config: dict,
+                 post_named: Callable[[str], str | None], page: bool = False) -> None:
     text = tree.read_text(rel, site.notes)
     if text is None:
         return
@@ -336,8 +392,10 @@ def _jekyll_post(tree: SourceTree, site: Site, rel: str, draft: bool, pattern: s
     if data.get("categories") is not None or data.get("category") is not None:
         post.tags = list(dict.fromkeys(post.tags + categories))
     post.feed_id = (site.url.rstrip("/") + address) if site.url else None
-    post.body = _jekyll_body(post.body)
-    _unconverted(site, post, "jekyll", matter.body_line)
+    liquid = Liquid(config, {**data, "url": address, "title": post.title}, post_named)
+    post.body, left = liquid.convert(post.body)
+    for line, code in left:
+        site.notes.append(Note(post.source, matter.body_line + line - 1, f"template code not converted: {code}"))
     site.posts.append(post)
 
 
@@ -351,14 +409,6 @@ def _jekyll_permalink(pattern: str, post: Post, categories: list[str], slug: str
     for key in sorted(values, key=len, reverse=True):
         address = address.replace(key, values[key])
     return re.sub(r"/{2,}", "/", "/" + address.lstrip("/"))
-
-
-def _jekyll_body(body: str) -> str:
-    body = _JEKYLL_POST_URL.sub(lambda m: SOURCE_LINK + "_posts/" + m.group(1) + ".md", body)
-    body = _JEKYLL_LINK.sub(lambda m: SOURCE_LINK + m.group(1), body)
-    body = _JEKYLL_SITE.sub("", body)
-    body = _JEKYLL_RAW.sub("", body)
-    return _JEKYLL_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", body)
 
 
 # --- Pelican ------------------------------------------------------------------------------------------------------

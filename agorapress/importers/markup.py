@@ -1,18 +1,22 @@
 """Markdown as text: the parts outside fenced code, and every link target in them (inline, reference, raw HTML),
-rewritten by a function. Each pattern runs in linear time on hostile text (no nested repeats)."""
+rewritten by a function; what is written inside inline code or an HTML comment is no link, and stays as written.
+Each pattern runs in linear time on hostile text (no nested repeats)."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE = re.compile(r"(\]\(\s*)(<[^<>\n]*>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<>]*)*)")
 _REFERENCE = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.MULTILINE)  # not a footnote
 _HTML_ATTRIBUTE = re.compile(r"""(\s(?:src|href)\s*=\s*)("[^"\n]*"|'[^'\n]*')""", re.IGNORECASE)
+_TICKS_OR_COMMENT = re.compile(r"(?<!\\)`+|<!--")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
-def _code_lines(lines: list[str]) -> list[bool]:
+def code_lines(lines: list[str]) -> list[bool]:
     """For each line, whether it belongs to a fenced code block (its fences included)."""
     flags = []
     fence = ""
@@ -36,7 +40,7 @@ def outside_code(body: str, change: Callable[[str], str]) -> str:
     lines = body.split("\n")
     out: list[str] = []
     prose: list[str] = []
-    for line, code in zip(lines, _code_lines(lines), strict=True):
+    for line, code in zip(lines, code_lines(lines), strict=True):
         if code:
             if prose:
                 out.append(change("\n".join(prose)))
@@ -49,8 +53,52 @@ def outside_code(body: str, change: Callable[[str], str]) -> str:
     return "\n".join(out)
 
 
+def verbatim(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` (start, end) that hold no link: inline code (a run of backticks to the next run of the
+    same length in its paragraph, as CommonMark reads it) and HTML comments (`<!--` to the next `-->`), in order.
+    Linear: each run of backticks finds its closing run through the list of runs of its length."""
+    paragraphs = [match.start() for match in _BLANK_LINE.finditer(text)]
+    marks = [(match.start(), match.end()) for match in _TICKS_OR_COMMENT.finditer(text)]
+    same_length: dict[int, list[int]] = {}
+    rank = []
+    for index, (start, end) in enumerate(marks):
+        if text[start] == "`":
+            runs = same_length.setdefault(end - start, [])
+            rank.append(len(runs))
+            runs.append(index)
+        else:
+            rank.append(-1)
+    spans: list[tuple[int, int]] = []
+    reached = 0
+    unclosed = False  # a comment no '-->' closes: none after it is closed either (and none is looked for again)
+    for index, (start, end) in enumerate(marks):
+        if start < reached:
+            continue
+        if text[start] == "<":
+            close = -1 if unclosed else text.find("-->", end)
+            if close >= 0:
+                spans.append((start, close + 3))
+                reached = close + 3
+            unclosed = close < 0
+            continue
+        runs = same_length[end - start]
+        following = runs[rank[index] + 1] if rank[index] + 1 < len(runs) else None
+        if following is not None and bisect_right(paragraphs, start) == bisect_right(paragraphs, marks[following][0]):
+            spans.append((start, marks[following][1]))
+            reached = marks[following][1]
+        else:
+            reached = end  # a run with no closing run is text
+    return spans
+
+
+def _outside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether `start`..`end` overlaps none of `spans` (code spans bind before links do, in CommonMark)."""
+    index = bisect_right(starts, end - 1) - 1
+    return index < 0 or spans[index][1] <= start
+
+
 def rewrite_links(body: str, resolve: Callable[[str], str | None]) -> str:
-    """Every link and image target outside code passed through `resolve` (None keeps it as it is)."""
+    """Every link and image target outside code and comments passed through `resolve` (None keeps it as it is)."""
 
     def target(value: str) -> str:
         bare = value[1:-1] if value.startswith("<") and value.endswith(">") else value
@@ -59,16 +107,20 @@ def rewrite_links(body: str, resolve: Callable[[str], str | None]) -> str:
             return value
         return f"<{new}>" if " " in new else new
 
+    def attribute(m: re.Match) -> str:
+        quote = m.group(2)[0]
+        new = resolve(m.group(2)[1:-1])
+        return m.group(0) if new is None else f"{m.group(1)}{quote}{new}{quote}"
+
+    def linked(pattern: re.Pattern, text: str, change: Callable[[re.Match], str]) -> str:
+        spans = verbatim(text)
+        starts = [start for start, _ in spans]
+        return pattern.sub(lambda m: change(m) if _outside(spans, starts, m.start(), m.end()) else m.group(0), text)
+
     def prose(text: str) -> str:
-        text = _INLINE.sub(lambda m: m.group(1) + target(m.group(2)), text)
-        text = _REFERENCE.sub(lambda m: m.group(1) + target(m.group(2)), text)
-
-        def attribute(m: re.Match) -> str:
-            quote = m.group(2)[0]
-            new = resolve(m.group(2)[1:-1])
-            return m.group(0) if new is None else f"{m.group(1)}{quote}{new}{quote}"
-
-        return _HTML_ATTRIBUTE.sub(attribute, text)
+        text = linked(_INLINE, text, lambda m: m.group(1) + target(m.group(2)))
+        text = linked(_REFERENCE, text, lambda m: m.group(1) + target(m.group(2)))
+        return linked(_HTML_ATTRIBUTE, text, attribute)
 
     return outside_code(body, prose)
 
@@ -80,4 +132,4 @@ def line_of(text: str, index: int) -> int:
 def prose_only(body: str) -> str:
     """`body` with the lines of fenced code blanked: the same line numbers, nothing inside code to find."""
     lines = body.split("\n")
-    return "\n".join("" if code else line for line, code in zip(lines, _code_lines(lines), strict=True))
+    return "\n".join("" if code else line for line, code in zip(lines, code_lines(lines), strict=True))

@@ -171,35 +171,49 @@ class PortalWriter:
     def _resolver(self, post: Post, target: str) -> Callable[[str], str | None]:
         folder = posixpath.dirname(f"content/{target}")
         site_url = self.site.url.rstrip("/")
+        # A site served under a path (Jekyll's baseurl, a Hugo baseURL with a path): its addresses are read from there.
+        base_path = urlsplit(site_url).path.rstrip("/")
 
         def to_file(path: str, fragment: str) -> str:
             return posixpath.relpath(f"content/{path}", folder) + (f"#{fragment}" if fragment else "")
 
         def resolve(link: str) -> str | None:
+            written = link
             if link.startswith(SOURCE_LINK):
+                # A link the reader made to a file of the source: never left with its marker, which no browser knows.
                 path, _, fragment = link[len(SOURCE_LINK):].partition("#")
-                return self._source_file(post, path, fragment, to_file, absolute=True)
+                found = self._source_file(post, path, fragment, to_file, absolute=True, written=written)
+                if found is None:
+                    self.report.notes.append(Note(post.file, _line(post, path), f"link to {path}: nothing in the "
+                                                  "source has that path (a broken link there too): it now leads to #"))
+                return found or BROKEN
             if site_url and link.startswith(site_url + "/") or link == site_url:
                 link = link[len(site_url):] or "/"
             if link.startswith("//") or link.lower().startswith(_LOCAL_SCHEMES) or link.startswith("#"):
                 return None
+            if "{{" in link or "{%" in link:
+                return None  # template code, listed as not converted: kept as written
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or not parts.path:
                 return None
             path = unquote(parts.path)
+            if path.startswith("/") and base_path and (path + "/").startswith(base_path + "/") \
+                    and not self._address(path) and not self._file_at(path):
+                link = link[len(base_path):] or "/"
+                path = path[len(base_path):] or "/"
             if path.startswith("/"):
                 found = self._address(path)
                 if found:
                     return to_file(found, parts.fragment)
-                static = self.site.files.get(path.rstrip("/"))
+                static = self._file_at(path)
                 if static:
-                    return self._source_file(post, static, parts.fragment, to_file, absolute=True)
+                    return self._source_file(post, static, parts.fragment, to_file, absolute=True, written=written)
                 if self.site.url:  # a page of the old site no post became (a list, a tag): still there, or not
-                    self.report.notes.append(Note(post.file, _line(post, link), f"link to {link}: no imported post has that "
+                    self.report.notes.append(Note(post.file, _line(post, written), f"link to {link}: no imported post has that "
                                                   "address; linked on the old site"))
                     return site_url + link
                 return None
-            found = self._source_file(post, path, parts.fragment, to_file, absolute=False)
+            found = self._source_file(post, path, parts.fragment, to_file, absolute=False, written=written)
             if found is not None or self.source is not None and self.source.is_file(posixpath.join(post.base, path)):
                 return found
             # Relative to where the page was read: the old site had it at each of its addresses.
@@ -209,17 +223,22 @@ class PortalWriter:
                 target_file = self._address(joined)
                 if target_file:
                     return to_file(target_file, parts.fragment)
-                static = self.site.files.get(joined)
+                static = self._file_at(joined)
                 if static:
-                    return self._source_file(post, static, parts.fragment, to_file, absolute=True)
+                    return self._source_file(post, static, parts.fragment, to_file, absolute=True, written=written)
             if _DOMAIN.match(path):  # 'github.com/x': a web address written without its scheme
-                self.report.notes.append(Note(post.file, _line(post, link), f"link to {link}: read as https://{link}"))
+                self.report.notes.append(Note(post.file, _line(post, written), f"link to {link}: read as https://{link}"))
                 return "https://" + link
-            self.report.notes.append(Note(post.file, _line(post, link), f"link to {link}: nothing in the source has that "
+            self.report.notes.append(Note(post.file, _line(post, written), f"link to {link}: nothing in the source has that "
                                           "path (a broken link there too): it now leads to #"))
             return BROKEN
 
         return resolve
+
+    def _file_at(self, address: str) -> str | None:
+        """The file of the source the old site served at `address` ('/a/' and '/a' are one address to a reader)."""
+        files = self.site.files
+        return files.get(address) or files.get(address.rstrip("/")) or files.get(address.rstrip("/") + "/")
 
     def _address(self, path: str) -> str | None:
         try:
@@ -231,8 +250,12 @@ class PortalWriter:
                 return self.addresses[candidate]
         return None
 
-    def _source_file(self, post: Post, path: str, fragment: str, to_file, absolute: bool) -> str | None:
-        """A link to a file of the source: the post it became, or the file copied under media/."""
+    def _source_file(self, post: Post, path: str, fragment: str, to_file, absolute: bool,
+                     written: str | None = None) -> str | None:
+        """A link to a file of the source: the post it became, or the file copied under media/; one the portal does
+        not publish is linked at its old address, else left as written (a link a reader marked with SOURCE_LINK,
+        which cannot be, is broken). `written` is the link as the body has it, to find its line."""
+        marked = written is not None and written.startswith(SOURCE_LINK)
         rel = posixpath.normpath(path.lstrip("/") if absolute else posixpath.join(post.base, path))
         if rel.startswith("../") or rel == "..":
             return None
@@ -242,15 +265,18 @@ class PortalWriter:
         suffix = posixpath.splitext(rel)[1].lower()
         if self.source is None or not self.source.is_file(rel):
             return None
-        refusal = None if suffix in STATIC_SUFFIXES else f"is a '{suffix or 'plain'}' file the portal does not publish"
+        refusal = None if suffix in STATIC_SUFFIXES else "is a page of the old site no imported post became" \
+            if suffix in (*MARKDOWN_SUFFIXES, ".html") else f"is a '{suffix or 'plain'}' file the portal does not publish"
         if refusal is None and rel not in self.media:
             found = media_problems(self.source.root / rel, rel, self.limits[0], self.limits[1], deep=True)
             refusal = found[0].message.removeprefix(f"'{posixpath.basename(rel)}' ") if found else None
         if refusal:
             url = self._old_url(rel, post, path if not absolute else None)
-            self.report.notes.append(Note(post.file, _line(post, posixpath.basename(rel)), f"'{rel}' {refusal}: " + (
-                f"linked at its old address {url}" if url else "left as it was")))
-            return url
+            url = url + f"#{fragment}" if url and fragment else url
+            left = f"it now leads to {BROKEN}" if marked else "left as it was"
+            self.report.notes.append(Note(post.file, _line(post, written or posixpath.basename(rel)), f"'{rel}' {refusal}: " + (
+                f"linked at its old address {url}" if url else left)))
+            return url or (BROKEN if marked else None)
         return to_file(self._copy(post, rel), "")
 
     def _old_url(self, rel: str, post: Post, relative: str | None) -> str | None:
@@ -414,8 +440,13 @@ def _without_controls(post: Post, body: str, notes: list[Note]) -> str:
 
 
 def _line(post: Post, text: str) -> int:
-    """The line of the source where `text` first appears in the post's body (its first line when it does not)."""
-    found = post.body.find(text)
+    """The line of the source where the link to `text` first appears in the post's body: as a link's target when it
+    is one there, else anywhere (its first line when it is not found)."""
+    found = -1
+    for written in (f"({text}", f"(<{text}", f"]: {text}", f'"{text}', f"'{text}", text):
+        found = post.body.find(written)
+        if found >= 0:
+            break
     return post.body_line + post.body.count("\n", 0, found) if found >= 0 else post.line
 
 

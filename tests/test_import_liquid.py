@@ -1,0 +1,148 @@
+"""`agora import jekyll` and the Markdown it rewrites: Jekyll's Liquid converted where it has one meaning, listed with
+its line where it has not, and never left as a marker; links inside inline code and HTML comments kept as written
+(they are no links); hostile bodies in linear time."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agorapress.importers import run_import
+from agorapress.importers.markup import rewrite_links, verbatim
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from import_site import new_portal  # noqa: E402
+
+CONFIG = """url: https://club.example
+baseurl: /blog
+repository: https://github.com/club/site
+social:
+  mastodon: https://social.example/@club
+collections:
+  guides:
+    output: true
+    permalink: /:collection/:path/
+  notes:
+    output: false
+"""
+
+
+def jekyll_site(tmp_path: Path, posts: dict[str, str], config: str = CONFIG) -> Path:
+    source = tmp_path / "site"
+    (source / "_posts").mkdir(parents=True)
+    (source / "_config.yml").write_text(config, encoding="utf-8")
+    for name, text in posts.items():
+        path = source / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return source
+
+
+def body_of(portal: Path, rel: str) -> tuple[dict, str]:
+    _, matter, body = (portal / "content" / rel).read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(matter), body
+
+
+def test_liquid_with_one_meaning_is_converted_and_the_rest_listed_with_its_line(tmp_path: Path) -> None:
+    post = """---
+title: Liquid
+---
+Our [code]({{ site.repository }}/tree/main), [Mastodon]({{ site.social.mastodon }}), [a guide]({% link _guides/start.md %}),
+[the first post]({{ site.baseurl }}{% post_url 2020-01-01-first %}) and [assets]({{ "/assets/" | relative_url }}).
+This is {{ page.title }}, at {{ page.url | absolute_url }}; {{ site.nothing }}is empty.
+{% comment %}
+A note to the editors, with a [link](http://hidden.example), never published.
+{% endcomment %}
+{% raw %}
+Write `{{ page.title }}` or `{% link x.md %}` in a template.
+{% endraw %}
+{% for tag in page.tags %}- {{ tag }}
+{% endfor %}
+```liquid
+{{ product.price }}
+```
+{% highlight ruby %}
+puts 1
+{% endhighlight %}
+"""
+    source = jekyll_site(tmp_path, {
+        "_posts/2021-02-03-liquid.md": post,
+        "_posts/2020-01-01-first.markdown": "---\ntitle: First\n---\nHello.\n",
+        "_guides/start.md": "---\ntitle: Start\n---\nA guide.\n",
+    })
+    portal = new_portal(tmp_path / "portal")
+    report = run_import("jekyll", source, portal)
+    _, body = body_of(portal, "articles/liquid.md")
+    assert "[code](https://github.com/club/site/tree/main)" in body
+    assert "[Mastodon](https://social.example/@club)" in body
+    assert "[a guide](https://club.example/blog/guides/start/)" in body  # a collection Jekyll writes out
+    assert "[the first post](first.md)" in body  # baseurl before the tag, and a .markdown post
+    assert "[assets](https://club.example/blog/assets/)" in body  # /blog/assets/: the old site's, under its baseurl
+    assert "This is Liquid, at https://club.example/blog/2021/02/03/liquid.html; is empty." in body
+    assert "hidden.example" not in body and "comment" not in body  # Jekyll publishes none of a comment
+    assert "Write `{{ page.title }}` or `{% link x.md %}` in a template." in body and "raw %}" not in body
+    assert "```ruby\nputs 1\n```" in body and "```liquid\n{{ product.price }}\n```" in body
+    assert "source:" not in body
+    left = [(note.line, note.message) for note in report.notes if note.message.startswith("template code")]
+    assert left == [(13, "template code not converted: {% for tag in page.tags %}"),
+                    (13, "template code not converted: {{ tag }}"),
+                    (14, "template code not converted: {% endfor %}")]  # the fenced code's is not listed
+
+
+def test_a_link_a_reader_marked_never_keeps_its_marker(tmp_path: Path) -> None:
+    # No site address, nothing at the path: the link leads to '#' and the note says so, with the line.
+    source = jekyll_site(tmp_path, {"_posts/2021-02-03-links.md": (
+        "---\ntitle: Links\n---\nText.\n\n[gone]({% link missing.md %}), [old]({% post_url 1999-01-01-none %}),"
+        " [page]({% link _notes/private.md %})\n"), "_notes/private.md": "---\ntitle: P\n---\nx\n"},
+        config="title: Club\n")
+    portal = new_portal(tmp_path / "portal")
+    report = run_import("jekyll", source, portal)
+    _, body = body_of(portal, "articles/links.md")
+    assert "[gone](#), [old](#), [page](#)" in body
+    found = sorted((note.line, note.message) for note in report.notes)
+    assert found == [
+        (6, "'_notes/private.md' is a page of the old site no imported post became: it now leads to #"),
+        (6, "link to _posts/1999-01-01-none: nothing in the source has that path (a broken link there too): it now "
+            "leads to #"),
+        (6, "link to missing.md: nothing in the source has that path (a broken link there too): it now leads to #")]
+
+
+MARKDOWN = st.lists(st.sampled_from(["`", "``", "<!--", "-->", "[a]", "(b)", "](c)", "[r]: d", "\n", "\n\n", " ", "x",
+                                     "<a href='e'>", "\\"]), max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWN)
+def test_what_inline_code_and_comments_hold_is_never_rewritten(text: str) -> None:
+    rewritten = rewrite_links(text, lambda link: "LINK")
+    assert [text[a:b] for a, b in verbatim(text)] == [rewritten[a:b] for a, b in verbatim(rewritten)]
+    assert rewrite_links(text, lambda link: None) == text
+
+
+def test_links_outside_code_and_comments_are_rewritten() -> None:
+    text = "`[a](in-code)` [b](out) <!-- [c](in-comment) --> ``[d](x ` y)`` [e](out2)\n\n`[f](open)\n"
+    assert rewrite_links(text, lambda link: link.upper()) == \
+        "`[a](in-code)` [b](OUT) <!-- [c](in-comment) --> ``[d](x ` y)`` [e](OUT2)\n\n`[f](OPEN)\n"
+
+
+@pytest.mark.parametrize("line", ["`" * 200_000, "".join("`" * n + " x " for n in range(1, 600)), "<!--" * 50_000,
+                                  "` <!-- " * 30_000, "{% raw %}" * 30_000, "{% comment %}" * 30_000,
+                                  "{{ site.a | relative_url " * 20_000, "[a]({{ site.x }}" * 5_000],
+                         ids=["ticks", "tick-lengths", "comments", "mixed", "raw", "comment", "filters", "links"])
+def test_hostile_jekyll_bodies_import_in_linear_time(tmp_path: Path, line: str) -> None:
+    source = jekyll_site(tmp_path, {"_posts/2020-01-01-hostile.md": f"---\ntitle: Hostile\n---\n{line}\n"})
+    started = time.monotonic()
+    run_import("jekyll", source, new_portal(tmp_path / "portal"))
+    assert time.monotonic() - started < 5
+
+
+def test_the_spans_are_those_commonmark_reads() -> None:
+    text = "a ``b ` c`` d `e\n\nf` <!-- g --> h"
+    assert [text[a:b] for a, b in verbatim(text)] == ["``b ` c``", "<!-- g -->"]  # a blank line ends `e

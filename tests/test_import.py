@@ -32,6 +32,7 @@ EXPECTED_WARNINGS = {"warning[unclaimed-profile]", "warning[raw-html]", "warning
 CASES = {
     "zola": FIXTURES / "zola",
     "hugo": FIXTURES / "hugo",
+    "hugo-otel": FIXTURES / "hugo-otel",
     "jekyll": FIXTURES / "jekyll",
     "jekyll-docs": FIXTURES / "jekyll-docs",
     "pelican": FIXTURES / "pelican",
@@ -97,6 +98,27 @@ def test_hugo(imported) -> None:
     assert "```html\n" in body and "{{<" not in body.split("## Code Blocks")[1].split("## List Types")[0]
     assert "   Name | Age\n--------|------" in body  # tables kept as written
     assert "[^1]" in body  # footnotes kept
+
+
+def test_hugo_shortcodes_languages_and_credits_of_a_real_site(imported) -> None:
+    # opentelemetry.io's blog: its configuration in config/_default/, its content per language, its authors written
+    # as links with an affiliation, and the built-in shortcodes whose output is known.
+    root, _ = imported["hugo-otel"]
+    swift, body = front(root, "articles/swift.md")
+    assert swift["aliases"] == ["/blog/2021/swift/"] and swift["id"] == "https://opentelemetry.io/blog/2021/swift/"
+    assert "[original post]: <https://medium.com/opentelemetry/opentelemetry-swift-1-0-beta-8f729fd058b2>" in body
+    graduates, _ = front(root, "articles/otel-graduates.md")
+    assert graduates["aliases"] == ["/es/blog/2026/otel-graduates/"] and graduates["lang"] == "es"
+    alibaba, body = front(root, "articles/otip-alibaba.md")
+    assert alibaba["authors"] == ["dan-gomez-blanco"]
+    profile, _ = front(root, "contributors/dan-gomez-blanco.md")
+    assert profile["name"] == "Dan Gomez Blanco" and "github" not in profile  # a link to them, not their consent
+    assert profile["links"] == [{"label": "GitHub", "url": "https://github.com/danielgblanco"}]
+    assert '<a href="https://www.youtube.com/watch?v=fgbB0HhVBq8">' in body and "{{<" not in body
+    _, body = front(root, "articles/otel-day.md")
+    assert "cSpell" not in body and "comment" not in body  # what {{< comment >}} holds is not published
+    page = (root / "output/articles/otip-alibaba/index.html").read_text(encoding="utf-8")
+    assert 'href="https://www.youtube.com/watch?v=fgbB0HhVBq8"' in page
 
 
 def test_jekyll(imported) -> None:
@@ -188,8 +210,8 @@ def test_the_command_prints_notes_with_file_and_line(tmp_path: Path) -> None:
     portal = new_portal(tmp_path / "portal")
     result = CliRunner().invoke(main, ["--root", str(portal), "import", "hugo", str(FIXTURES / "hugo"), "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "content/post/rich-content.md:18: warning[import]: template code not converted: {{< youtube ZJthWmvUzzc >}}" \
-        in result.stdout
+    assert "content/post/rich-content.md:26: warning[import]: template code not converted: {{< twitter_simple " \
+        'user="designreviewed" id="1085870671291310081" >}}' in result.stdout
     assert "4 items, 1 profiles" in result.stderr
     again = CliRunner().invoke(main, ["--root", str(portal), "import", "hugo", str(FIXTURES / "hugo"), "--quiet"])
     assert "0 files written" in again.stderr

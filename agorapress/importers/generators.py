@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import yamlstrict
-from . import dates
+from . import dates, shortcodes
 from .frontmatter import Matter, read
 from .liquid import Liquid
-from .markup import line_of, prose_only
+from .markup import prose_only
 from .model import Author, Note, Post, Site
 from .sources import SourceTree
 from .writer import SOURCE_LINK
@@ -37,7 +37,15 @@ _PELICAN_LINK = re.compile(r"\{(?:filename|static|attach)\}|\|(?:filename|static
 _ZOLA_LINK = re.compile(r"(\]\(\s*|^ {0,3}\[[^\]\n]+\]:[ \t]*)@/", re.MULTILINE)
 
 
+#: A credit written as Markdown links: '[Ana Lopez](https://github.com/ana) (Acme), [Bob](https://bob.example)'.
+_CREDIT_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\(\s*<?([^\s()<>]{1,500})>?\s*\)")
+
+
 def _list(value: object) -> list[str]:
+    if isinstance(value, str) and _CREDIT_LINK.search(value):
+        return [" ".join(found.group(0).split()) for found in _CREDIT_LINK.finditer(value)]  # one per link
+    if isinstance(value, list) and any(isinstance(v, str) and _CREDIT_LINK.search(v) for v in value):
+        return [credit for v in value for credit in _list(v)]
     if isinstance(value, str):
         return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
     if isinstance(value, list):
@@ -50,16 +58,37 @@ _NAMES = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 def _author_keys(site: Site, names: list[str], split: bool = True) -> list[str]:
     """Authors named as free text: 'Ana Lopez, Bob Martin and Carol Roy' is three people."""
-    keys = [part.strip() for name in names for part in (_NAMES.split(name) if split else [name]) if part.strip()]
+    keys = []
+    for name in names:
+        linked = _CREDIT_LINK.fullmatch(name.strip())
+        if linked:  # the person is the link's text, and the link is theirs (what follows, an affiliation, is not)
+            name, url = " ".join(linked.group(1).split()), linked.group(2)
+            if not url.startswith(("https://", "http://")):
+                keys.append(name)
+                continue
+            # One person however the posts spell them ('Reese Lee', 'Reese Lee, New Relic'): their link is the key,
+            # and the shortest spelling their name.
+            key = url.rstrip("/").lower()
+            author = site.authors.setdefault(key, Author(key, name))
+            author.name = min(author.name, name, key=lambda spelling: (len(spelling), spelling))
+            label = "GitHub" if urlsplit(url).hostname in {"github.com", "www.github.com"} else "Website"
+            if not author.links:
+                author.links.append((label, url))
+            keys.append(key)
+            continue
+        keys += [part.strip() for part in (_NAMES.split(name) if split else [name]) if part.strip()]
     for key in keys:
         site.authors.setdefault(key, Author(key, key))
     return list(dict.fromkeys(keys))
 
 
-def _unconverted(site: Site, post: Post, flavour: str, body_line: int) -> None:
+def _unconverted(site: Site, post: Post, flavour: str, body_line: int, body: str | None = None) -> None:
     """Template code the portal does not run: each one listed with its line; the text stays as it is."""
-    for match in _SHORTCODE[flavour].finditer(prose_only(post.body)):
-        line = body_line + line_of(post.body, match.start()) - 1
+    prose = prose_only(post.body if body is None else body)  # the same lines, those of code blanked
+    line, counted = body_line, 0
+    for match in _SHORTCODE[flavour].finditer(prose):
+        line += prose.count("\n", counted, match.start())  # counted on from the last one: linear time
+        counted = match.start()
         site.notes.append(Note(post.source, line, f"template code not converted: {match.group(0)[:80]}"))
 
 
@@ -169,9 +198,17 @@ def _zola_slug(text: str) -> str:
 
 def read_hugo(tree: SourceTree) -> Site:
     site = Site(anchor_rule="github")
-    config = _config(tree, ("hugo.toml", "config.toml", "hugo.yaml", "config.yaml"), site.notes)
+    names = ("hugo.toml", "config.toml", "hugo.yaml", "config.yaml")
+    config = _config(tree, names + tuple(f"config/_default/{name}" for name in names), site.notes)
+    params = config.get("params") if isinstance(config.get("params"), dict) else {}
+    params = {**_config(tree, ("config/_default/params.toml", "config/_default/params.yaml"), site.notes), **params}
     site.url, site.title = str(config.get("baseURL", config.get("baseurl", ""))), str(config.get("title", ""))
     permalinks = config.get("permalinks") if isinstance(config.get("permalinks"), dict) else {}
+    # A multilingual site keeps each language's content in content/<language>/; the default language is served from
+    # the root (unless defaultContentLanguageInSubdir), the others under /<language>/.
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    default_language = str(config.get("defaultContentLanguage") or "en").lower()
+    in_subdir = config.get("defaultContentLanguageInSubdir") is True
     _statics(site, tree, "static")
     for rel in tree.walk("content"):
         name = posixpath.basename(rel)
@@ -183,6 +220,13 @@ def read_hugo(tree: SourceTree) -> Site:
         matter = read(text, rel, site.notes)
         data = matter.data
         inner = rel[len("content/"):]
+        language = inner.split("/", 1)[0].lower() if "/" in inner else ""
+        prefix = ""
+        if language and language in {str(key).lower() for key in languages}:
+            inner = inner.split("/", 1)[1]
+            prefix = f"/{language}" if language != default_language or in_subdir else ""
+        else:
+            language = ""
         bundle = posixpath.splitext(name)[0] == "index"
         stem = posixpath.basename(posixpath.dirname(rel)) if bundle else posixpath.splitext(name)[0]
         section_path = posixpath.dirname(posixpath.dirname(inner) if bundle else inner)
@@ -199,6 +243,7 @@ def read_hugo(tree: SourceTree) -> Site:
             address = _hugo_permalink(pattern, post, section, slug)
         else:
             address = "/" + "/".join(p for p in (section_path, slug) if p).lower() + "/"
+        address = prefix + address
         post.addresses = [address]
         post.authors = _author_keys(site, _list(data.get("authors")) or _list(data.get("author")))
         if section == "posts" or not section:
@@ -209,15 +254,20 @@ def read_hugo(tree: SourceTree) -> Site:
             data.setdefault("type", "event")
         _common(post, matter, site)
         # Hugo reads an alias without a leading '/' from the page's own section.
-        post.addresses = [a if a.startswith("/") or a == address else "/" + "/".join(p for p in (section_path, a) if p)
-                          for a in post.addresses]
+        post.addresses = [a if a.startswith("/") or a == address else prefix + "/" + "/".join(
+            p for p in (section_path, a) if p) for a in post.addresses]
+        if language != default_language and re.fullmatch(r"[a-z]{2,3}", language) and not post.lang:
+            post.lang = language  # the default language's posts are in the portal's
         if section in {"page", "pages", "about"} or not section_path:  # Hugo's single pages sit beside the sections
             post.kind = "pages"
         post.feed_id = (site.url.rstrip("/") + address) if site.url else None
         post.body = _HUGO_REF.sub(lambda m, rel=rel: SOURCE_LINK + _hugo_ref(m.group(1), rel), post.body)
         post.body = _HUGO_FIGURE.sub(_hugo_figure, post.body)
         post.body = _HUGO_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", post.body)
-        _unconverted(site, post, "hugo", matter.body_line)
+        post.body = shortcodes.embeds(shortcodes.param(post.body, data, params))
+        # What a comment holds is neither listed nor published; the notes keep the source's lines.
+        _unconverted(site, post, "hugo", matter.body_line, shortcodes.comments(post.body, keep_lines=True))
+        post.body = shortcodes.comments(post.body)
         site.posts.append(post)
     return site
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .markup import code_lines, line_of
+from .markup import code_lines
 from .writer import SOURCE_LINK
 
 _OPEN_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}")
@@ -96,6 +96,7 @@ class Liquid:
         out: list[str] = []
         left: list[tuple[int, str]] = []
         in_code = code_lines(body.split("\n"))  # template code in fenced code is not listed
+        line, counted = 1, 0
         for kind, start, end in blocks(body):
             if kind == "comment":
                 continue
@@ -103,11 +104,13 @@ class Liquid:
                 out.append(body[start:end])
                 continue
             text = body[start:end]
-            for finding in (*_OUTPUT.finditer(text), *_TAG.finditer(text)):
+            findings = sorted((*_OUTPUT.finditer(text), *_TAG.finditer(text)), key=lambda found: found.start())
+            for finding in findings:
                 at = start + finding.start()
                 converted = (finding.group(1) in CONVERTED_TAGS if finding.re is _TAG
                              else self.value(finding.group(1)) is not None)
-                line = line_of(body, at)
+                line += body.count("\n", counted, at)  # counted on from the last one: linear time
+                counted = at
                 if not converted and not in_code[line - 1]:
                     left.append((line, finding.group(0)[:80]))
             out.append(self._text(text))

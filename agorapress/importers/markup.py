@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE = re.compile(r"(\]\(\s*)(<[^<>\n]*>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<>]*)*)")
-_REFERENCE = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.MULTILINE)  # not a footnote
+#: A reference definition (not a footnote's); its address may be on the next line, as CommonMark allows.
+_REFERENCE = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?)(<[^<>\n]*>|\S+)", re.MULTILINE)
 _HTML_ATTRIBUTE = re.compile(r"""(\s(?:src|href)\s*=\s*)("[^"\n]*"|'[^'\n]*')""", re.IGNORECASE)
 _TICKS_OR_COMMENT = re.compile(r"(?<!\\)`+|<!--")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")

@@ -21,6 +21,8 @@ class SourceTree:
 
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
+        self._kinds: dict[str, str | None] = {}  # what each path asked about is: "file", "dir" or None (the source
+        # does not change during an import, and a body may link to one path thousands of times)
 
     def walk(self, under: str = "") -> Iterator[str]:
         """Regular files under `under` (posix paths from the root), sorted, hidden files and folders left out; a
@@ -38,12 +40,23 @@ class SourceTree:
                 yield name if rel_dir == "." else f"{rel_dir}/{name}"
 
     def is_dir(self, rel: str) -> bool:
-        path = self._inside(rel)
-        return path is not None and path.is_dir() and not path.is_symlink()
+        return self._kind(rel) == "dir"
 
     def is_file(self, rel: str) -> bool:
-        path = self._inside(rel)
-        return path is not None and not path.is_symlink() and path.is_file()
+        return self._kind(rel) == "file"
+
+    def _kind(self, rel: str) -> str | None:
+        if rel not in self._kinds:
+            path = self._inside(rel)
+            kind = None
+            if path is not None:
+                try:
+                    mode = os.lstat(path).st_mode
+                except OSError:
+                    mode = 0
+                kind = "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else None
+            self._kinds[rel] = kind
+        return self._kinds[rel]
 
     def _inside(self, rel: str) -> Path | None:
         """The path of `rel` if it stays inside the root once '..' and links are resolved, else None."""

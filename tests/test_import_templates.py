@@ -1,6 +1,7 @@
-"""`agora import jekyll` and the Markdown it rewrites: Jekyll's Liquid converted where it has one meaning, listed with
-its line where it has not, and never left as a marker; links inside inline code and HTML comments kept as written
-(they are no links); hostile bodies in linear time."""
+"""`agora import` and the template code of the sources: Jekyll's Liquid and Hugo's built-in shortcodes converted where
+they have one meaning, listed with their line where they have not, and never left as a marker; authors credited as
+links; links inside inline code and HTML comments kept as written (they are no links); hostile bodies in linear
+time."""
 
 from __future__ import annotations
 
@@ -146,3 +147,69 @@ def test_hostile_jekyll_bodies_import_in_linear_time(tmp_path: Path, line: str) 
 def test_the_spans_are_those_commonmark_reads() -> None:
     text = "a ``b ` c`` d `e\n\nf` <!-- g --> h"
     assert [text[a:b] for a, b in verbatim(text)] == ["``b ` c``", "<!-- g -->"]  # a blank line ends `e
+
+
+def hugo_site(tmp_path: Path, posts: dict[str, str], config: str) -> Path:
+    source = tmp_path / "site"
+    for name, text in {"config/_default/hugo.toml": config, **posts}.items():
+        path = source / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return source
+
+
+def test_hugo_shortcodes_with_one_meaning_are_converted_and_the_rest_listed(tmp_path: Path) -> None:
+    post = """---
+title: Shortcodes
+date: 2024-05-01
+author: "[Ana Lopez](https://github.com/ana-l) (Acme, Inc.), [Bob Martin](https://bob.example/)"
+canonical: https://medium.example/post
+params:
+  release: v2.1
+---
+Read it [first]({{% param canonical %}}), or at {{< param "links.home" >}}; release {{< param release >}}.
+{{< param missing >}} and {{< param "links" >}} stay.
+{{< comment >}} a note for the editors,
+over two lines {{< custom >}} {{< /comment >}}
+{{< youtube id="w7Ft2ymGmfc" title="Our talk" >}}
+{{< vimeo 146022717 >}} {{< gist spf13 7896402 >}} {{< x user="SanDiegoZoo" id="1453110110599868418" >}}
+{{< instagram CxOWiQNP2MO >}} {{< youtube "not an id" >}}
+
+[next line]:
+  /blog/2024/other/
+"""
+    other = "---\ntitle: Other\ndate: 2024-04-01\nauthor: '[Ana Lopez, Acme](https://github.com/ana-l/)'\n---\nHi.\n"
+    source = hugo_site(tmp_path, {"content/blog/2024/shortcodes.md": post, "content/blog/2024/other.md": other},
+                       'baseURL = "https://club.example/"\n[params.links]\nhome = "https://club.example/home"\n')
+    portal = new_portal(tmp_path / "portal")
+    report = run_import("hugo", source, portal)
+    matter, body = body_of(portal, "articles/shortcodes.md")
+    assert "Read it [first](https://medium.example/post), or at https://club.example/home; release v2.1." in body
+    assert "{{< param missing >}} and {{< param \"links\" >}} stay." in body
+    assert "editors" not in body and "custom" not in body
+    assert '<a href="https://www.youtube.com/watch?v=w7Ft2ymGmfc">Our talk</a>' in body
+    assert ('<a href="https://vimeo.com/146022717">https://vimeo.com/146022717</a> '
+            '<a href="https://gist.github.com/spf13/7896402">https://gist.github.com/spf13/7896402</a> '
+            '<a href="https://x.com/SanDiegoZoo/status/1453110110599868418">') in body
+    assert '<a href="https://www.instagram.com/p/CxOWiQNP2MO/">' in body and '{{< youtube "not an id" >}}' in body
+    assert "[next line]:\n  other.md" in body  # a reference whose address is on the next line
+    # One person however the posts spell them, with their link; the affiliation is not their name.
+    assert matter["authors"] == ["ana-lopez", "bob-martin"]
+    assert body_of(portal, "articles/other.md")[0]["authors"] == ["ana-lopez"]
+    ana, _ = body_of(portal, "contributors/ana-lopez.md")
+    assert ana == {"name": "Ana Lopez", "links": [{"label": "GitHub", "url": "https://github.com/ana-l/"}]}  # as first read
+    left = sorted((note.line, note.message) for note in report.notes if note.message.startswith("template code"))
+    assert left == [(10, 'template code not converted: {{< param "links" >}}'),
+                    (10, "template code not converted: {{< param missing >}}"),
+                    (15, 'template code not converted: {{< youtube "not an id" >}}')]
+
+
+@pytest.mark.parametrize("line", ["{{< comment >}}" * 40_000, "{{< comment >}}{{< /comment " * 20_000,
+                                  "{{< param a.b.c " * 20_000, "{{< youtube " * 40_000, "[a](b) (" * 30_000],
+                         ids=["comments", "unclosed", "params", "embeds", "credits"])
+def test_hostile_hugo_bodies_import_in_linear_time(tmp_path: Path, line: str) -> None:
+    source = hugo_site(tmp_path, {"content/blog/hostile.md": f"---\ntitle: Hostile\nauthor: '{line[:200_000]}'\n---\n"
+                                                             f"{line}\n"}, 'baseURL = "https://club.example/"\n')
+    started = time.monotonic()
+    run_import("hugo", source, new_portal(tmp_path / "portal"))
+    assert time.monotonic() - started < 5

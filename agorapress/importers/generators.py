@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import yamlstrict
-from . import dates, shortcodes
+from . import dates, kramdown, shortcodes
 from .frontmatter import Matter, read
 from .liquid import Liquid
 from .markup import prose_only
@@ -444,6 +444,7 @@ def _jekyll_post(tree: SourceTree, site: Site, rel: str, draft: bool, pattern: s
     post.feed_id = (site.url.rstrip("/") + address) if site.url else None
     liquid = Liquid(config, {**data, "url": address, "title": post.title}, post_named)
     post.body, left = liquid.convert(post.body)
+    post.body = kramdown.convert(post.body)  # Jekyll's Markdown, read after the Liquid
     for line, code in left:
         site.notes.append(Note(post.source, matter.body_line + line - 1, f"template code not converted: {code}"))
     site.posts.append(post)

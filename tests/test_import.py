@@ -172,6 +172,14 @@ def test_pelican(imported) -> None:
     about, body = front(root, "pages/about.md")
     assert "(../articles/a-markdown-powered-article.md)" in body
     assert "(../media/about/sushi.jpg)" in body and (root / "content/media/about/sushi.jpg").is_file()
+    # reStructuredText, read by docutils as Pelican reads it; both of Pelican's {filename} forms reach it.
+    _, body = front(root, "articles/a-markdown-powered-article.md")
+    assert "[a root-relative link to unbelievable](unbelievable.md)" in body
+    assert "[a file-relative link to unbelievable](unbelievable.md)" in body
+    unbelievable, body = front(root, "articles/unbelievable.md")
+    assert unbelievable["title"] == "Unbelievable !" and unbelievable["date"] == "2010-10-15T20:30:00"
+    assert "```python\ndef run(self):\n    self.assert_has_content()\n" in body  # Pygments' options do not lose it
+    assert "## Testing sourcecode directive" in body and ":linenos:" not in body
     footnote, body = front(root, "articles/article-with-markdown-containing-footnotes.md")
     assert "[^footnote]: Named footnote" in body
 

@@ -273,3 +273,51 @@ def test_hostile_kramdown_bodies_import_in_linear_time(tmp_path: Path, line: str
     started = time.monotonic()
     run_import("jekyll", source, new_portal(tmp_path / "portal"))
     assert time.monotonic() - started < 5
+
+
+def test_a_restructuredtext_post_is_read_as_pelican_reads_it_and_reaches_nothing_outside(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET\n", encoding="utf-8")
+    post = f"""Field notes
+###########
+
+:date: 2024-03-01 18:00
+:tags: rust, community
+:authors: Ana Lopez; Bob Martin
+:summary: What we saw.
+:lang: fr
+:status: draft
+
+First *paragraph* with `a link <{{filename}}other.rst>`_.
+
+.. code-block:: rust
+   :linenos: table
+   :hl_lines: 2
+
+   fn main() {{}}
+
+.. include:: {secret}
+
+.. raw:: html
+
+   <script>alert(1)</script>
+
+.. csv-table:: Data
+   :file: {secret}
+
+:raw-html:`<b>bold</b>`
+"""
+    source = tmp_path / "site"
+    (source / "content").mkdir(parents=True)
+    (source / "content/notes.rst").write_text(post, encoding="utf-8")
+    (source / "content/other.rst").write_text("Other\n#####\n\n:date: 2024-01-01\n\nHello.\n", encoding="utf-8")
+    portal = new_portal(tmp_path / "portal")
+    run_import("pelican", source, portal)
+    matter, body = body_of(portal, "articles/field-notes.md")
+    assert matter["title"] == "Field notes" and matter["date"] == "2024-03-01T18:00:00"
+    assert matter["tags"] == ["rust", "community"] and matter["summary"] == "What we saw."
+    assert matter["status"] == "draft" and matter["lang"] == "fr" and len(matter["authors"]) == 2
+    assert "First *paragraph* with [a link](other.md)." in body
+    assert "```rust\nfn main() {}\n```" in body
+    text = "\n".join(path.read_text(encoding="utf-8") for path in (portal / "content").rglob("*.md"))
+    assert "TOP SECRET" not in text and "<script" not in text and "alert" not in text and "<b>" not in text

@@ -14,9 +14,11 @@ from urllib.parse import urlsplit
 from .. import yamlstrict
 from . import dates, kramdown, shortcodes
 from .frontmatter import Matter, read
+from .html import to_markdown
 from .liquid import Liquid
 from .markup import prose_only
 from .model import Author, Note, Post, Site
+from .rst import read_rst
 from .sources import SourceTree
 from .writer import SOURCE_LINK
 
@@ -33,7 +35,8 @@ _HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,50
                              re.MULTILINE)
 _HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]{0,2000}?)\s*/?[>%]\}\}")
 _ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")
-_PELICAN_LINK = re.compile(r"\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|")
+_PELICAN_LINK = re.compile(r"(?:\{(?:filename|static|attach)\}|%7B(?:filename|static|attach)%7D"
+                           r"|\|(?:filename|static|attach)\|)(/?)", re.IGNORECASE)
 _ZOLA_LINK = re.compile(r"(\]\(\s*|^ {0,3}\[[^\]\n]+\]:[ \t]*)@/", re.MULTILINE)
 
 
@@ -470,21 +473,27 @@ _PELICAN_SETTING = re.compile(r"^(SITEURL|SITENAME|ARTICLE_URL|PAGE_URL|PATH)\s*
 def read_pelican(tree: SourceTree) -> Site:
     """Pelican's settings are Python: never run, only their plain string values read (SITEURL, ARTICLE_URL...)."""
     site = Site(anchor_rule=None)
-    settings = {"PATH": "content", "ARTICLE_URL": "{slug}.html", "PAGE_URL": "pages/{slug}.html"}
-    for name in ("publishconf.py", "pelicanconf.py"):
+    settings = {"PATH": "content", "ARTICLE_URL": "{slug}.html", "PAGE_URL": "pages/{slug}.html",
+                "ARTICLE_LANG_URL": "{slug}-{lang}.html", "PAGE_LANG_URL": "pages/{slug}-{lang}.html"}
+    for name in ("publishconf.py", "pelicanconf.py", "pelican.conf.py"):
         if tree.is_file(name):
             settings.update(dict(_PELICAN_SETTING.findall(tree.read_text(name, site.notes) or "")))
     site.url, site.title = settings.get("SITEURL", ""), settings.get("SITENAME", "")
     content = settings["PATH"].strip("/") if tree.is_dir(settings["PATH"].strip("/")) else ""
     for rel in tree.walk(content):
         inner = rel[len(content) + 1:] if content else rel
-        if not rel.endswith(MARKDOWN):
+        if not rel.endswith((*MARKDOWN, ".rst")):
             site.files["/" + inner] = rel
             continue
         text = tree.read_text(rel, site.notes)
         if text is None:
             continue
-        matter = read(text, rel, site.notes, pelican_keys=True)
+        if rel.endswith(".rst"):  # reStructuredText: its title and fields, its body converted to Markdown
+            heading, fields, html = read_rst(text)
+            matter = Matter(data={**fields, "title": fields.get("title") or heading},
+                            body=to_markdown(html, rel, 1, site.notes))
+        else:
+            matter = read(text, rel, site.notes, pelican_keys=True)
         data = {k.lower(): v for k, v in matter.data.items()}
         page = inner.split("/")[0] == "pages"
         title = str(data.get("title") or posixpath.splitext(posixpath.basename(rel))[0])
@@ -503,7 +512,9 @@ def read_pelican(tree: SourceTree) -> Site:
         post.draft = str(data.get("status", "")).lower() in {"draft", "hidden", "skip"}
         values = {"slug": slug, "lang": post.lang or "", "category": (_list(data.get("category")) or ["misc"])[0].lower()}
         when = post.published
-        url = str(data.get("url") or (settings["PAGE_URL"] if page else settings["ARTICLE_URL"]))
+        translated = post.lang and post.lang != settings.get("DEFAULT_LANG", "en")
+        rule = ("PAGE" if page else "ARTICLE") + ("_LANG_URL" if translated else "_URL")
+        url = str(data.get("url") or settings[rule])
         try:
             address = "/" + url.format(**values, date=when) if when else "/" + url.format(**values)
         except (KeyError, IndexError, ValueError, AttributeError):
@@ -514,9 +525,10 @@ def read_pelican(tree: SourceTree) -> Site:
             # Pelican's feeds give each entry the id 'tag:<host>,<date>:<path>/' (feedgenerator's get_tag_uri).
             bits = urlsplit(site.url.rstrip("/") + address)
             post.feed_id = f"tag:{bits.hostname},{when.strftime('%Y-%m-%d')}:{bits.path}/"
-        prefix = SOURCE_LINK + (content + "/" if content else "")
-        # '{filename}/x.md' is from the content folder; '{filename}x.md' as well (Pelican reads both so).
-        post.body = _PELICAN_LINK.sub(lambda m, prefix=prefix: prefix, post.body).replace(prefix + "/", prefix)
+        # '{filename}/x.md' is from the content folder, '{filename}x.md' from the post's own (as Pelican reads them).
+        folder = posixpath.dirname(rel)
+        roots = (SOURCE_LINK + (content + "/" if content else ""), SOURCE_LINK + (folder + "/" if folder else ""))
+        post.body = _PELICAN_LINK.sub(lambda m, roots=roots: roots[0] if m.group(1) else roots[1], post.body)
         site.posts.append(post)
     return site
 

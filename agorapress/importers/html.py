@@ -23,7 +23,17 @@ def wpautop(text: str) -> str:
     return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>\n" for p in paragraphs)
 
 
+_TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+
+
 class _Converter(MarkdownConverter):
+    def escape(self, text, parent_tags):
+        # What the HTML shows as text stays text: '&lt;b&gt;' was '<b>' for the reader, never a tag to Markdown
+        # (nor '&amp;copy;' an entity).
+        text = super().escape(text, parent_tags)
+        return _TAG_LIKE.sub("&lt;", _ENTITY_LIKE.sub("&amp;", text))
+
     def convert_hN(self, n, el, text, parent_tags=None, **kwargs):  # noqa: N802 - markdownify's naming
         heading = super().convert_hN(n, el, text, parent_tags=parent_tags, **kwargs)
         anchor = el.get("id")
@@ -35,9 +45,12 @@ class _Converter(MarkdownConverter):
 
 def _language(pre) -> str:
     code = pre.find("code") or pre
-    for name in list(code.get("class") or []) + list(pre.get("class") or []):
+    names = list(code.get("class") or []) + list(pre.get("class") or [])
+    for name in names:
         if name.startswith(("language-", "lang-")):
             return re.sub(r"[^\w+-]", "", name.split("-", 1)[1])
+    if "code" in names:  # docutils: <pre class="code python literal-block">
+        return next((re.sub(r"[^\w+-]", "", name) for name in names if name not in {"code", "literal-block"}), "")
     return ""
 
 

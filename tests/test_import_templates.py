@@ -5,13 +5,14 @@ time."""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from agorapress.importers import kramdown, run_import
@@ -122,6 +123,7 @@ MARKDOWN = st.lists(st.sampled_from(["`", "``", "<!--", "-->", "[a]", "(b)", "](
 @settings(max_examples=300, deadline=None)
 @given(MARKDOWN)
 def test_what_inline_code_and_comments_hold_is_never_rewritten(text: str) -> None:
+    assume(not re.search(r"(?m)^ {0,3}```", text))  # a fence ends the paragraph: fenced code is kept whole elsewhere
     rewritten = rewrite_links(text, lambda link: "LINK")
     assert [text[a:b] for a, b in verbatim(text)] == [rewritten[a:b] for a, b in verbatim(rewritten)]
     assert rewrite_links(text, lambda link: None) == text

@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-html", action="store_true", help="a portal that lets Markdown carry raw HTML")
     parser.add_argument("--keep", type=Path, help="import into this folder (kept) instead of a temporary one")
     args = parser.parse_args(argv)
-    if args.source == RUST_BLOG and args.site_url is None:
+    if args.source.resolve() == RUST_BLOG.resolve() and args.site_url is None:
         args.site_url = "https://blog.rust-lang.org/"
     now = datetime.fromisoformat(args.now)
     with tempfile.TemporaryDirectory() as scratch:

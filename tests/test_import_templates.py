@@ -242,6 +242,8 @@ hidden text, [a link](http://hidden.example)
 {: .in-code} stays
 ```
 
+Write `{: .class}` or `{::comment}` in kramdown.
+
 *[HTML]: Hyper Text Markup Language
 """
     source = jekyll_site(tmp_path, {"_posts/2021-02-03-kramdown.md": post})
@@ -252,6 +254,7 @@ hidden text, [a link](http://hidden.example)
     assert "Visit [the site](https://example.org) and ![a map](https://example.org/map.png)." in body
     assert "Note this.\n" in body and "notice" not in body and "hidden" not in body and "options" not in body
     assert "<span>kept</span>" in body and "```\n{: .in-code} stays\n```" in body and "*[HTML]" not in body
+    assert "Write `{: .class}` or `{::comment}` in kramdown." in body  # inline code shows it as text
 
 
 BLOCKS = st.lists(st.sampled_from(["## A heading", "Some text", "{: .class}", "{: #an-id}", "{:toc}", "* TOC",

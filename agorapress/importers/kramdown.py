@@ -8,13 +8,15 @@ it hides stays hidden.
   to the old anchor still land.
 - The table of contents marker (`* TOC` then `{:toc}`) is dropped, and abbreviation definitions (`*[HTML]: ...`).
 
-Outside fenced code only; each pattern is bounded and each search starts where the last one ended: linear time."""
+Outside fenced code and inline code only (there it is text); each pattern is bounded and each search starts where
+the last one ended: linear time."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-from .markup import outside_code
+from .markup import outside_code, verbatim
 
 _EXTENSION = re.compile(r"\{::(comment|nomarkdown|options)\b[^{}\n]{0,500}?(/)?\}")
 _END = {"comment": re.compile(r"\{:/(?:comment)?\}"), "nomarkdown": re.compile(r"\{:/(?:nomarkdown)?\}")}
@@ -33,15 +35,28 @@ def convert(body: str) -> str:
 
 
 def _prose(text: str) -> str:
-    return _lines(_SPAN_ATTRIBUTES.sub("", _extensions(text)))
+    text = _extensions(text)
+    spans = verbatim(text)
+    starts = [start for start, _ in spans]
+    return _lines(_SPAN_ATTRIBUTES.sub(lambda m: m.group(0) if _inside(spans, starts, m.start()) else "", text))
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    """Whether `position` is in inline code or an HTML comment, where kramdown's syntax is text."""
+    index = bisect_right(starts, position) - 1
+    return index >= 0 and position < spans[index][1]
 
 
 def _extensions(text: str) -> str:
     out: list[str] = []
     position = 0
     unended: set[str] = set()  # the kinds nothing ends after a point: nor after any later one (no search again)
+    spans = verbatim(text)
+    starts = [start for start, _ in spans]
     while True:
         found = _EXTENSION.search(text, position)
+        while found is not None and _inside(spans, starts, found.start()):
+            found = _EXTENSION.search(text, found.end())
         if found is None:
             out.append(text[position:])
             return "".join(out)

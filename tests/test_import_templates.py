@@ -176,6 +176,7 @@ over two lines {{< custom >}} {{< /comment >}}
 {{< youtube id="w7Ft2ymGmfc" title="Our talk" >}}
 {{< vimeo 146022717 >}} {{< gist spf13 7896402 >}} {{< x user="SanDiegoZoo" id="1453110110599868418" >}}
 {{< instagram CxOWiQNP2MO >}} {{< youtube "not an id" >}}
+Write `{{</* param name */>}}` or {{%/* comment */%}} to show them.
 
 [next line]:
   /blog/2024/other/
@@ -195,6 +196,7 @@ over two lines {{< custom >}} {{< /comment >}}
             '<a href="https://x.com/SanDiegoZoo/status/1453110110599868418">') in body
     assert '<a href="https://www.instagram.com/p/CxOWiQNP2MO/">' in body and '{{< youtube "not an id" >}}' in body
     assert "[next line]:\n  other.md" in body  # a reference whose address is on the next line
+    assert "Write `{{< param name >}}` or {{% comment %}} to show them." in body  # as Hugo shows them
     # One person however the posts spell them, with their link; the affiliation is not their name.
     assert matter["authors"] == ["ana-lopez", "bob-martin"]
     assert body_of(portal, "articles/other.md")[0]["authors"] == ["ana-lopez"]

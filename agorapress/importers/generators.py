@@ -269,8 +269,9 @@ def read_hugo(tree: SourceTree) -> Site:
         post.body = _HUGO_HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", post.body)
         post.body = shortcodes.embeds(shortcodes.param(post.body, data, params))
         # What a comment holds is neither listed nor published; the notes keep the source's lines.
-        _unconverted(site, post, "hugo", matter.body_line, shortcodes.comments(post.body, keep_lines=True))
-        post.body = shortcodes.comments(post.body)
+        listed = shortcodes.unescaped(shortcodes.comments(post.body, keep_lines=True), shown=False)
+        _unconverted(site, post, "hugo", matter.body_line, listed)
+        post.body = shortcodes.unescaped(shortcodes.comments(post.body))
         site.posts.append(post)
     return site
 

@@ -1,7 +1,8 @@
 """Hugo's built-in shortcodes whose output an import can know without running a template: `param` (a value of the
 page's front matter or of the site's params), `comment` (nothing: Hugo publishes none of it), and the embeds
 (`youtube`, `vimeo`, `gist`, `x` and `tweet`, `instagram`), which become a link to what they showed, since a portal
-runs no third-party script. Every pattern is bounded and every search starts where the last one ended: linear time."""
+runs no third-party script. A shortcode written to be shown (`{{</* x */>}}`) becomes the text Hugo shows. Every
+pattern is bounded and every search starts where the last one ended: linear time."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ _COMMENT_CLOSE = re.compile(r"\{\{[<%]-?\s*/comment\s*-?[>%]\}\}")
 _EMBED = re.compile(r"\{\{<-?\s*(youtube|vimeo|gist|x|tweet|instagram)\s+([^\n{}<>]{0,500}?)\s*/?-?>\}\}")
 _ARGUMENT = re.compile(r"""(?:(\w+)=)?(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 _SAFE = re.compile(r"[\w.-]+")
+#: A shortcode written to be shown, not run: '{{</* param x */>}}' is the text '{{< param x >}}' on the page.
+_ESCAPED = re.compile(r"\{\{([<%])/\*([^\n]{0,500}?)\*/([>%])\}\}")
 
 
 def param(body: str, page: dict, site_params: dict) -> str:
@@ -85,3 +88,9 @@ def _embed(match: re.Match) -> str:
         kind, "https://x.com/{}/status/{}").format(*ids)
     # HTML, not Markdown: an embed is often inside a <div>, where Markdown is not read.
     return f'<a href="{url}">{html.escape(named.get("title") or url, quote=False)}</a>'
+
+
+def unescaped(body: str, shown: bool = True) -> str:
+    """Shortcodes written to be shown (`{{</* x */>}}`) as the text Hugo shows (`{{< x >}}`), or left out (not
+    `shown`: no template code to list)."""
+    return _ESCAPED.sub(lambda m: "{{" + m.group(1) + m.group(2) + m.group(3) + "}}" if shown else "", body)

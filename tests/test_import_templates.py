@@ -133,6 +133,12 @@ def test_links_outside_code_and_comments_are_rewritten() -> None:
     text = "`[a](in-code)` [b](out) <!-- [c](in-comment) --> ``[d](x ` y)`` [e](out2)\n\n`[f](open)\n"
     assert rewrite_links(text, lambda link: link.upper()) == \
         "`[a](in-code)` [b](OUT) <!-- [c](in-comment) --> ``[d](x ` y)`` [e](OUT2)\n\n`[f](OPEN)\n"
+    # A backslash escapes nothing in code: the span ends at the next backtick.
+    assert rewrite_links("`C:\\dir\\` then [doc](x.md) and `y`", str.upper) == "`C:\\dir\\` then [doc](X.MD) and `y`"
+    # Text after the address on its line makes a sentence, not a reference definition.
+    for sentence in ("[Update]:\nDo not do this.", "[Edit]: Fixed a typo."):
+        assert rewrite_links(sentence, lambda link: "#") == sentence
+    assert rewrite_links('[r]: /x "Title"\n[s]:\n  /y\n', str.upper) == '[r]: /X "Title"\n[s]:\n  /Y\n'
 
 
 @pytest.mark.parametrize("line", ["`" * 200_000, "".join("`" * n + " x " for n in range(1, 600)), "<!--" * 50_000,
@@ -273,8 +279,9 @@ def test_no_kramdown_syntax_is_ever_left_to_show(blocks: list[str]) -> None:
 
 
 @pytest.mark.parametrize("line", ["{::comment}" * 40_000, "{::nomarkdown}" * 40_000, "{: #a}\n## h\n" * 20_000,
-                                  "x){:a}" * 40_000, "{:/}{::nomarkdown}" * 30_000],
-                         ids=["comments", "nomarkdown", "attributes", "spans", "ends"])
+                                  "x){:a}" * 40_000, "{:/}{::nomarkdown}" * 30_000, "[a]:\n" * 20_000,
+                                  "[a]({% link x.md %}) " * 10_000],
+                         ids=["comments", "nomarkdown", "attributes", "spans", "ends", "references", "marked"])
 def test_hostile_kramdown_bodies_import_in_linear_time(tmp_path: Path, line: str) -> None:
     source = jekyll_site(tmp_path, {"_posts/2020-01-01-hostile.md": f"---\ntitle: Hostile\n---\n{line}\n"})
     started = time.monotonic()
@@ -328,3 +335,54 @@ First *paragraph* with `a link <{{filename}}other.rst>`_.
     assert "```rust\nfn main() {}\n```" in body
     text = "\n".join(path.read_text(encoding="utf-8") for path in (portal / "content").rglob("*.md"))
     assert "TOP SECRET" not in text and "<script" not in text and "alert" not in text and "<b>" not in text
+
+
+def test_what_the_review_found_stays_fixed(tmp_path: Path) -> None:
+    # Jekyll: a link tag inside code is converted there too (Liquid runs first), a script address is no link,
+    # Jekyll's own variables are listed, a comment nothing ends keeps the text, a credit's affiliation is listed.
+    jekyll = jekyll_site(tmp_path / "j", {"_posts/2021-02-03-post.md": (
+        "---\ntitle: Post\nauthor: '[Bob](https://github.com/bob), Carol Roy'\n---\n"
+        "Use `{% link _posts/2021-02-03-other.md %}`; [run]({{ site.jslink }}); built {{ site.time }}.\n"
+        "{::comment}\nkept, since nothing ends the comment\n"),
+        "_posts/2021-02-03-other.md": "---\ntitle: Other\nauthor: '[Dan](https://en.wikipedia.org/wiki/Dan_(x))'\n---\nx\n"},
+        config=CONFIG + "jslink: javascript:alert(1)\n")
+    portal = new_portal(tmp_path / "jp")
+    report = run_import("jekyll", jekyll, portal)
+    _, body = body_of(portal, "articles/post.md")
+    assert "Use `other.md`; [run](#); built {{ site.time }}." in body and "kept, since nothing ends" in body
+    assert "source:" not in body and "javascript" not in body
+    notes = [(note.line, note.message) for note in report.notes if note.file == "_posts/2021-02-03-post.md"]
+    assert (5, "template code not converted: {{ site.time }}") in notes
+    assert any(line == 3 and "'Carol Roy' next to linked names" in message for line, message in notes)
+    assert any(line == 5 and message.startswith("link to javascript:alert(1): an address that runs a script")
+               for line, message in notes)
+    assert body_of(portal, "contributors/dan.md")[0]["name"] == "Dan"
+    # Hugo: a folder named after a language is a section unless the site keeps its languages in folders; param
+    # values are text.
+    hugo = hugo_site(tmp_path / "h", {"content/fr/posts/c.md": "---\ntitle: C\n---\n{{< param img >}}\n",
+                                      "content/posts/d.md": "---\ntitle: D\n---\nd\n"},
+                     '[languages.fr]\n[languages.en]\n[params]\nimg = "<img src=x onerror=alert(1)>"\n')
+    portal = new_portal(tmp_path / "hp")
+    run_import("hugo", hugo, portal)
+    matter, body = body_of(portal, "articles/c.md")
+    assert matter["aliases"] == ["/fr/posts/c/"] and "lang" not in matter
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    # Pelican: the site's language, {filename} in code kept as written, reStructuredText that docutils cannot read
+    # listed (no traceback), a long line kept, inline literals as code, 'Last, First; Other' as two people.
+    pelican = tmp_path / "p"
+    (pelican / "content").mkdir(parents=True)
+    (pelican / "pelicanconf.py").write_text("DEFAULT_LANG = 'fr'\n", encoding="utf-8")
+    (pelican / "content/b.md").write_text("Title: B\nDate: 2020-01-01\nLang: fr\n\nSee `{filename}/b.md`.\n",
+                                          encoding="utf-8")
+    (pelican / "content/deep.rst").write_text("\n\n".join("   " * i + "x" for i in range(200)), encoding="utf-8")
+    (pelican / "content/long.rst").write_text(
+        "Long\n####\n\n:date: 2020-01-02\n:authors: Lopez, Ana; Roy, Bob\n\nWrite ``<i>x</i>``. " + "word " * 3000
+        + "\n", encoding="utf-8")
+    portal = new_portal(tmp_path / "pp")
+    report = run_import("pelican", pelican, portal)
+    matter, body = body_of(portal, "articles/b.md")
+    assert matter["aliases"] == ["/b.html"] and "See `{filename}/b.md`." in body
+    matter, body = body_of(portal, "articles/long.md")
+    assert body.count("word") == 3000 and "Write `<i>x</i>`." in body and len(matter["authors"]) == 2
+    assert [note.message for note in report.notes if note.file == "content/deep.rst"] == [
+        "not imported: docutils could not read it (RecursionError: maximum recursion depth exceeded)"]

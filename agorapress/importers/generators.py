@@ -18,7 +18,7 @@ from .html import to_markdown
 from .liquid import Liquid
 from .markup import prose_only
 from .model import Author, Note, Post, Site
-from .rst import read_rst
+from .rst import Unreadable, read_rst
 from .sources import SourceTree
 from .writer import SOURCE_LINK
 
@@ -35,13 +35,36 @@ _HUGO_HIGHLIGHT = re.compile(r"^\{\{[<%]\s*highlight\s+\"?([\w+-]+)\"?[^\n]{0,50
                              re.MULTILINE)
 _HUGO_FIGURE = re.compile(r"\{\{[<%]\s*figure\s+([^\n]{0,2000}?)\s*/?[>%]\}\}")
 _ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")
-_PELICAN_LINK = re.compile(r"(?:\{(?:filename|static|attach)\}|%7B(?:filename|static|attach)%7D"
+#: Pelican replaces these only where an address is (a link's or an image's, in the HTML it makes): elsewhere, in code
+#: above all, they are text.
+_PELICAN_LINK = re.compile(r"(?:(?<=\()|(?<=\(<)|(?<=\]:\s)|(?<=[\"']))"
+                           r"(?:\{(?:filename|static|attach)\}|%7B(?:filename|static|attach)%7D"
                            r"|\|(?:filename|static|attach)\|)(/?)", re.IGNORECASE)
 _ZOLA_LINK = re.compile(r"(\]\(\s*|^ {0,3}\[[^\]\n]+\]:[ \t]*)@/", re.MULTILINE)
 
 
 #: A credit written as Markdown links: '[Ana Lopez](https://github.com/ana) (Acme), [Bob](https://bob.example)'.
-_CREDIT_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\(\s*<?([^\s()<>]{1,500})>?\s*\)")
+_CREDIT_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]{0,200}\)){1,500})>?\s*\)")
+
+
+def _credited(site: Site, rel: str, line: int, *values: object) -> list[str]:
+    """The credits of the first of `values` that has any. With names written as links, the text around the links
+    is taken as their affiliations, '(Acme)' or ', Cisco': listed, since it may also be a name without a link."""
+    for value in values:
+        names = _list(value)
+        if not names:
+            continue
+        texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+            if isinstance(value, list) else []
+        for text in texts:
+            if _CREDIT_LINK.search(text):
+                # '(Acme)' after a name is plainly its affiliation; a bare name between commas may be a person.
+                left = " ".join(re.sub(r"\([^()]*\)", " ", _CREDIT_LINK.sub(" ", text)).split()).strip(" ,;&")
+                if re.search(r"[^\W\d_]", left):
+                    site.notes.append(Note(rel, line, f"credits {left[:80]!r} next to linked "
+                                                      "names: read as their affiliation, not as an author"))
+        return names
+    return []
 
 
 def _list(value: object) -> list[str]:
@@ -181,7 +204,8 @@ def read_zola(tree: SourceTree) -> Site:
                     slug=slug.split("/")[-1],
                     base=posixpath.dirname(rel), addresses=[address])
         post.published = dates.parse(data.get("date")) or when or dates.from_path(address)
-        post.authors = _author_keys(site, _list(data.get("authors")) or _list(data.get("extra.author")))
+        post.authors = _author_keys(site, _credited(site, rel, matter.line("authors"), data.get("authors"),
+                                                    data.get("extra.author")))
         _common(post, matter, site)
         if section:
             post.tags.append(section.split("/")[0])
@@ -207,11 +231,11 @@ def read_hugo(tree: SourceTree) -> Site:
     params = {**_config(tree, ("config/_default/params.toml", "config/_default/params.yaml"), site.notes), **params}
     site.url, site.title = str(config.get("baseURL", config.get("baseurl", ""))), str(config.get("title", ""))
     permalinks = config.get("permalinks") if isinstance(config.get("permalinks"), dict) else {}
-    # A multilingual site keeps each language's content in content/<language>/; the default language is served from
+    # A multilingual site keeps each language's content in a folder of its own; the default language is served from
     # the root (unless defaultContentLanguageInSubdir), the others under /<language>/.
-    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
     default_language = str(config.get("defaultContentLanguage") or "en").lower()
     in_subdir = config.get("defaultContentLanguageInSubdir") is True
+    folders = _hugo_language_folders(tree, config, site.notes)
     _statics(site, tree, "static")
     for rel in tree.walk("content"):
         name = posixpath.basename(rel)
@@ -223,13 +247,11 @@ def read_hugo(tree: SourceTree) -> Site:
         matter = read(text, rel, site.notes)
         data = matter.data
         inner = rel[len("content/"):]
-        language = inner.split("/", 1)[0].lower() if "/" in inner else ""
-        prefix = ""
-        if language and language in {str(key).lower() for key in languages}:
-            inner = inner.split("/", 1)[1]
+        folder = next((f for f in folders if inner.startswith(f + "/")), None)
+        language, prefix = "", ""
+        if folder is not None:
+            language, inner = folders[folder], inner[len(folder) + 1:]
             prefix = f"/{language}" if language != default_language or in_subdir else ""
-        else:
-            language = ""
         bundle = posixpath.splitext(name)[0] == "index"
         stem = posixpath.basename(posixpath.dirname(rel)) if bundle else posixpath.splitext(name)[0]
         section_path = posixpath.dirname(posixpath.dirname(inner) if bundle else inner)
@@ -248,7 +270,8 @@ def read_hugo(tree: SourceTree) -> Site:
             address = "/" + "/".join(p for p in (section_path, slug) if p).lower() + "/"
         address = prefix + address
         post.addresses = [address]
-        post.authors = _author_keys(site, _list(data.get("authors")) or _list(data.get("author")))
+        post.authors = _author_keys(site, _credited(site, rel, matter.line("author"), data.get("authors"),
+                                                    data.get("author")))
         if section == "posts" or not section:
             pass
         elif section not in {"blog", "post", "articles", "news"}:
@@ -274,6 +297,31 @@ def read_hugo(tree: SourceTree) -> Site:
         post.body = shortcodes.unescaped(shortcodes.comments(post.body))
         site.posts.append(post)
     return site
+
+
+def _hugo_language_folders(tree: SourceTree, config: dict, notes: list[Note]) -> dict[str, str]:
+    """The folders under content/ that hold one language each (folder -> language), as Hugo finds them: a
+    language's contentDir, a module mount with a language, or (a layout many sites use through mounts in files of
+    their own) a content/ made of nothing but one folder per configured language."""
+    languages = config.get("languages") if isinstance(config.get("languages"), dict) else {}
+    if not languages:
+        languages = _config(tree, ("config/_default/languages.toml", "config/_default/languages.yaml"), notes)
+    codes = {str(key).lower() for key in languages}
+    folders: dict[str, str] = {}
+    for code, settings in languages.items():
+        directory = settings.get("contentDir") or settings.get("contentdir") if isinstance(settings, dict) else None
+        if isinstance(directory, str) and directory.strip("/").startswith("content/"):
+            folders[directory.strip("/")[len("content/"):]] = str(code).lower()
+    module = config.get("module") if isinstance(config.get("module"), dict) else {}
+    for mount in module.get("mounts") or [] if isinstance(module.get("mounts"), list) else []:
+        source, lang = (mount.get("source"), mount.get("lang")) if isinstance(mount, dict) else (None, None)
+        if isinstance(source, str) and isinstance(lang, str) and source.strip("/").startswith("content/"):
+            folders.setdefault(source.strip("/")[len("content/"):], lang.lower())
+    if not folders and codes:
+        top = {rel.split("/")[1] for rel in tree.walk("content") if rel.count("/") >= 2}
+        if top and {name.lower() for name in top} <= codes:
+            folders = {name: name.lower() for name in top}
+    return folders
 
 
 def _hugo_permalink(pattern: str, post: Post, section: str, slug: str) -> str:
@@ -439,7 +487,7 @@ def _jekyll_post(tree: SourceTree, site: Site, rel: str, draft: bool, pattern: s
     else:
         address = _jekyll_permalink(pattern, post, categories, slug)
     post.addresses = [address]
-    keys = _list(data.get("authors")) or _list(data.get("author"))
+    keys = _credited(site, rel, matter.line("author"), data.get("authors"), data.get("author"))
     post.authors = [k for k in keys if k in site.authors] + _author_keys(site, [k for k in keys if k not in site.authors])
     _common(post, matter, site)
     post.draft = post.draft or draft
@@ -468,7 +516,8 @@ def _jekyll_permalink(pattern: str, post: Post, categories: list[str], slug: str
 
 # --- Pelican ------------------------------------------------------------------------------------------------------
 
-_PELICAN_SETTING = re.compile(r"^(SITEURL|SITENAME|ARTICLE_URL|PAGE_URL|PATH)\s*=\s*['\"]([^'\"]*)['\"]", re.MULTILINE)
+_PELICAN_SETTING = re.compile(r"^(SITEURL|SITENAME|ARTICLE_URL|PAGE_URL|ARTICLE_LANG_URL|PAGE_LANG_URL|DEFAULT_LANG|PATH)"
+                              r"\s*=\s*['\"]([^'\"]*)['\"]", re.MULTILINE)
 
 
 def read_pelican(tree: SourceTree) -> Site:
@@ -490,9 +539,13 @@ def read_pelican(tree: SourceTree) -> Site:
         if text is None:
             continue
         if rel.endswith(".rst"):  # reStructuredText: its title and fields, its body converted to Markdown
-            heading, fields, html = read_rst(text)
-            matter = Matter(data={**fields, "title": fields.get("title") or heading},
-                            body=to_markdown(html, rel, 1, site.notes))
+            try:
+                heading, fields, html = read_rst(text)
+                body = to_markdown(html, rel, 1, site.notes)
+            except (Unreadable, RecursionError) as exc:
+                site.notes.append(Note(rel, 1, f"not imported: docutils could not read it ({exc})"))
+                continue
+            matter = Matter(data={**fields, "title": fields.get("title") or heading}, body=body)
         else:
             matter = read(text, rel, site.notes, pelican_keys=True)
         data = {k.lower(): v for k, v in matter.data.items()}

@@ -61,6 +61,8 @@ def to_markdown(html: str, file: str, line: int, notes: list[Note]) -> str:
         for element in soup.find_all(name):
             notes.append(Note(file, line, f"<{name}> not converted (the portal publishes no active or embedded content)"))
             element.decompose()
+    for literal in soup.select("span.docutils.literal"):  # docutils' inline literal: code, shown as written
+        literal.name = "code"
     converter = _Converter(heading_style="ATX", bullets="-", strong_em_symbol="*", code_language_callback=_language,
                              escape_misc=False)
     markdown = converter.convert_soup(soup)

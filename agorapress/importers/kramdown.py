@@ -2,7 +2,7 @@
 it hides stays hidden.
 
 - `{::comment}...{:/comment}` is dropped (kramdown publishes none of it), `{::options /}` too; what
-  `{::nomarkdown}...{:/}` holds is kept.
+  `{::nomarkdown}...{:/}` holds is kept; after a tag that nothing ends, the text is kept, as kramdown keeps it.
 - Attribute lists (`{: .notice}` under a paragraph, `{:target="_blank"}` after a link, `{:name: ...}` definitions)
   are dropped: the theme styles the page. An `{: #id}` under a heading becomes the heading's `{#id}`, so that links
   to the old anchor still land.
@@ -68,10 +68,10 @@ def _extensions(text: str) -> str:
         end = None if kind in unended else _END[kind].search(text, found.end())
         if end is None:
             unended.add(kind)
-        if kind == "comment":
-            position = end.end() if end else len(text)  # one nothing ends runs to the end, as kramdown reads it
-        elif end is None:
-            position = found.end()
+        if end is None:
+            position = found.end()  # kramdown keeps the text after a tag nothing ends (and warns)
+        elif kind == "comment":
+            position = end.end()
         else:
             out.append(text[found.end():end.start()])  # published as written
             position = end.end()

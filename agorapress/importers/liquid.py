@@ -29,6 +29,13 @@ _HIGHLIGHT = re.compile(r"^[ \t]*\{%-?\s*highlight\s+(\w[\w+-]*)[^%\n]{0,200}-?%
 _STRING = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)')\s*$""")
 _PATH = re.compile(r"\s*((?:site|page)(?:\.[A-Za-z_][\w-]*)+)\s*$")
 _FILTER = re.compile(r"""\s*(\w+)\s*(?::\s*("[^"]*"|'[^']*'|[\w.-]+)\s*)?$""")
+#: What Jekyll itself sets on `site` and `page`, which neither _config.yml nor the front matter says.
+_JEKYLL_SETS = {
+    "site": frozenset({"time", "pages", "posts", "related_posts", "static_files", "html_pages", "html_files",
+                       "collections", "data", "documents", "categories", "tags"}),
+    "page": frozenset({"content", "excerpt", "date", "id", "categories", "collection", "tags", "dir", "name", "path",
+                       "next", "previous", "slug", "ext", "output"}),
+}
 #: The tags converted here; any other is listed as template code not converted.
 CONVERTED_TAGS = frozenset({"raw", "endraw", "comment", "endcomment", "link", "post_url", "highlight", "endhighlight"})
 
@@ -80,6 +87,8 @@ class Liquid:
             return None
         root, *keys = path.group(1).split(".")
         value: object = self.site if root == "site" else self.page
+        if keys[0] not in value and keys[0] in _JEKYLL_SETS[root]:
+            return None  # Jekyll's own (the build's time, the page's content): unknown here, listed
         for key in keys:
             if not isinstance(value, dict):
                 return None

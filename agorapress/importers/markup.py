@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE = re.compile(r"(\]\(\s*)(<[^<>\n]*>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<>]*)*)")
-#: A reference definition (not a footnote's); its address may be on the next line, as CommonMark allows.
-_REFERENCE = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?)(<[^<>\n]*>|\S+)", re.MULTILINE)
+#: A reference definition (not a footnote's); its address may be on the next line, as CommonMark allows. Nothing but
+#: a title may follow the address on its line: '[Edit]: Fixed a typo.' is a sentence, not a definition.
+_REFERENCE = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?)(<[^<>\n]*>|\S+)"
+                        r"(?=[ \t]*$|[ \t]+[\"'(])", re.MULTILINE)
 _HTML_ATTRIBUTE = re.compile(r"""(\s(?:src|href)\s*=\s*)("[^"\n]*"|'[^'\n]*')""", re.IGNORECASE)
-_TICKS_OR_COMMENT = re.compile(r"(?<!\\)`+|<!--")
+_TICKS_OR_COMMENT = re.compile(r"`+|<!--")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
@@ -60,19 +62,14 @@ def verbatim(text: str) -> list[tuple[int, int]]:
     Linear: each run of backticks finds its closing run through the list of runs of its length."""
     paragraphs = [match.start() for match in _BLANK_LINE.finditer(text)]
     marks = [(match.start(), match.end()) for match in _TICKS_OR_COMMENT.finditer(text)]
-    same_length: dict[int, list[int]] = {}
-    rank = []
-    for index, (start, end) in enumerate(marks):
+    runs_of: dict[int, list[int]] = {}  # the start of each run of backticks, by its length (a run may close a span)
+    for start, end in marks:
         if text[start] == "`":
-            runs = same_length.setdefault(end - start, [])
-            rank.append(len(runs))
-            runs.append(index)
-        else:
-            rank.append(-1)
+            runs_of.setdefault(end - start, []).append(start)
     spans: list[tuple[int, int]] = []
     reached = 0
     unclosed = False  # a comment no '-->' closes: none after it is closed either (and none is looked for again)
-    for index, (start, end) in enumerate(marks):
+    for start, end in marks:
         if start < reached:
             continue
         if text[start] == "<":
@@ -82,14 +79,25 @@ def verbatim(text: str) -> list[tuple[int, int]]:
                 reached = close + 3
             unclosed = close < 0
             continue
-        runs = same_length[end - start]
-        following = runs[rank[index] + 1] if rank[index] + 1 < len(runs) else None
-        if following is not None and bisect_right(paragraphs, start) == bisect_right(paragraphs, marks[following][0]):
-            spans.append((start, marks[following][1]))
-            reached = marks[following][1]
+        opening = start + _escaped(text, start)  # '\``' is a backtick shown, then a run of one
+        runs = runs_of[end - start] if opening == start else runs_of.get(end - opening, [])
+        following = bisect_right(runs, start)  # a closing run is never escaped: in code a backslash is text
+        closing = runs[following] if following < len(runs) else None
+        if opening < end and closing is not None \
+                and bisect_right(paragraphs, start) == bisect_right(paragraphs, closing):
+            spans.append((opening, closing + end - opening))
+            reached = closing + end - opening
         else:
             reached = end  # a run with no closing run is text
     return spans
+
+
+def _escaped(text: str, position: int) -> int:
+    """1 when the character at `position` is escaped by a backslash (an odd number of them before it), else 0."""
+    count = 0
+    while position - count > 0 and text[position - count - 1] == "\\":
+        count += 1
+    return count % 2
 
 
 def _outside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
@@ -134,3 +142,20 @@ def prose_only(body: str) -> str:
     """`body` with the lines of fenced code blanked: the same line numbers, nothing inside code to find."""
     lines = body.split("\n")
     return "\n".join("" if code else line for line, code in zip(lines, code_lines(lines), strict=True))
+
+
+def link_lines(body: str) -> dict[str, int]:
+    """The line of the first appearance of each link target of `body` (as the rewrite reads them), in one pass."""
+    found: list[tuple[int, str]] = []
+    for pattern, group in ((_INLINE, 2), (_REFERENCE, 2), (_HTML_ATTRIBUTE, 2)):
+        for match in pattern.finditer(body):
+            value = match.group(group)
+            bare = value[1:-1] if value[:1] in "<\"'" and len(value) > 1 else value
+            found.append((match.start(group), bare))
+    lines: dict[str, int] = {}
+    line, counted = 1, 0
+    for position, target in sorted(found):
+        line += body.count("\n", counted, position)
+        counted = position
+        lines.setdefault(target, line)
+    return lines

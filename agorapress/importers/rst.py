@@ -14,7 +14,10 @@ from contextlib import contextmanager
 
 from docutils import nodes
 from docutils.core import publish_doctree, publish_parts
+from docutils.io import DocTreeInput
+from docutils.parsers import null
 from docutils.parsers.rst import Directive, directives
+from docutils.readers import doctree
 from docutils.writers import html5_polyglot
 
 _SETTINGS = {
@@ -31,6 +34,9 @@ _SETTINGS = {
     "stylesheet_path": "",
     "smart_quotes": False,
     "math_output": "HTML",
+    # docutils refuses a document with a line over 10,000 characters (a paragraph written on one line, common in
+    # generated posts) and keeps nothing of it; its parse of a long line is linear.
+    "line_length_limit": 1_000_000,
 }
 
 
@@ -75,19 +81,30 @@ def _pelican_directives() -> Iterator[None]:
                 directives._directives[name] = directive  # noqa: SLF001
 
 
+class Unreadable(Exception):
+    """docutils could not read a post (nesting too deep for it, or a failure of its own)."""
+
+
 def read_rst(text: str) -> tuple[str, dict[str, object], str]:
-    """(title, metadata, body as HTML) of a reStructuredText post."""
+    """(title, metadata, body as HTML) of a reStructuredText post, parsed once. Raises Unreadable."""
     settings = {**_SETTINGS, "warning_stream": io.StringIO()}
-    with _pelican_directives():
-        document = publish_doctree(text, settings_overrides=settings)
-        parts = publish_parts(text, writer=html5_polyglot.Writer(), settings_overrides=settings)
-    metadata: dict[str, object] = {}
-    for docinfo in document.findall(nodes.docinfo):
-        for field in docinfo.children:
-            if isinstance(field, nodes.field):
-                metadata[field[0].astext().strip().lower()] = field[1].astext().strip()
-            elif isinstance(field, nodes.authors):
-                metadata["authors"] = ", ".join(author.astext().strip() for author in field.children)
-            elif isinstance(field, nodes.Element):
-                metadata[field.tagname.lower()] = field.astext().strip()
+    try:
+        with _pelican_directives():
+            document = publish_doctree(text, settings_overrides=settings)
+            metadata: dict[str, object] = {}
+            for docinfo in list(document.findall(nodes.docinfo)):
+                for field in docinfo.children:
+                    if isinstance(field, nodes.field):
+                        metadata[field[0].astext().strip().lower()] = field[1].astext().strip()
+                    elif isinstance(field, nodes.authors):  # 'Last, First; Other, Name': the reader splits on ';'
+                        metadata["authors"] = "; ".join(author.astext().strip() for author in field.children)
+                    elif isinstance(field, nodes.Element):
+                        metadata[field.tagname.lower()] = field.astext().strip()
+                docinfo.parent.remove(docinfo)
+            for message in list(document.findall(nodes.system_message)):
+                message.parent.remove(message)  # docutils' own reports are no text of the post
+            parts = publish_parts(source=document, source_class=DocTreeInput, reader=doctree.Reader(null.Parser()),
+                                  writer=html5_polyglot.Writer(), settings_overrides=settings)
+    except Exception as exc:  # noqa: BLE001 - docutils raises many kinds; the import lists the post and goes on
+        raise Unreadable(f"{type(exc).__name__}: {str(exc)[:200]}") from None
     return str(document.get("title", "")), metadata, parts["fragment"]

@@ -30,7 +30,7 @@ def param(body: str, page: dict, site_params: dict) -> str:
             if isinstance(found, bool):
                 return "true" if found else "false"
             if isinstance(found, (str, int, float)):
-                return str(found)
+                return html.escape(str(found), quote=False)  # Hugo writes it through html/template: text, never a tag
         return match.group(0)
 
     return _PARAM.sub(value, body)

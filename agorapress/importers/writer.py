@@ -24,7 +24,7 @@ from ..rules.files import WINDOWS_RESERVED, media_problems
 from ..schema import FIRST_YEAR, LAST_YEAR, MAX_SLUG, alias_path
 from ..text import slugify, tag_slug
 from .anchors import pin_headings
-from .markup import rewrite_links
+from .markup import link_lines, rewrite_links
 from .model import Author, Note, Post, Site
 from .sources import SourceTree, copy_file
 
@@ -37,7 +37,8 @@ _HANDLE_MAX = 40
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|rs|edu|gov|co|uk|de|fr|eu)(?:/|$)")
 #: What a link that leads nowhere becomes: the empty fragment, a link to the page itself.
 BROKEN = "#"
-_LOCAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "ftp:", "data:", "javascript:")
+_LOCAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "ftp:")
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
 @dataclass
@@ -184,11 +185,16 @@ class PortalWriter:
                 path, _, fragment = link[len(SOURCE_LINK):].partition("#")
                 found = self._source_file(post, path, fragment, to_file, absolute=True, written=written)
                 if found is None:
-                    self.report.notes.append(Note(post.file, _line(post, path), f"link to {path}: nothing in the "
+                    self.report.notes.append(Note(post.file, _line(post, written), f"link to {path}: nothing in the "
                                                   "source has that path (a broken link there too): it now leads to #"))
                 return found or BROKEN
             if site_url and link.startswith(site_url + "/") or link == site_url:
                 link = link[len(site_url):] or "/"
+            if link.lower().replace(" ", "").startswith(_SCRIPT_SCHEMES):
+                self.report.notes.append(Note(post.file, _line(post, written), f"link to {link[:60]}: an address "
+                                              "that runs a script or holds a document is no link a portal publishes: "
+                                              f"it now leads to {BROKEN}"))
+                return BROKEN
             if link.startswith("//") or link.lower().startswith(_LOCAL_SCHEMES) or link.startswith("#"):
                 return None
             if "{{" in link or "{%" in link:
@@ -337,7 +343,8 @@ class PortalWriter:
         for done, post in enumerate(posts, start=1):
             target = self.targets[post.source]
             matter = self._front_matter(post, target, spellings, aliased)
-            body = _without_controls(post, rewrite_links(post.body, self._resolver(post, target)), self.report.notes)
+            resolve = self._resolver(post, target)
+            body = _without_controls(post, _unmarked(rewrite_links(post.body, resolve), resolve), self.report.notes)
             body = pin_headings(body, self.site.anchor_rule)
             text = "---\n" + _dump(matter) + "---\n" + body.strip("\n") + "\n"
             self._write_bytes(f"content/{target}", text.encode("utf-8"))
@@ -439,15 +446,39 @@ def _without_controls(post: Post, body: str, notes: list[Note]) -> str:
     return _CONTROLS.sub("", body)
 
 
+_MARKED = re.compile(re.escape(SOURCE_LINK) + r"[^\s()\[\]<>\"'`]{1,1000}")
+
+
+def _unmarked(body: str, resolve: Callable[[str], str | None]) -> str:
+    """What a reader marked as a file of the source and no link rewrite reached (a Liquid tag or a Hugo ref inside
+    code, which the generator converted there too): written as the address it resolves to, never with its marker."""
+    if SOURCE_LINK not in body:
+        return body
+
+    def written(match: re.Match) -> str:
+        address = resolve(match.group(0))
+        return match.group(0)[len(SOURCE_LINK):] if address in (None, BROKEN) else address
+
+    return _MARKED.sub(written, body)
+
+
+_LINES: dict[int, tuple[str, dict[str, int]]] = {}  # id(post) -> (its body, the line of each link target in it)
+
+
 def _line(post: Post, text: str) -> int:
-    """The line of the source where the link to `text` first appears in the post's body: as a link's target when it
-    is one there, else anywhere (its first line when it is not found)."""
-    found = -1
-    for written in (f"({text}", f"(<{text}", f"]: {text}", f'"{text}', f"'{text}", text):
-        found = post.body.find(written)
-        if found >= 0:
-            break
-    return post.body_line + post.body.count("\n", 0, found) if found >= 0 else post.line
+    """The line of the source where the link to `text` first appears in the post's body (its first line when it
+    does not). Every target of the body is found once, in one pass, however many notes there are: linear time."""
+    known = _LINES.get(id(post))
+    if known is None or known[0] is not post.body:
+        known = post.body, link_lines(post.body)
+        _LINES.clear()  # one post at a time
+        _LINES[id(post)] = known
+    line = known[1].get(text)
+    if line is None and len(text) > 2 and text not in known[1]:
+        found = post.body.find(text)  # a file's name, a cover image: once per text
+        line = post.body.count("\n", 0, found) + 1 if found >= 0 else None
+        known[1][text] = line
+    return post.body_line + line - 1 if line is not None else post.line
 
 
 def _media_limits(root: Path) -> tuple[int, int]:

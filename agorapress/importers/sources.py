@@ -47,7 +47,9 @@ class SourceTree:
 
     def _kind(self, rel: str) -> str | None:
         if rel not in self._kinds:
-            path = self._inside(rel)
+            clean = posixpath.normpath("/" + rel.replace("\\", "/")).lstrip("/")
+            # Nothing there: no need to resolve the path (a body may link to thousands of files that do not exist).
+            path = self._inside(rel) if os.path.lexists(self.root / clean) else None
             kind = None
             if path is not None:
                 try:

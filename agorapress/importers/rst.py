@@ -85,8 +85,32 @@ class Unreadable(Exception):
     """docutils could not read a post (nesting too deep for it, or a failure of its own)."""
 
 
+#: Blocks nested deeper than this (quotes in quotes, by indentation) are refused: docutils parses each level with a
+#: deeper recursion, and past Python's limit (which a test framework may have raised) it fails, or worse.
+MAX_NESTING = 64
+
+
+def _nesting(text: str) -> int:
+    """How deep the indentation of `text` nests: the longest chain of ever deeper indented lines. Linear."""
+    levels: list[int] = [0]
+    deepest = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \t")
+        if not stripped:
+            continue
+        indent = len(line) - len(stripped)
+        while levels and levels[-1] > indent:
+            levels.pop()
+        if not levels or indent > levels[-1]:
+            levels.append(indent)
+        deepest = max(deepest, len(levels) - 1)
+    return deepest
+
+
 def read_rst(text: str) -> tuple[str, dict[str, object], str]:
     """(title, metadata, body as HTML) of a reStructuredText post, parsed once. Raises Unreadable."""
+    if _nesting(text) > MAX_NESTING:
+        raise Unreadable(f"its blocks nest more than {MAX_NESTING} levels deep")
     settings = {**_SETTINGS, "warning_stream": io.StringIO()}
     try:
         with _pelican_directives():

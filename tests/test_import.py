@@ -197,6 +197,7 @@ def test_wordpress(imported) -> None:
     assert about["title"] == "About The Tests"
     embeds, body = front(root, "articles/media-twitter-embeds.md")
     assert "<script" not in body and "platform.twitter.com" not in body
+    assert "<https://twitter.com/nacin/status/319508408669708289>" in body  # what WordPress embedded, as a link
     assert (root / "content/contributors/theme-buster.md").is_file()
 
 

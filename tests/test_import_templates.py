@@ -16,6 +16,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from agorapress.importers import kramdown, run_import
+from agorapress.importers.html import to_markdown
 from agorapress.importers.markup import rewrite_links, verbatim
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -386,3 +387,18 @@ def test_what_the_review_found_stays_fixed(tmp_path: Path) -> None:
     assert body.count("word") == 3000 and "Write `<i>x</i>`." in body and len(matter["authors"]) == 2
     assert [note.message for note in report.notes if note.file == "content/deep.rst"] == [
         "not imported: docutils could not read it (its blocks nest more than 64 levels deep)"]
+
+
+def test_what_an_embed_showed_stays_as_a_link_to_it(tmp_path: Path) -> None:
+    # WordPress, a feed or a reST page embeds a player or a map: the portal runs none, but the reader still finds
+    # what it showed (a video's own page rather than its player); a script is dropped whole, and so is an embed of
+    # an address that is not on the web.
+    notes: list = []
+    html = ('<p>Watch:</p><iframe src="https://www.youtube-nocookie.com/embed/w7Ft2ymGmfc?rel=0"></iframe>'
+            '<iframe src="https://player.vimeo.com/video/146022717"></iframe>'
+            '<iframe src="https://maps.example/embed?q=hall"></iframe><iframe src="javascript:alert(1)"></iframe>'
+            '<object data="https://example.org/slides.pdf"></object><script>steal()</script>')
+    assert to_markdown(html, "export.xml", 7, notes) == (
+        "Watch:\n\n<https://www.youtube.com/watch?v=w7Ft2ymGmfc>\n\n<https://vimeo.com/146022717>\n\n"
+        "<https://maps.example/embed?q=hall>\n\n<https://example.org/slides.pdf>\n")
+    assert [note.message.split(" ")[0] for note in notes] == ["<iframe>"] * 3 + ["<object>", "<script>", "<iframe>"]

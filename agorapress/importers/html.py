@@ -54,9 +54,42 @@ def _language(pre) -> str:
     return ""
 
 
+#: Players whose embed address is not the page a reader would open: (pattern of the embed, the page).
+_PLAYERS = ((re.compile(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{1,64})"),
+             "https://www.youtube.com/watch?v={}"),
+            (re.compile(r"https?://player\.vimeo\.com/video/(\d{1,20})"), "https://vimeo.com/{}"))
+_EMBEDDING = ("iframe", "embed", "object")
+
+
+def _embedded_address(element) -> str | None:
+    """The page an iframe, embed or object showed (a video's own page rather than its player), if it is on the web."""
+    source = element.get("src") or element.get("data") or ""
+    if not isinstance(source, str) or not re.match(r"https?://[^\s<>\"']+$", source.strip()):
+        return None
+    source = source.strip()
+    for pattern, page in _PLAYERS:
+        found = pattern.match(source)
+        if found:
+            return page.format(found.group(1))
+    return source
+
+
 def to_markdown(html: str, file: str, line: int, notes: list[Note]) -> str:
-    """`html` as Markdown; each dropped element is a note at `line` (the line of the element holding the HTML)."""
+    """`html` as Markdown; each dropped element is a note at `line` (the line of the element holding the HTML). What
+    an iframe, embed or object showed from the web stays, as a link to it: a portal runs no embedded content."""
     soup = BeautifulSoup(html, "html.parser")
+    for name in _EMBEDDING:
+        for element in soup.find_all(name):
+            address = _embedded_address(element)
+            if address is None:
+                continue
+            link = soup.new_tag("a", href=address)
+            link.string = address
+            paragraph = soup.new_tag("p")
+            paragraph.append(link)
+            element.replace_with(paragraph)
+            notes.append(Note(file, line, f"<{name}> shown as a link to what it embedded, {address[:80]} (the portal "
+                                          "runs no embedded content)"))
     for name in DROPPED:
         for element in soup.find_all(name):
             notes.append(Note(file, line, f"<{name}> not converted (the portal publishes no active or embedded content)"))

@@ -17,6 +17,7 @@ from .model import Author, Note, Post, Site
 from .sources import SourceTree
 
 _SHORTCODE = re.compile(r"\[(/?)([a-z_][\w-]*)([^\[\]\n]*)\]")
+_EMBED_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']{1,2000})[ \t]*$", re.MULTILINE)
 _CAPTION = re.compile(r"\[caption[^\]]{0,2000}\](.{0,5000}?)\[/caption\]", re.DOTALL)  # bounded: linear
 _SIZED = re.compile(r"-\d{2,5}x\d{2,5}(\.\w+)$")
 _KIND = {"post": "articles", "page": "pages", "tribe_events": "events", "event": "events"}
@@ -148,6 +149,8 @@ def _post(item, file: str, kind: str, status: str, site: Site, attachments: dict
             # The attachment (or a size WordPress made of it, name-300x200.jpg), wherever it was served from: the
             # file found beside the export, at the site's own address.
             html = re.sub(re.escape(stem) + r"(?:-\d{2,5}x\d{2,5})?" + re.escape(dot + suffix), site.url + path, html)
+    # An address alone on its line is one WordPress embeds (oEmbed: a video, a post): a link to it here.
+    html = _EMBED_LINE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', html)
     notes: list[Note] = []
     body = to_markdown(wpautop(html), file, html_line, notes)
     site.notes.extend(notes)

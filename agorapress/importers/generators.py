@@ -235,9 +235,10 @@ def read_hugo(tree: SourceTree) -> Site:
     # the root (unless defaultContentLanguageInSubdir), the others under /<language>/.
     default_language = str(config.get("defaultContentLanguage") or "en").lower()
     in_subdir = config.get("defaultContentLanguageInSubdir") is True
-    folders = _hugo_language_folders(tree, config, site.notes)
+    files = list(tree.walk("content"))
+    folders = _hugo_language_folders(tree, config, files, site.notes)
     _statics(site, tree, "static")
-    for rel in tree.walk("content"):
+    for rel in files:
         name = posixpath.basename(rel)
         if not rel.endswith(MARKDOWN) or name.startswith("_index."):
             continue
@@ -299,7 +300,7 @@ def read_hugo(tree: SourceTree) -> Site:
     return site
 
 
-def _hugo_language_folders(tree: SourceTree, config: dict, notes: list[Note]) -> dict[str, str]:
+def _hugo_language_folders(tree: SourceTree, config: dict, files: list[str], notes: list[Note]) -> dict[str, str]:
     """The folders under content/ that hold one language each (folder -> language), as Hugo finds them: a
     language's contentDir, a module mount with a language, or (a layout many sites use through mounts in files of
     their own) a content/ made of nothing but one folder per configured language."""
@@ -318,7 +319,7 @@ def _hugo_language_folders(tree: SourceTree, config: dict, notes: list[Note]) ->
         if isinstance(source, str) and isinstance(lang, str) and source.strip("/").startswith("content/"):
             folders.setdefault(source.strip("/")[len("content/"):], lang.lower())
     if not folders and codes:
-        top = {rel.split("/")[1] for rel in tree.walk("content") if rel.count("/") >= 2}
+        top = {rel.split("/")[1] for rel in files if rel.count("/") >= 2}
         if top and {name.lower() for name in top} <= codes:
             folders = {name: name.lower() for name in top}
     return folders
@@ -328,10 +329,7 @@ def _hugo_permalink(pattern: str, post: Post, section: str, slug: str) -> str:
     when = post.published or date(2000, 1, 1)
     values = {":year": f"{when.year:04d}", ":month": f"{when.month:02d}", ":day": f"{when.day:02d}",
               ":section": section, ":slug": slug, ":title": slug, ":filename": slug, ":contentbasename": slug}
-    address = pattern
-    for key in sorted(values, key=len, reverse=True):
-        address = address.replace(key, values[key])
-    return "/" + address.strip("/").lower() + "/"
+    return "/" + _filled(pattern, values).strip("/").lower() + "/"
 
 
 def _hugo_ref(target: str, rel: str) -> str:
@@ -428,10 +426,7 @@ def _jekyll_documents(tree: SourceTree, site: Site, config: dict, style: str) ->
             path = posixpath.splitext(rel[len(name) + 2:])[0]
             values = {":collection": name, ":path": path, ":name": posixpath.basename(path),
                       ":title": posixpath.basename(path), ":output_ext": ".html"}
-            address = rule
-            for key in sorted(values, key=len, reverse=True):
-                address = address.replace(key, values[key])
-            site.files[_permalink(_matter_of(tree, rel, site)) or re.sub(r"/{2,}", "/", "/" + address.lstrip("/"))] = rel
+            site.files[_permalink(_matter_of(tree, rel, site)) or _site_path(_filled(rule, values))] = rel
 
 
 def _matter_of(tree: SourceTree, rel: str, site: Site) -> dict | None:
@@ -508,9 +503,18 @@ def _jekyll_permalink(pattern: str, post: Post, categories: list[str], slug: str
               ":month": f"{when.month:02d}", ":i_month": str(when.month), ":day": f"{when.day:02d}", ":i_day": str(when.day),
               ":short_year": f"{when.year % 100:02d}", ":y_day": f"{when.timetuple().tm_yday:03d}", ":title": slug,
               ":slug": slug, ":output_ext": ".html"}
-    address = pattern
-    for key in sorted(values, key=len, reverse=True):
-        address = address.replace(key, values[key])
+    return _site_path(_filled(pattern, values))
+
+
+def _filled(rule: str, values: dict[str, str]) -> str:
+    """A permalink rule ('/:year/:month/:title/') with its placeholders replaced, in one pass (the longest name
+    first: ':i_month' is not ':month'), so that a value holding a placeholder's name stays as it is."""
+    names = re.compile("|".join(re.escape(name) for name in sorted(values, key=len, reverse=True)))
+    return names.sub(lambda found: values[found.group(0)], rule)
+
+
+def _site_path(address: str) -> str:
+    """An address from the site's root: one leading slash, no doubled one."""
     return re.sub(r"/{2,}", "/", "/" + address.lstrip("/"))
 
 

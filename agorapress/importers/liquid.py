@@ -18,8 +18,8 @@ from .writer import SOURCE_LINK
 
 _OPEN_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}")
 _CLOSE_BLOCK = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
-_OUTPUT = re.compile(r"\{\{-?\s*([^\n{}]{0,500}?)\s*-?\}\}")
-_TAG = re.compile(r"\{%-?\s*(\w+)([^\n{}]{0,500}?)-?%\}")
+#: An output ({{ expression }}: group 1) or a tag ({% name ... %}: group 2 its name).
+_TEMPLATE = re.compile(r"\{\{-?\s*([^\n{}]{0,500}?)\s*-?\}\}|\{%-?\s*(\w+)[^\n{}]{0,500}?-?%\}")
 #: The site's address written before a link tag, which gives an address from the site's root already.
 _PREFIXED_LINK = re.compile(r"(?:\{\{-?\s*site\.(?:base)?url\s*-?\}\})+(?=\{%-?\s*(?:link|post_url)\s)")
 _LINK = re.compile(r"\{%-?\s*link\s+([\w./-]+)\s*-?%\}")
@@ -107,30 +107,36 @@ class Liquid:
         in_code = code_lines(body.split("\n"))  # template code in fenced code is not listed
         line, counted = 1, 0
         for kind, start, end in blocks(body):
-            if kind == "comment":
-                continue
             if kind == "raw":
                 out.append(body[start:end])
-                continue
-            text = body[start:end]
-            findings = sorted((*_OUTPUT.finditer(text), *_TAG.finditer(text)), key=lambda found: found.start())
-            for finding in findings:
-                at = start + finding.start()
-                converted = (finding.group(1) in CONVERTED_TAGS if finding.re is _TAG
-                             else self.value(finding.group(1)) is not None)
-                line += body.count("\n", counted, at)  # counted on from the last one: linear time
-                counted = at
-                if not converted and not in_code[line - 1]:
-                    left.append((line, finding.group(0)[:80]))
-            out.append(self._text(text))
+            elif kind == "text":
+                line += body.count("\n", counted, start)  # counted on from the last block: linear time
+                counted = start
+                out.append(self._text(body[start:end], line, in_code, left))
         left.sort()
         return "".join(out), left
 
-    def _text(self, text: str) -> str:
+    def _text(self, text: str, first_line: int, in_code: list[bool], left: list[tuple[int, str]]) -> str:
+        """`text` (from line `first_line` of the body) converted; what is left as written goes to `left`. None of the
+        substitutions before the last pass adds or removes a line, so the lines counted there are the body's."""
         text = _PREFIXED_LINK.sub("", text)
         text = _LINK.sub(lambda m: SOURCE_LINK + m.group(1), text)
         text = _POST_URL.sub(lambda m: SOURCE_LINK + (self.post_file(m.group(1)) or f"_posts/{m.group(1)}"), text)
-        text = _OUTPUT.sub(lambda m: _unchanged_if_none(self.value(m.group(1)), m.group(0)), text)
+        line, counted = first_line, 0
+
+        def converted(match: re.Match) -> str:
+            nonlocal line, counted
+            value = self.value(match.group(1)) if match.group(1) is not None else \
+                match.group(0) if match.group(2) in CONVERTED_TAGS else None
+            if value is None:
+                line += text.count("\n", counted, match.start())  # counted on from the last one: linear time
+                counted = match.start()
+                if not in_code[line - 1]:
+                    left.append((line, match.group(0)[:80]))
+                return match.group(0)
+            return value
+
+        text = _TEMPLATE.sub(converted, text)
         return _HIGHLIGHT.sub(lambda m: f"```{m.group(1)}" if m.group(1) else "```", text)
 
 
@@ -176,6 +182,3 @@ def _split_filters(expression: str) -> list[str] | None:
 def _absolute(value: str) -> bool:
     return bool(re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|//", value))
 
-
-def _unchanged_if_none(value: str | None, written: str) -> str:
-    return written if value is None else value

@@ -19,6 +19,7 @@ import yaml
 
 from ..config import Moderation, load_config
 from ..content.kinds import KINDS, RESERVED_HANDLES, STATIC_SUFFIXES
+from ..content.schemes import classify
 from ..graph import RESERVED_URLS
 from ..rules.files import WINDOWS_RESERVED, media_problems
 from ..schema import FIRST_YEAR, LAST_YEAR, MAX_SLUG, alias_path
@@ -37,8 +38,8 @@ _HANDLE_MAX = 40
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|rs|edu|gov|co|uk|de|fr|eu)(?:/|$)")
 #: What a link that leads nowhere becomes: the empty fragment, a link to the page itself.
 BROKEN = "#"
+NOTHING_THERE = f"nothing in the source has that path (a broken link there too): it now leads to {BROKEN}"
 _LOCAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "ftp:")
-_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
 @dataclass
@@ -71,6 +72,7 @@ class PortalWriter:
         self._found: dict[str, set[str]] = {}
         self._wrote: set[str] = set()
         self._bundles: dict[str, str] = {}  # folder of a page bundle (index.md) -> its source
+        self._lines: tuple[str, dict[str, int | None]] = ("", {})  # the post written now: its link targets' lines
 
     # --- the plan: where each post and author goes --------------------------------------------------------------
 
@@ -185,15 +187,13 @@ class PortalWriter:
                 path, _, fragment = link[len(SOURCE_LINK):].partition("#")
                 found = self._source_file(post, path, fragment, to_file, absolute=True, written=written)
                 if found is None:
-                    self.report.notes.append(Note(post.file, _line(post, written), f"link to {path}: nothing in the "
-                                                  "source has that path (a broken link there too): it now leads to #"))
+                    self._note(post, written, f"link to {path}: {NOTHING_THERE}")
                 return found or BROKEN
             if site_url and link.startswith(site_url + "/") or link == site_url:
                 link = link[len(site_url):] or "/"
-            if link.lower().replace(" ", "").startswith(_SCRIPT_SCHEMES):
-                self.report.notes.append(Note(post.file, _line(post, written), f"link to {link[:60]}: an address "
-                                              "that runs a script or holds a document is no link a portal publishes: "
-                                              f"it now leads to {BROKEN}"))
+            if classify(link, is_image=True).kind == "unsafe":  # as the gate reads it (a data: picture may stay)
+                self._note(post, written, f"link to {link[:60]}: an address that runs a script or holds a document "
+                                          f"is no link a portal publishes: it now leads to {BROKEN}")
                 return BROKEN
             if link.startswith("//") or link.lower().startswith(_LOCAL_SCHEMES) or link.startswith("#"):
                 return None
@@ -215,8 +215,7 @@ class PortalWriter:
                 if static:
                     return self._source_file(post, static, parts.fragment, to_file, absolute=True, written=written)
                 if self.site.url:  # a page of the old site no post became (a list, a tag): still there, or not
-                    self.report.notes.append(Note(post.file, _line(post, written), f"link to {link}: no imported post has that "
-                                                  "address; linked on the old site"))
+                    self._note(post, written, f"link to {link}: no imported post has that address; linked on the old site")
                     return site_url + link
                 return None
             found = self._source_file(post, path, parts.fragment, to_file, absolute=False, written=written)
@@ -233,13 +232,28 @@ class PortalWriter:
                 if static:
                     return self._source_file(post, static, parts.fragment, to_file, absolute=True, written=written)
             if _DOMAIN.match(path):  # 'github.com/x': a web address written without its scheme
-                self.report.notes.append(Note(post.file, _line(post, written), f"link to {link}: read as https://{link}"))
+                self._note(post, written, f"link to {link}: read as https://{link}")
                 return "https://" + link
-            self.report.notes.append(Note(post.file, _line(post, written), f"link to {link}: nothing in the source has that "
-                                          "path (a broken link there too): it now leads to #"))
+            self._note(post, written, f"link to {link}: {NOTHING_THERE}")
             return BROKEN
 
         return resolve
+
+    def _note(self, post: Post, written: str, message: str) -> None:
+        """A note on the line of `post` where `written` (a link as the body has it) first appears."""
+        self.report.notes.append(Note(post.file, self._line(post, written), message))
+
+    def _line(self, post: Post, text: str) -> int:
+        """The line of the source where the link to `text` first appears in the post's body (its first line when it
+        does not). Every target of the body is found once, in one pass, however many notes there are: linear time."""
+        if self._lines[0] != post.source:
+            self._lines = post.source, link_lines(post.body)  # one post at a time
+        lines = self._lines[1]
+        if text not in lines and len(text) > 2:
+            found = post.body.find(text)  # a file's name, a cover image: once per text
+            lines[text] = post.body.count("\n", 0, found) + 1 if found >= 0 else None
+        line = lines.get(text)
+        return post.body_line + line - 1 if line is not None else post.line
 
     def _file_at(self, address: str) -> str | None:
         """The file of the source the old site served at `address` ('/a/' and '/a' are one address to a reader)."""
@@ -280,8 +294,8 @@ class PortalWriter:
             url = self._old_url(rel, post, path if not absolute else None)
             url = url + f"#{fragment}" if url and fragment else url
             left = f"it now leads to {BROKEN}" if marked else "left as it was"
-            self.report.notes.append(Note(post.file, _line(post, written or posixpath.basename(rel)), f"'{rel}' {refusal}: " + (
-                f"linked at its old address {url}" if url else left)))
+            self._note(post, written or posixpath.basename(rel),
+                       f"'{rel}' {refusal}: " + (f"linked at its old address {url}" if url else left))
             return url or (BROKEN if marked else None)
         return to_file(self._copy(post, rel), "")
 
@@ -460,25 +474,6 @@ def _unmarked(body: str, resolve: Callable[[str], str | None]) -> str:
         return match.group(0)[len(SOURCE_LINK):] if address in (None, BROKEN) else address
 
     return _MARKED.sub(written, body)
-
-
-_LINES: dict[int, tuple[str, dict[str, int]]] = {}  # id(post) -> (its body, the line of each link target in it)
-
-
-def _line(post: Post, text: str) -> int:
-    """The line of the source where the link to `text` first appears in the post's body (its first line when it
-    does not). Every target of the body is found once, in one pass, however many notes there are: linear time."""
-    known = _LINES.get(id(post))
-    if known is None or known[0] is not post.body:
-        known = post.body, link_lines(post.body)
-        _LINES.clear()  # one post at a time
-        _LINES[id(post)] = known
-    line = known[1].get(text)
-    if line is None and len(text) > 2 and text not in known[1]:
-        found = post.body.find(text)  # a file's name, a cover image: once per text
-        line = post.body.count("\n", 0, found) + 1 if found >= 0 else None
-        known[1][text] = line
-    return post.body_line + line - 1 if line is not None else post.line
 
 
 def _media_limits(root: Path) -> tuple[int, int]:
